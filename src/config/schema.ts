@@ -1,0 +1,53 @@
+// One schema for configuration and front matter; the TypeScript types are inferred from it.
+import { z } from 'zod';
+
+const dateLike = z.union([z.string(), z.date()]);
+
+/** Runbook front matter. Keys from other tools (Hugo, wiki.js…) pass through untouched. */
+export const frontMatterSchema = z
+  .object({
+    title: z.string().optional(),
+    description: z.string().optional(),
+    tags: z.union([z.array(z.union([z.string(), z.number()]).transform(String)), z.string().transform((s) => [s])]).nullish(),
+    date: dateLike.optional(),
+    lastmod: dateLike.optional(),
+    weight: z.number().optional(),
+    draft: z.boolean().optional(),
+    aliases: z.array(z.string()).optional(),
+    /** Explicit link to one or more alert names. */
+    alert: z.union([z.string(), z.array(z.string())]).optional(),
+  })
+  .passthrough();
+
+export type FrontMatter = z.infer<typeof frontMatterSchema>;
+
+/** `runbook-site.yaml`. Every path is relative to the folder holding the config file. */
+export const configSchema = z
+  .object({
+    title: z.string().default('Runbooks'),
+    /** Absolute site URL, e.g. https://org.github.io/repo/. Its path becomes the prefix of every link. */
+    baseURL: z.string().url().default('http://localhost/'),
+    rules: z.string().default('rules'),
+    runbooks: z.string().default('runbooks'),
+    out: z.string().default('dist'),
+    templates: z.string().optional(),
+    /** Markdown file shown on the home page. */
+    intro: z.string().optional(),
+    /** Repository web URL for "edit this page" and rule source links, e.g. https://github.com/org/repo */
+    repository: z
+      .object({
+        url: z.string().url(),
+        branch: z.string().default('main'),
+        /** Path of the project root inside the repository, if not the top. */
+        path: z.string().default(''),
+      })
+      .optional(),
+    editLinks: z.boolean().default(true),
+    prometheusURL: z.string().url().optional(),
+    grafanaURL: z.string().url().optional(),
+    cacheDir: z.string().default('.cache/runbook-site'),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;

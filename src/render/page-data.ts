@@ -1,0 +1,112 @@
+// The contract between the link stage and the render stage.
+// A PageData is everything needed to render one page: plain, structured-clone-safe data,
+// so pages can be rendered in worker threads and cached by a hash of this object.
+// Nothing here is site-wide: a page carries only its own navigation (top-level sections
+// and its own section's pages), never the whole site tree.
+import type { LoadedRule, ShortcodeToken } from '../model.js';
+
+export type PageKind = 'home' | 'section' | 'runbook' | 'alerts' | 'tag' | 'tags' | '404';
+
+/** A link to another page. `url` is site-relative without leading slash ('' is the home page). */
+export interface NavLink {
+  title: string;
+  url: string;
+  /** True when this link points at the page being rendered (or its section). */
+  current?: boolean;
+  /** Number of runbooks under it (sections), or pages with a tag. */
+  count?: number;
+  description?: string;
+}
+
+export interface SiteInfo {
+  title: string;
+  /** Absolute base URL with trailing slash, e.g. https://org.github.io/repo/ */
+  baseURL: string;
+  /** Path part of baseURL with leading and trailing slash, e.g. /repo/ — prefix of every internal link. */
+  basePath: string;
+  prometheusURL?: string;
+  grafanaURL?: string;
+  /** Tool version, for the generator meta tag and cache keys. */
+  version: string;
+}
+
+/** One row of the alerts page. */
+export interface AlertRow {
+  name: string;
+  severity: string;
+  group: string;
+  file: string;
+  /** Site-relative URL of the runbook page, absent when the alert has none. */
+  runbookUrl?: string;
+  /** URL of the rule file in the repository, if a repository is configured. */
+  sourceUrl?: string;
+}
+
+/** A `rule` shortcode reference resolved by the link stage. */
+export interface RuleEmbed {
+  /** Index of the token in `markdown.shortcodes`. */
+  token: number;
+  /** Every definition of the alert in that file (an alert can be defined in several groups). */
+  rules: LoadedRule[];
+}
+
+export interface PageData {
+  kind: PageKind;
+  /** Site-relative URL with trailing slash, no leading slash; '' for the home page. */
+  url: string;
+  /** Output file relative to the output folder, e.g. runbooks/haproxy/haproxydown/index.html */
+  outputPath: string;
+  title: string;
+  description?: string;
+  site: SiteInfo;
+  /** Markdown to render as the page body (runbook, section intro, home intro). */
+  markdown?: {
+    /** Body text (front matter removed). */
+    body: string;
+    /** Source path relative to the project (for messages and edit links). */
+    file: string;
+    /** Shortcodes found in `body`, with offsets into `body`. */
+    shortcodes: ShortcodeToken[];
+    /** Resolved `rule` shortcodes. */
+    embeds: RuleEmbed[];
+    /** Line of the body's first line in the file (1-based). */
+    startLine: number;
+  };
+  /** Front matter as written, including keys from other tools (Hugo, wiki.js…). */
+  frontMatter: Record<string, unknown>;
+  /** The alert rules this page is the runbook for (runbook pages), each definition once. */
+  rules: LoadedRule[];
+  tags: NavLink[];
+  /** Top-level sections: on every page. */
+  sections: NavLink[];
+  /** Pages and subsections of the current section (for runbook and section pages). */
+  sectionPages: NavLink[];
+  /** From home to the parent of this page. */
+  breadcrumbs: NavLink[];
+  /** Section and tag pages: what they list. */
+  children: NavLink[];
+  /** Alerts page: every alert. Home: empty. */
+  alertRows: AlertRow[];
+  /** Coverage figures (home page and alerts page). */
+  stats?: {
+    runbooks: number;
+    alerts: number;
+    alertsWithRunbook: number;
+    sections: number;
+  };
+  editUrl?: string;
+  /** ISO date (YYYY-MM-DD) of the last change: git when available, else front matter. */
+  lastModified?: string;
+}
+
+/** What rendering one page produces. */
+export interface RenderedPage {
+  outputPath: string;
+  html: string;
+  /** Heading ids in the body, for `#anchor` checks. */
+  headingIds: string[];
+  /** Links written in the markdown, for link checks (positions are file lines/columns). */
+  links: { href: string; line: number; column: number }[];
+  /** Text for the search index. */
+  searchText: string;
+}
