@@ -109,4 +109,14 @@ export interface RenderedPage {
   links: { href: string; line: number; column: number }[];
   /** Text for the search index. */
   searchText: string;
+  /** Problems found in the markdown (unclosed comment…), reported by the pipeline. */
+  problems?: RenderProblem[];
+}
+
+/** A problem found while rendering a page's markdown (offsets into PageData.markdown.body). */
+export interface RenderProblem {
+  start: number;
+  end: number;
+  message: string;
+  ruleId: string;
 }
