@@ -1,0 +1,82 @@
+// Runs `build` or `check` once the arguments are parsed; prints diagnostics and the summary.
+import path from 'node:path';
+import { loadConfig } from '../config/load.js';
+import { buildSite } from '../build.js';
+import { collectDiagnostics, formatGithub, formatHuman, formatJson, type Report } from '../report/format.js';
+import type { CliIO, CommandOptions } from './run.js';
+import { toolVersion } from './run.js';
+
+function progressReporter(io: CliIO, enabled: boolean) {
+  if (!enabled) return { update: () => undefined, clear: () => undefined };
+  let last = 0;
+  let shown = false;
+  return {
+    update(phase: string, done: number, total: number) {
+      const now = Date.now();
+      if (now - last < 100 && done !== total) return;
+      last = now;
+      shown = true;
+      const figures = total > 0 ? ` ${done}/${total}` : '';
+      io.stderr.write(`\r\u001b[2K${phase}${figures}`);
+    },
+    clear() {
+      if (shown) io.stderr.write('\r\u001b[2K');
+    },
+  };
+}
+
+export async function runCommand(options: CommandOptions, io: CliIO): Promise<number> {
+  const started = performance.now();
+  const config = await loadConfig({
+    cwd: io.cwd,
+    configPath: options.config,
+    overrides: {
+      rules: options.rules,
+      runbooks: options.runbooks,
+      out: options.out,
+      templates: options.templates,
+      baseURL: options.baseURL,
+      title: options.title,
+      cacheDir: options.cacheDir,
+    },
+  });
+  const interactive = Boolean(io.stderr.isTTY) && io.env.CI !== 'true' && options.format === 'human' && !options.quiet;
+  const progress = progressReporter(io, interactive);
+  const result = await buildSite({
+    config,
+    version: toolVersion(),
+    write: options.command === 'build',
+    failOnErrors: options.check,
+    cache: options.cache,
+    onProgress: progress.update,
+  });
+  progress.clear();
+
+  const diagnostics = collectDiagnostics(result.files, io.cwd);
+  const report: Report = { diagnostics, coverage: result.site.coverage, runbooks: result.site.runbooks.filter((r) => !r.isSectionIndex).length };
+  if (options.format === 'json') {
+    io.stdout.write(formatJson(report));
+  } else if (options.format === 'github') {
+    io.stdout.write(formatGithub(report));
+  } else {
+    const sources = new Map<string, string>();
+    for (const file of result.files) sources.set(path.relative(io.cwd, file.path).split(path.sep).join('/'), String(file.value));
+    const colour = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
+    io.stdout.write(formatHuman(report, { colour, quiet: options.quiet, sources }));
+  }
+
+  const failed = result.errors > 0 || (options.strict && result.warnings > 0);
+  if (options.command === 'build' && options.format !== 'json') {
+    const seconds = ((performance.now() - started) / 1000).toFixed(2);
+    const out = path.relative(io.cwd, config.outDir) || config.outDir;
+    if (result.wrote) {
+      io.stderr.write(
+        `Built ${result.site.pages.length} pages into ${out} in ${seconds}s (${result.rendered - result.cacheHits} rendered, ${result.cacheHits} from cache; ${result.pagesWritten} files written, ${result.pagesUnchanged} unchanged)\n`,
+      );
+    } else {
+      io.stderr.write(`Build failed: ${result.errors} error${result.errors === 1 ? '' : 's'}; ${out} was left as it was. Fix them, or pass --no-check to build anyway.\n`);
+    }
+  }
+  if (options.command === 'build') return result.wrote ? (options.strict && result.warnings > 0 ? 1 : 0) : 1;
+  return failed ? 1 : 0;
+}

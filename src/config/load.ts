@@ -1,0 +1,130 @@
+// Resolve the configuration: defaults < runbook-site.yaml < command-line flags.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { LineCounter, parseDocument, isMap, isNode, type Node } from 'yaml';
+import { configSchema, type Config, type ConfigInput } from './schema.js';
+import { RunbookSiteError } from '../errors.js';
+
+export const CONFIG_FILE_NAMES = ['runbook-site.yaml', 'runbook-site.yml'];
+
+export interface ResolvedConfig extends Config {
+  /** Folder the relative paths are resolved against (the config file's folder, else cwd). */
+  root: string;
+  /** Absolute paths. */
+  rulesDir: string;
+  runbooksDir: string;
+  outDir: string;
+  templatesDir?: string;
+  introFile?: string;
+  cacheDirAbs: string;
+  /** Path part of baseURL, with leading and trailing slash. */
+  basePath: string;
+  /** The config file read, if any. */
+  configFile?: string;
+}
+
+async function readIfExists(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new RunbookSiteError('ConfigInvalid', { file, reason: (error as Error).message });
+  }
+}
+
+function linePrefix(doc: ReturnType<typeof parseDocument>, counter: LineCounter, keyPath: (string | number)[]): string {
+  let node: unknown = doc.contents;
+  for (const key of keyPath) {
+    if (!isMap(node)) break;
+    const pair = node.items.find((item) => isNode(item.key) && (item.key as { value?: unknown }).value === key);
+    if (!pair) break;
+    node = pair.key;
+    if (key !== keyPath[keyPath.length - 1]) node = pair.value;
+  }
+  if (isNode(node) && (node as Node).range) {
+    const { line, col } = counter.linePos((node as Node).range![0]);
+    return `${line}:${col}: `;
+  }
+  return '';
+}
+
+/** Reads and validates the config file and applies `overrides` (from flags) on top. */
+export async function loadConfig(options: { cwd: string; configPath?: string; overrides: ConfigInput }): Promise<ResolvedConfig> {
+  let configFile: string | undefined;
+  let text: string | undefined;
+  if (options.configPath) {
+    configFile = path.resolve(options.cwd, options.configPath);
+    text = await readIfExists(configFile);
+    if (text === undefined) throw new RunbookSiteError('ConfigNotFound', { file: options.configPath });
+  } else {
+    for (const name of CONFIG_FILE_NAMES) {
+      const candidate = path.join(options.cwd, name);
+      text = await readIfExists(candidate);
+      if (text !== undefined) {
+        configFile = candidate;
+        break;
+      }
+    }
+  }
+
+  let fromFile: Record<string, unknown> = {};
+  let located: (keyPath: (string | number)[]) => string = () => '';
+  if (text !== undefined && configFile) {
+    const counter = new LineCounter();
+    const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false });
+    const display = path.relative(options.cwd, configFile) || configFile;
+    if (doc.errors.length > 0) {
+      const first = doc.errors[0];
+      const { line, col } = counter.linePos(first.pos[0]);
+      throw new RunbookSiteError('ConfigSyntax', { file: display, line: String(line), column: String(col), reason: first.message.split('\n')[0] });
+    }
+    const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+    if (value !== null && value !== undefined) {
+      if (typeof value !== 'object' || Array.isArray(value)) {
+        throw new RunbookSiteError('ConfigInvalid', { file: display, reason: 'expected a mapping of keys to values at the top level' });
+      }
+      fromFile = value as Record<string, unknown>;
+    }
+    located = (keyPath) => linePrefix(doc, counter, keyPath);
+  }
+
+  const merged: Record<string, unknown> = { ...fromFile };
+  for (const [key, value] of Object.entries(options.overrides)) {
+    if (value !== undefined) merged[key] = value;
+  }
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue.path.join('.');
+    const fromFlag = issue.path.length > 0 && (options.overrides as Record<string, unknown>)[String(issue.path[0])] !== undefined;
+    const reason =
+      issue.code === 'unrecognized_keys'
+        ? `${located([])}Unexpected key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `\`${k}\``).join(', ')}, expected one of ${Object.keys(configSchema.shape).map((k) => `\`${k}\``).join(', ')}`
+        : `${fromFlag ? "" : located(issue.path as (string | number)[])}\`${where}\`: ${issue.message}`;
+    const file = fromFlag ? 'command-line options' : configFile ? path.relative(options.cwd, configFile) || configFile : 'command-line options';
+    throw new RunbookSiteError('ConfigInvalid', { file, reason });
+  }
+  const config = parsed.data;
+  const root = configFile ? path.dirname(configFile) : options.cwd;
+  // Flags are relative to the working directory; config-file paths to the config file.
+  const resolvePath = (key: keyof ConfigInput, value: string) =>
+    (options.overrides as Record<string, unknown>)[key] !== undefined ? path.resolve(options.cwd, value) : path.resolve(root, value);
+
+  let basePath = new URL(config.baseURL).pathname;
+  if (!basePath.endsWith('/')) basePath += '/';
+  const baseURL = new URL(basePath, config.baseURL).href;
+
+  return {
+    ...config,
+    baseURL,
+    root,
+    configFile,
+    rulesDir: resolvePath('rules', config.rules),
+    runbooksDir: resolvePath('runbooks', config.runbooks),
+    outDir: resolvePath('out', config.out),
+    templatesDir: config.templates ? resolvePath('templates', config.templates) : undefined,
+    introFile: config.intro ? resolvePath('intro', config.intro) : undefined,
+    cacheDirAbs: resolvePath('cacheDir', config.cacheDir),
+    basePath,
+  };
+}

@@ -1,0 +1,77 @@
+// The catalogue of usage, config and internal errors: each has a name, a message and a hint.
+// Content problems (rules, runbooks) are not here: they are vfile messages with a place.
+
+export interface ErrorEntry {
+  /** Exit status: 2 for usage, config and internal errors. */
+  exitCode: 2;
+  message: (detail: Record<string, string>) => string;
+  hint: (detail: Record<string, string>) => string;
+}
+
+const catalogue = {
+  UnknownCommand: {
+    message: (d) => `Unknown command \`${d.command}\`.`,
+    hint: () => 'Commands are `build` and `check`. Run `runbook-site --help` for usage.',
+  },
+  UnknownFlag: {
+    message: (d) => `Unknown option \`${d.flag}\`.`,
+    hint: (d) => `Run \`runbook-site ${d.command} --help\` for the list of options.`,
+  },
+  InvalidFlag: {
+    message: (d) => `Invalid value for \`${d.flag}\`: ${d.reason}`,
+    hint: (d) => d.hint ?? 'Run `runbook-site --help` for usage.',
+  },
+  UnexpectedArgument: {
+    message: (d) => `Unexpected argument \`${d.argument}\`.`,
+    hint: () => 'Folders are given with `--rules DIR` and `--runbooks DIR`.',
+  },
+  ConfigNotFound: {
+    message: (d) => `Config file \`${d.file}\` was not found.`,
+    hint: () => 'Check the path given to `--config`, or remove the option to use defaults.',
+  },
+  ConfigSyntax: {
+    message: (d) => `Config file \`${d.file}\` is not valid YAML at ${d.line}:${d.column}: ${d.reason}`,
+    hint: () => 'Fix the YAML syntax at that place.',
+  },
+  ConfigInvalid: {
+    message: (d) => `Config file \`${d.file}\`: ${d.reason}`,
+    hint: () => 'See "Configuration" in the README for every key and its type.',
+  },
+  FolderNotFound: {
+    message: (d) => `The ${d.what} folder \`${d.path}\` does not exist.`,
+    hint: (d) => `Create it, or point \`--${d.what}\` (or \`${d.what}:\` in runbook-site.yaml) at the right folder.`,
+  },
+  UnsafeOutput: {
+    message: (d) => `Refusing to write the site into \`${d.path}\`: ${d.reason}.`,
+    hint: () => 'Choose a dedicated output folder such as `dist` with `--out DIR`.',
+  },
+  OutputFailed: {
+    message: (d) => `Could not write the site into \`${d.path}\`: ${d.reason}`,
+    hint: () => 'Check permissions and free disk space. The previous output was left as it was.',
+  },
+  Internal: {
+    message: (d) => `Internal error: ${d.reason}`,
+    hint: () => 'This is a bug in runbook-site. Please report it with the command you ran.',
+  },
+} satisfies Record<string, Omit<ErrorEntry, 'exitCode'>>;
+
+export type ErrorName = keyof typeof catalogue;
+
+/** An expected, named failure of usage, config or the environment. The CLI prints message + hint and exits 2. */
+export class RunbookSiteError extends Error {
+  readonly code: ErrorName;
+  readonly hint: string;
+  readonly exitCode = 2;
+
+  constructor(code: ErrorName, detail: Record<string, string> = {}) {
+    const entry = catalogue[code];
+    super(entry.message(detail));
+    this.name = 'RunbookSiteError';
+    this.code = code;
+    this.hint = entry.hint(detail);
+  }
+}
+
+export function isRunbookSiteError(error: unknown): error is RunbookSiteError {
+  return error instanceof RunbookSiteError;
+}

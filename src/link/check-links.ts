@@ -1,0 +1,84 @@
+// Site-wide link check over what rendering found: relative `.md` links, site-absolute links and
+// `#anchors` must point at pages (and headings) the build generates. Runs before anything is written.
+import path from 'node:path';
+import { reportError } from '../diagnostics.js';
+import type { Runbook } from '../model.js';
+
+export interface PageLinks {
+  /** The page's runbook (links are reported on its file). */
+  runbook: Runbook;
+  url: string;
+  headingIds: string[];
+  links: { href: string; line: number; column: number }[];
+}
+
+/** Link targets that are not pages: generated files and the assets folder. */
+function isGeneratedFile(target: string): boolean {
+  return target === '404.html' || target === 'sitemap.xml' || target.startsWith('assets/');
+}
+
+export function checkLinks(pages: PageLinks[], options: { urls: Set<string>; urlByFile: Record<string, string>; basePath: string; baseURL: string }): void {
+  const headingsByUrl = new Map(pages.map((page) => [page.url, new Set(page.headingIds)]));
+  const base = new URL(options.baseURL);
+  for (const page of pages) {
+    for (const link of page.links) {
+      const place = { line: link.line, column: link.column };
+      const href = link.href.trim();
+      if (!href || /^(mailto|tel|data|javascript):/i.test(href)) continue;
+      const hashAt = href.indexOf('#');
+      const pathPart = hashAt === -1 ? href : href.slice(0, hashAt);
+      const fragment = hashAt === -1 ? '' : decodeURIComponent(href.slice(hashAt + 1));
+      let targetUrl: string | undefined;
+      let shown = href;
+
+      if (/^[a-z][a-z0-9+.-]*:/i.test(pathPart) || pathPart.startsWith('//')) {
+        // Absolute URL: only links into this site are checked.
+        let absolute: URL;
+        try {
+          absolute = new URL(pathPart, base);
+        } catch {
+          continue;
+        }
+        if (absolute.host !== base.host || !absolute.pathname.startsWith(options.basePath)) continue;
+        targetUrl = decodeURIComponent(absolute.pathname.slice(options.basePath.length));
+      } else if (pathPart === '') {
+        targetUrl = page.url;
+      } else if (/\.md$/i.test(pathPart.split('?')[0])) {
+        const from = path.posix.dirname(page.runbook.file);
+        const file = pathPart.startsWith('/') ? pathPart.slice(1) : path.posix.normalize(path.posix.join(from, decodeURIComponent(pathPart.split('?')[0])));
+        targetUrl = options.urlByFile[file];
+        if (targetUrl === undefined) {
+          reportError(page.runbook.vfile, `Unexpected link to \`${pathPart}\`: no runbook \`${file}\` is built, expected a path relative to this file`, place, 'broken-link');
+          continue;
+        }
+      } else {
+        const resolved = new URL(pathPart, new URL(page.url, 'https://site.invalid' + options.basePath));
+        let sitePath = decodeURIComponent(resolved.pathname);
+        if (pathPart.startsWith('/') && !sitePath.startsWith(options.basePath)) {
+          // A site-absolute link written without the base path: Hugo sites commonly do this.
+          sitePath = options.basePath + sitePath.slice(1);
+        }
+        if (!sitePath.startsWith(options.basePath)) {
+          reportError(page.runbook.vfile, `Unexpected link \`${href}\` outside the site, expected a path under \`${options.basePath}\``, place, 'broken-link');
+          continue;
+        }
+        targetUrl = sitePath.slice(options.basePath.length);
+      }
+
+      const normalised = targetUrl === '' || targetUrl.endsWith('/') || /\.[a-z0-9]+$/i.test(targetUrl) ? targetUrl : targetUrl + '/';
+      const pageUrl = normalised.endsWith('index.html') ? normalised.slice(0, -'index.html'.length) : normalised;
+      if (!options.urls.has(pageUrl) && !isGeneratedFile(pageUrl)) {
+        reportError(page.runbook.vfile, `Unexpected link \`${shown}\` to \`/${pageUrl}\`: the site has no such page`, place, 'broken-link');
+        continue;
+      }
+      if (fragment) {
+        const headings = headingsByUrl.get(pageUrl);
+        if (headings && !headings.has(fragment)) {
+          const known = [...headings].slice(0, 8).map((id) => `#${id}`).join(', ');
+          shown = fragment;
+          reportError(page.runbook.vfile, `Unexpected anchor \`#${shown}\` on \`/${pageUrl}\`: no heading has that id${known ? `, expected one of ${known}` : ''}`, place, 'broken-anchor');
+        }
+      }
+    }
+  }
+}

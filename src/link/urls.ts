@@ -1,0 +1,56 @@
+// Page URLs compatible with Hugo's for the same content, so existing runbook_url annotations keep working.
+
+/**
+ * Hugo's path sanitising (urlize of a path segment), lower-cased: letters, digits, marks and
+ * `._~+#@-` are kept; `%` only when it starts a `%XX` escape; spaces and hyphens become one
+ * hyphen between kept characters; everything else is dropped.
+ * `MysqlTooManyConnections(>80%)` → `mysqltoomanyconnections80`.
+ */
+export function hugoSlug(segment: string): string {
+  const chars = Array.from(segment);
+  let out = '';
+  let pendingHyphen = false;
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i];
+    const allowed =
+      '._~+#@-'.includes(ch) ||
+      /[\p{L}\p{N}\p{M}]/u.test(ch) ||
+      (ch === '%' && i + 2 < chars.length && /[0-9a-fA-F]/.test(chars[i + 1]) && /[0-9a-fA-F]/.test(chars[i + 2]));
+    if (allowed) {
+      if (pendingHyphen) {
+        out += '-';
+        pendingHyphen = false;
+      }
+      out += ch;
+    } else if (out.length > 0 && /\s/u.test(ch)) {
+      pendingHyphen = true;
+    }
+  }
+  return out.toLowerCase();
+}
+
+/** The prefix every runbook URL has, as on the Hugo sites this replaces (content/runbooks/...). */
+export const RUNBOOKS_URL_PREFIX = 'runbooks/';
+
+/** Site-relative URL (no leading slash, trailing slash) of a section given its folder segments. */
+export function sectionUrl(sectionPath: string[]): string {
+  return RUNBOOKS_URL_PREFIX + sectionPath.map((segment) => hugoSlug(segment) + '/').join('');
+}
+
+/** Site-relative URL of a runbook page from its file path relative to the runbooks folder. */
+export function runbookUrl(sectionPath: string[], fileName: string): string {
+  const stem = fileName.replace(/\.md$/i, '');
+  return sectionUrl(sectionPath) + hugoSlug(stem) + '/';
+}
+
+/** Output file for a site-relative URL. */
+export function outputPathFor(url: string): string {
+  return url === '' ? 'index.html' : url + 'index.html';
+}
+
+/** Normalise an absolute URL or path to compare it with a page URL: no query, no fragment, trailing slash. */
+export function normaliseUrlPath(pathname: string): string {
+  let p = pathname.split('#')[0].split('?')[0];
+  if (!p.endsWith('/') && !/\.[a-z0-9]+$/i.test(p)) p += '/';
+  return p;
+}

@@ -1,0 +1,127 @@
+// Load stage: every runbook markdown file becomes a Runbook with its VFile, front matter and shortcodes.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import matter from 'gray-matter';
+import { VFile } from 'vfile';
+import { LineCounter, parseDocument, isMap, isScalar } from 'yaml';
+import { frontMatterSchema, type FrontMatter } from '../config/schema.js';
+import { pointAt, reportError, reportWarning } from '../diagnostics.js';
+import type { Point, Runbook } from '../model.js';
+import { tokenizeShortcodes } from '../shortcodes/tokenize.js';
+import { hugoSlug, runbookUrl, sectionUrl } from '../link/urls.js';
+import { listFiles } from './files.js';
+
+const FRONT_MATTER_OPEN = /^---[ \t]*\r?\n/;
+
+/** Dates become ISO strings so front matter is plain, hashable data. */
+function plain(value: unknown): unknown {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? String(value) : value.toISOString();
+  if (Array.isArray(value)) return value.map(plain);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) out[key] = plain(inner);
+    return out;
+  }
+  return value;
+}
+
+/** Where a front-matter key is written, to point schema errors at it. */
+function keyPosition(frontMatterText: string, key: string | number | undefined): Point | undefined {
+  if (key === undefined) return undefined;
+  const counter = new LineCounter();
+  const doc = parseDocument(frontMatterText, { lineCounter: counter });
+  if (!isMap(doc.contents)) return undefined;
+  for (const pair of doc.contents.items) {
+    if (isScalar(pair.key) && pair.key.value === key && pair.key.range) {
+      const { line, col } = counter.linePos(pair.key.range[0]);
+      return { line: line + 1, column: col }; // +1: the opening `---` line
+    }
+  }
+  return undefined;
+}
+
+export async function loadRunbook(runbooksDir: string, relativeFile: string): Promise<Runbook> {
+  const absolute = path.join(runbooksDir, relativeFile);
+  const text = await readFile(absolute, 'utf8');
+  const vfile = new VFile({ path: absolute, value: text });
+  const segments = relativeFile.split('/');
+  const fileName = segments.pop()!;
+  const isSectionIndex = fileName === '_index.md';
+
+  let body = text;
+  let data: Record<string, unknown> = {};
+  let bodyStart: Point = { line: 1, column: 1, offset: 0 };
+  if (FRONT_MATTER_OPEN.test(text)) {
+    try {
+      // Passing options keeps gray-matter from caching every file's text for the process lifetime.
+      const parsed = matter(text, { language: 'yaml' });
+      data = (parsed.data ?? {}) as Record<string, unknown>;
+      body = parsed.content;
+      const offset = text.length - body.length;
+      bodyStart = pointAt(text, offset);
+    } catch (error) {
+      const mark = (error as { mark?: { line: number; column: number } }).mark;
+      const reason = ((error as { reason?: string }).reason ?? (error as Error).message).split('\n')[0];
+      reportError(
+        vfile,
+        `Invalid YAML in front matter: ${reason}. Fix the front matter between the \`---\` lines`,
+        mark ? { line: mark.line + 2, column: mark.column + 1 } : { line: 1, column: 1 },
+        'front-matter-yaml',
+      );
+      // Keep going with the text after the closing fence so the page still exists.
+      const close = text.indexOf('\n---', 3);
+      const after = close === -1 ? text.length : text.indexOf('\n', close + 4);
+      body = after === -1 ? '' : text.slice(after + 1);
+      bodyStart = pointAt(text, text.length - body.length);
+    }
+  }
+
+  let frontMatter: FrontMatter = plain(data) as FrontMatter;
+  const checked = frontMatterSchema.safeParse(frontMatter);
+  if (checked.success) {
+    frontMatter = checked.data;
+  } else {
+    const frontMatterText = text.slice(0, bodyStart.offset ?? 0).replace(FRONT_MATTER_OPEN, '').replace(/\n---[\s\S]*$/, '\n');
+    for (const issue of checked.error.issues) {
+      const key = issue.path[0] as string | number | undefined;
+      reportError(
+        vfile,
+        `Unexpected value for front matter \`${issue.path.join('.')}\`: ${issue.message}`,
+        keyPosition(frontMatterText, key) ?? { line: 1, column: 1 },
+        'front-matter-schema',
+      );
+      // Drop the bad key so the rest of the pipeline sees schema-valid data.
+      if (typeof key === 'string') delete (frontMatter as Record<string, unknown>)[key];
+    }
+  }
+
+  const empty = body.trim().length === 0;
+  if (empty && !isSectionIndex) {
+    reportWarning(vfile, 'Unexpected empty runbook, expected steps for the on-call engineer', bodyStart, 'empty-runbook');
+  }
+
+  const { tokens, problems } = tokenizeShortcodes(body);
+  for (const problem of problems) {
+    reportError(vfile, problem.message, { start: pointAt(body, problem.start, bodyStart), end: pointAt(body, problem.end, bodyStart) }, problem.ruleId);
+  }
+
+  return {
+    file: relativeFile,
+    vfile,
+    frontMatter,
+    body,
+    bodyStart,
+    isSectionIndex,
+    sectionPath: segments,
+    slug: isSectionIndex ? '' : hugoSlug(fileName.replace(/\.md$/i, '')),
+    url: isSectionIndex ? sectionUrl(segments) : runbookUrl(segments, fileName),
+    empty,
+    shortcodes: tokens,
+  };
+}
+
+/** Every `*.md` under the runbooks folder, sorted, loaded. */
+export async function loadRunbooks(runbooksDir: string): Promise<Runbook[]> {
+  const files = await listFiles(runbooksDir, (name) => name.toLowerCase().endsWith('.md'));
+  return Promise.all(files.map((file) => loadRunbook(runbooksDir, file)));
+}

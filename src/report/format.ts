@@ -1,0 +1,133 @@
+// Diagnostics reporters: human (ESLint-like, code frames, colour on a TTY), GitHub Actions
+// workflow commands, and a stable JSON object.
+import path from 'node:path';
+import type { VFile } from 'vfile';
+import type { VFileMessage } from 'vfile-message';
+import { severityOf, type Severity } from '../diagnostics.js';
+import type { Coverage } from '../link/site.js';
+
+export interface Diagnostic {
+  /** Path relative to the working directory, posix separators. */
+  file: string;
+  line: number;
+  column: number;
+  endLine?: number;
+  endColumn?: number;
+  severity: Severity;
+  ruleId: string;
+  message: string;
+}
+
+export interface Report {
+  diagnostics: Diagnostic[];
+  coverage: Coverage;
+  runbooks: number;
+}
+
+const ORDER: Record<Severity, number> = { error: 0, warning: 1, note: 2 };
+
+/** Flatten VFile messages into sorted, plain diagnostics. */
+export function collectDiagnostics(files: VFile[], cwd: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const file of files) {
+    const display = path.relative(cwd, file.path).split(path.sep).join('/') || file.path;
+    for (const message of file.messages as VFileMessage[]) {
+      out.push({
+        file: display,
+        line: message.line ?? 1,
+        column: message.column ?? 1,
+        endLine: message.place && 'end' in message.place ? message.place.end.line : undefined,
+        endColumn: message.place && 'end' in message.place ? message.place.end.column : undefined,
+        severity: severityOf(message),
+        ruleId: message.ruleId ?? 'runbook-site',
+        message: message.reason,
+      });
+    }
+  }
+  return out.sort(
+    (a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column || ORDER[a.severity] - ORDER[b.severity] || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0),
+  );
+}
+
+export function countBySeverity(diagnostics: Diagnostic[]): Record<Severity, number> {
+  const counts = { error: 0, warning: 0, note: 0 };
+  for (const d of diagnostics) counts[d.severity]++;
+  return counts;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function codeFrame(source: string, line: number, column: number, colour: (code: string, text: string) => string): string {
+  const lines = source.split(/\r?\n/);
+  const first = Math.max(1, line - 1);
+  const last = Math.min(lines.length, line + 1);
+  const width = String(last).length;
+  const out: string[] = [];
+  for (let n = first; n <= last; n++) {
+    const marker = n === line ? colour('31', '>') : ' ';
+    const text = (lines[n - 1] ?? '').replace(/\t/g, '  ');
+    out.push(`  ${marker} ${String(n).padStart(width)} | ${text.length > 160 ? text.slice(0, 157) + '...' : text}`);
+    if (n === line) out.push(`    ${' '.repeat(width)} | ${' '.repeat(Math.max(0, column - 1))}${colour('31', '^')}`);
+  }
+  return out.join('\n');
+}
+
+export function formatHuman(report: Report, options: { colour: boolean; quiet: boolean; sources: Map<string, string> }): string {
+  const colour = (code: string, text: string) => (options.colour ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const label: Record<Severity, string> = { error: colour('31', 'error'), warning: colour('33', 'warning'), note: colour('36', 'note') };
+  const lines: string[] = [];
+  for (const d of report.diagnostics) {
+    if (options.quiet && d.severity !== 'error') continue;
+    lines.push(`${colour('4', `${d.file}:${d.line}:${d.column}`)}  ${label[d.severity]}  ${d.message}  ${colour('2', `[${d.ruleId}]`)}`);
+    const source = options.sources.get(d.file);
+    if (d.severity === 'error' && source !== undefined) lines.push(codeFrame(source, d.line, d.column, colour));
+  }
+  const counts = countBySeverity(report.diagnostics);
+  const { coverage } = report;
+  const percent = coverage.alerts === 0 ? 100 : Math.floor((coverage.withRunbook / coverage.alerts) * 1000) / 10;
+  if (lines.length > 0) lines.push('');
+  lines.push(
+    `${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.note, 'note')} · ` +
+      `${plural(coverage.alerts, 'alert')}, ${plural(report.runbooks, 'runbook')}, ` +
+      `coverage ${percent}% (${coverage.withRunbook}/${coverage.alerts} alerts have a runbook, ${coverage.orphanRunbooks.length} orphan runbook${coverage.orphanRunbooks.length === 1 ? '' : 's'})`,
+  );
+  return lines.join('\n') + '\n';
+}
+
+/** GitHub Actions workflow-command escaping (data and property values differ). */
+function escapeData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+function escapeProperty(text: string): string {
+  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+export function formatGithub(report: Report): string {
+  const command: Record<Severity, string> = { error: 'error', warning: 'warning', note: 'notice' };
+  const lines = report.diagnostics.map((d) => {
+    const props = [`file=${escapeProperty(d.file)}`, `line=${d.line}`, `col=${d.column}`];
+    if (d.endLine !== undefined) props.push(`endLine=${d.endLine}`);
+    if (d.endColumn !== undefined && d.endLine === d.line) props.push(`endColumn=${d.endColumn}`);
+    props.push(`title=${escapeProperty(`runbook-site ${d.ruleId}`)}`);
+    return `::${command[d.severity]} ${props.join(',')}::${escapeData(d.message)}`;
+  });
+  const counts = countBySeverity(report.diagnostics);
+  lines.push(`runbook-site: ${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.note, 'note')}; ${report.coverage.withRunbook}/${report.coverage.alerts} alerts have a runbook`);
+  return lines.join('\n') + '\n';
+}
+
+/** The documented JSON shape: { diagnostics: [...], coverage: {...} }. */
+export function formatJson(report: Report): string {
+  return (
+    JSON.stringify(
+      {
+        diagnostics: report.diagnostics.map(({ file, line, column, severity, ruleId, message }) => ({ file, line, column, severity, ruleId, message })),
+        coverage: report.coverage,
+      },
+      null,
+      2,
+    ) + '\n'
+  );
+}

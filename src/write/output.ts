@@ -1,0 +1,133 @@
+// Write stage: the site is written into a staging folder next to the output folder and swapped
+// into place only when complete, so a failed build leaves the previous output exactly as it was.
+// Files whose bytes did not change are hard-linked from the previous output: bytes and mtime stay.
+import { link, mkdir, readFile, rename, rm, stat, writeFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { RunbookSiteError } from '../errors.js';
+
+export interface OutputFile {
+  /** Relative to the output folder, posix separators. */
+  path: string;
+  content: string | Uint8Array;
+}
+
+/** Marks a folder as written by runbook-site, so we never replace a folder we did not make. */
+export const OUTPUT_MARKER = '.runbook-site';
+
+export interface WriteResult {
+  written: number;
+  unchanged: number;
+}
+
+function isInside(parent: string, child: string): boolean {
+  const relative = path.relative(parent, child);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+/** Refuse output folders whose replacement would destroy something that is not a built site. */
+export async function assertSafeOutput(outDir: string, guarded: { root: string; inputs: string[] }): Promise<void> {
+  const out = path.resolve(outDir);
+  const display = path.relative(process.cwd(), out) || '.';
+  if (out === path.parse(out).root) throw new RunbookSiteError('UnsafeOutput', { path: out, reason: 'it is the file-system root' });
+  if (out === path.resolve(guarded.root)) throw new RunbookSiteError('UnsafeOutput', { path: display, reason: 'it is the project folder' });
+  if (out === path.resolve(process.cwd())) throw new RunbookSiteError('UnsafeOutput', { path: display, reason: 'it is the current folder' });
+  for (const input of guarded.inputs) {
+    if (isInside(out, path.resolve(input))) {
+      throw new RunbookSiteError('UnsafeOutput', { path: display, reason: `it contains the input folder \`${path.relative(process.cwd(), input) || input}\`` });
+    }
+  }
+  let entries: string[];
+  try {
+    const info = await stat(out);
+    if (!info.isDirectory()) throw new RunbookSiteError('UnsafeOutput', { path: display, reason: 'it is a file, not a folder' });
+    entries = await readdir(out);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  if (entries.length > 0 && !entries.includes(OUTPUT_MARKER)) {
+    throw new RunbookSiteError('UnsafeOutput', { path: display, reason: 'it is not empty and was not written by runbook-site' });
+  }
+}
+
+async function sameBytes(file: string, content: Uint8Array): Promise<boolean> {
+  try {
+    const info = await stat(file);
+    if (!info.isFile() || info.size !== content.byteLength) return false;
+    const old = await readFile(file);
+    return Buffer.compare(old, content) === 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Run `task` over `items` with at most `limit` in flight. */
+async function eachLimited<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await task(items[next++]);
+  });
+  await Promise.all(workers);
+}
+
+export async function writeSite(outDir: string, files: OutputFile[], version: string): Promise<WriteResult> {
+  const out = path.resolve(outDir);
+  const parent = path.dirname(out);
+  const stamp = `${process.pid}-${Date.now().toString(36)}`;
+  const staging = path.join(parent, `.${path.basename(out)}.staging-${stamp}`);
+  const retired = path.join(parent, `.${path.basename(out)}.old-${stamp}`);
+  const all: OutputFile[] = [...files, { path: OUTPUT_MARKER, content: `runbook-site ${version}\n` }];
+  const seen = new Set<string>();
+  for (const file of all) {
+    if (seen.has(file.path)) throw new RunbookSiteError('Internal', { reason: `two outputs for ${file.path}` });
+    seen.add(file.path);
+  }
+  let written = 0;
+  let unchanged = 0;
+  try {
+    await mkdir(parent, { recursive: true });
+    await mkdir(staging);
+    const folders = new Set(all.map((file) => path.posix.dirname(file.path)).filter((dir) => dir !== '.'));
+    for (const dir of [...folders].sort()) await mkdir(path.join(staging, dir), { recursive: true });
+    await eachLimited(all, 32, async (file) => {
+      const bytes = typeof file.content === 'string' ? Buffer.from(file.content) : file.content;
+      const previous = path.join(out, file.path);
+      const target = path.join(staging, file.path);
+      if (await sameBytes(previous, bytes)) {
+        try {
+          await link(previous, target);
+          unchanged++;
+          return;
+        } catch {
+          // Cross-device or unsupported: fall through and write a copy.
+        }
+      }
+      await writeFile(target, bytes);
+      written++;
+    });
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    if (error instanceof RunbookSiteError) throw error;
+    throw new RunbookSiteError('OutputFailed', { path: path.relative(process.cwd(), out) || out, reason: (error as Error).message });
+  }
+
+  let hadPrevious = true;
+  try {
+    await rename(out, retired);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      await rm(staging, { recursive: true, force: true });
+      throw new RunbookSiteError('OutputFailed', { path: out, reason: (error as Error).message });
+    }
+    hadPrevious = false;
+  }
+  try {
+    await rename(staging, out);
+  } catch (error) {
+    if (hadPrevious) await rename(retired, out).catch(() => undefined);
+    await rm(staging, { recursive: true, force: true });
+    throw new RunbookSiteError('OutputFailed', { path: out, reason: (error as Error).message });
+  }
+  if (hadPrevious) await rm(retired, { recursive: true, force: true });
+  return { written, unchanged };
+}
