@@ -1,0 +1,94 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { cp, mkdtemp, readFile, writeFile, stat, readdir } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runCli } from './helpers/cli.js';
+
+const projectRoot = path.resolve(import.meta.dirname, '../..');
+
+/** A copy of the sample site (rules, runbooks, config) in a fresh folder. */
+async function sampleProject(): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'runbook-site-cli-'));
+  await cp(path.join(projectRoot, 'rules'), path.join(dir, 'rules'), { recursive: true });
+  await cp(path.join(projectRoot, 'runbooks'), path.join(dir, 'runbooks'), { recursive: true });
+  await cp(path.join(projectRoot, 'runbook-site.yaml'), path.join(dir, 'runbook-site.yaml'));
+  return dir;
+}
+
+test('--version prints the package version, through the real bin script', async () => {
+  const pkg = JSON.parse(await readFile(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string };
+  const { stdout } = await promisify(execFile)(process.execPath, [path.join(projectRoot, 'bin/runbook-site.js'), '--version']);
+  assert.equal(stdout.trim(), pkg.version);
+});
+
+test('unknown flags, commands and arguments are usage errors (exit 2) with a hint', async () => {
+  const flag = await runCli(['build', '--colour']);
+  assert.equal(flag.code, 2);
+  assert.match(flag.stderr, /Unknown option `--colour`/);
+  assert.match(flag.stderr, /hint:/);
+  assert.doesNotMatch(flag.stderr, /at .*\.js:\d+/, 'no stack trace');
+  const command = await runCli(['publish']);
+  assert.equal(command.code, 2);
+  assert.match(command.stderr, /Unknown command `publish`/);
+  const format = await runCli(['check', '--format', 'xml']);
+  assert.equal(format.code, 2);
+  assert.match(format.stderr, /`xml` is not a format/);
+});
+
+test('a config file with an unknown key is a config error naming the key and its line', async () => {
+  const dir = await sampleProject();
+  await writeFile(path.join(dir, 'runbook-site.yaml'), 'title: x\nbaseUrl: https://example.org/\n');
+  const result = await runCli(['check'], dir);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /runbook-site\.yaml/);
+  assert.match(result.stderr, /`baseUrl`/);
+  assert.match(result.stderr, /2:1/);
+});
+
+test('the sample site builds cleanly; the alert without a runbook is listed as missing', async () => {
+  const dir = await sampleProject();
+  const result = await runCli(['build'], dir);
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  const alerts = await readFile(path.join(dir, 'dist/alerts/index.html'), 'utf8');
+  assert.match(alerts, /KubeJobFailed/);
+  const files = await readdir(path.join(dir, 'dist'));
+  for (const expected of ['index.html', '404.html', 'sitemap.xml', '.nojekyll', 'runbooks', 'alerts']) assert.ok(files.includes(expected), expected);
+  const json = await runCli(['check', '--format', 'json'], dir);
+  const report = JSON.parse(json.stdout) as { coverage: { withoutRunbook: string[] } };
+  assert.deepEqual(report.coverage.withoutRunbook, ['KubeJobFailed']);
+});
+
+test('a build with content errors exits 1 and leaves the previous output exactly as it was', async () => {
+  const dir = await sampleProject();
+  assert.equal((await runCli(['build'], dir)).code, 0);
+  const page = path.join(dir, 'dist/runbooks/haproxy/haproxydown/index.html');
+  const before = { text: await readFile(page, 'utf8'), mtime: (await stat(page)).mtimeMs };
+  const runbook = path.join(dir, 'runbooks/haproxy/HaproxyDown.md');
+  await writeFile(runbook, (await readFile(runbook, 'utf8')).replace('"HaproxyDown" %}}', '"HaproxyDwn" %}}'));
+  const failed = await runCli(['build'], dir);
+  assert.equal(failed.code, 1);
+  assert.match(failed.stdout, /runbooks\/haproxy\/HaproxyDown\.md:\d+:\d+\s+error\s+Unexpected alert `HaproxyDwn`/);
+  assert.match(failed.stdout, /\[alert-not-found\]/);
+  assert.equal(await readFile(page, 'utf8'), before.text);
+  assert.equal((await stat(page)).mtimeMs, before.mtime);
+  // --no-check writes anyway.
+  assert.equal((await runCli(['build', '--no-check'], dir)).code, 0);
+});
+
+test('--format github prints workflow commands with file, line and column', async () => {
+  const dir = await sampleProject();
+  await writeFile(path.join(dir, 'runbooks/haproxy/Broken.md'), '# Broken\n\n{{% figure "x" %}}\n');
+  const result = await runCli(['check', '--format', 'github'], dir);
+  assert.equal(result.code, 1);
+  assert.match(result.stdout, /^::error file=runbooks\/haproxy\/Broken\.md,line=3,col=1,.*title=runbook-site unknown-shortcode::Unexpected shortcode `figure`/m);
+});
+
+test('a missing runbooks folder is a usage error, not a crash', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'runbook-site-empty-'));
+  const result = await runCli(['build', '--rules', '.', '--runbooks', 'nope'], dir);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /The runbooks folder `nope` does not exist/);
+});
