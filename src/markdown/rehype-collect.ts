@@ -1,0 +1,82 @@
+// rehype plugin: rewrite relative `.md` links and collect what later stages need —
+// heading ids, links with their place in the file, and plain text for search —
+// into `file.data[COLLECT_DATA_KEY]`. Per-file settings come from `file.data[COLLECT_OPTIONS_KEY]`
+// (or the plugin options), so one frozen processor serves every file.
+import type { Element, Root, RootContent } from 'hast';
+import type { VFile } from 'vfile';
+
+export interface CollectOptions {
+  /** Page URL for a relative `.md` link (the whole href is passed), or undefined to keep it. */
+  resolveLink?: (href: string) => string | undefined;
+  /** File line/column of an offset into the processed markdown. */
+  locate?: (offset: number) => { line: number; column: number };
+}
+
+export interface Collected {
+  headingIds: string[];
+  links: { href: string; line: number; column: number }[];
+  text: string;
+}
+
+export const COLLECT_OPTIONS_KEY = 'runbookCollectOptions';
+export const COLLECT_DATA_KEY = 'runbookCollected';
+
+const HEADING = /^h[1-6]$/;
+const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+const BLOCK = new Set([
+  'address', 'article', 'aside', 'blockquote', 'br', 'dd', 'details', 'div', 'dl', 'dt', 'figcaption', 'figure',
+  'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre', 'section',
+  'summary', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul',
+]);
+
+/** True for a relative link to a markdown file (`other.md`, `../x/y.md#frag`, `/runbooks/a.md`). */
+export function isMarkdownLink(href: string): boolean {
+  if (SCHEME.test(href) || href.startsWith('//') || href.startsWith('#')) return false;
+  const end = href.search(/[?#]/);
+  const path = end === -1 ? href : href.slice(0, end);
+  return /\.md$/i.test(path);
+}
+
+export default function rehypeCollect(options?: CollectOptions) {
+  return function transformer(tree: Root, file: VFile): void {
+    const settings: CollectOptions = options ?? ((file.data as Record<string, unknown>)[COLLECT_OPTIONS_KEY] as CollectOptions | undefined) ?? {};
+    const collected: Collected = { headingIds: [], links: [], text: '' };
+    const text: string[] = [];
+
+    const visitElement = (node: Element) => {
+      if (HEADING.test(node.tagName) && typeof node.properties.id === 'string') collected.headingIds.push(node.properties.id);
+      if (node.tagName === 'a' && typeof node.properties.href === 'string') {
+        const href = node.properties.href;
+        const offset = node.position?.start.offset;
+        if (offset !== undefined) {
+          const place = settings.locate ? settings.locate(offset) : { line: node.position!.start.line, column: node.position!.start.column };
+          collected.links.push({ href, line: place.line, column: place.column });
+        }
+        if (settings.resolveLink && isMarkdownLink(href)) {
+          const url = settings.resolveLink(href);
+          if (url !== undefined) {
+            const hash = href.indexOf('#');
+            node.properties.href = hash !== -1 && !url.includes('#') ? url + href.slice(hash) : url;
+          }
+        }
+      }
+    };
+
+    const walk = (nodes: RootContent[]) => {
+      for (const node of nodes) {
+        if (node.type === 'text') {
+          text.push(node.value);
+        } else if (node.type === 'element') {
+          visitElement(node);
+          const block = BLOCK.has(node.tagName);
+          if (block) text.push(' ');
+          walk(node.children);
+          if (block) text.push(' ');
+        }
+      }
+    };
+    walk(tree.children);
+    collected.text = text.join('').replace(/\s+/g, ' ').trim();
+    (file.data as Record<string, unknown>)[COLLECT_DATA_KEY] = collected;
+  };
+}

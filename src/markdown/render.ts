@@ -1,0 +1,92 @@
+// Markdown → HTML for one runbook body, with the data later stages need.
+// Pipeline: shortcode expansion (source level) → remark (GFM, definition lists) →
+// placeholders → Hugo heading ids → rehype (raw HTML kept) → collect → HTML.
+// One frozen processor for the module; per call a new VFile carries the call's settings.
+import { unified } from 'unified';
+import remarkParse from 'remark-parse';
+import remarkGfm from 'remark-gfm';
+import remarkDefinitionList, { defListHastHandlers } from 'remark-definition-list';
+import remarkRehype from 'remark-rehype';
+import rehypeStringify from 'rehype-stringify';
+import { VFile } from 'vfile';
+import type { ShortcodeToken } from '../model.js';
+import { expandShortcodes, originalOffset } from '../shortcodes/expand.js';
+import remarkPlaceholders, { PLACEHOLDER_DATA_KEY, type PlaceholderOptions } from '../shortcodes/remark-placeholders.js';
+import type { ShortcodeProblem } from '../shortcodes/tokenize.js';
+import remarkHeadingIds from './heading-ids.js';
+import rehypeCollect, { COLLECT_DATA_KEY, COLLECT_OPTIONS_KEY, type Collected, type CollectOptions } from './rehype-collect.js';
+
+export interface RenderMarkdownOptions {
+  /** Shortcodes of `markdown` as found by `tokenizeShortcodes` (offsets into `markdown`). */
+  shortcodes: ShortcodeToken[];
+  /** HTML for the embed shortcode (`rule`) at this token index. */
+  renderEmbed: (tokenIndex: number) => string;
+  /** URL for a relative `.md` link (whole href given, fragment included), or undefined to keep it. */
+  resolveLink?: (href: string) => string | undefined;
+  /** Line of the markdown's first line in its file (1-based, default 1). */
+  startLine?: number;
+  /** Which tokens are embeds; default: opening `rule` shortcodes. */
+  isEmbed?: (tokenIndex: number) => boolean;
+}
+
+export interface RenderedMarkdown {
+  html: string;
+  headingIds: string[];
+  /** Links as written, with their file line/column. */
+  links: { href: string; line: number; column: number }[];
+  /** Plain text of the body, whitespace collapsed (for search). */
+  text: string;
+  /** Offsets into `markdown`. */
+  problems: ShortcodeProblem[];
+}
+
+const processor = unified()
+  .use(remarkParse)
+  .use(remarkGfm)
+  .use(remarkDefinitionList)
+  .use(remarkPlaceholders)
+  .use(remarkHeadingIds)
+  .use(remarkRehype, { allowDangerousHtml: true, handlers: defListHastHandlers })
+  .use(rehypeCollect)
+  .use(rehypeStringify, { allowDangerousHtml: true })
+  .freeze();
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let p = text.indexOf('\n'); p !== -1; p = text.indexOf('\n', p + 1)) starts.push(p + 1);
+  return starts;
+}
+
+export function renderMarkdown(markdown: string, options: RenderMarkdownOptions): RenderedMarkdown {
+  const tokens = options.shortcodes;
+  const isEmbed = options.isEmbed ?? ((index: number) => tokens[index].type === 'open' && tokens[index].name === 'rule');
+  const expanded = expandShortcodes(markdown, tokens, isEmbed);
+  const startLine = options.startLine ?? 1;
+
+  let starts: number[] | undefined;
+  const locate = (offset: number) => {
+    const original = originalOffset(expanded.edits, offset);
+    starts ??= lineStarts(markdown);
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid] <= original) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + startLine, column: original - starts[low] + 1 };
+  };
+
+  const file = new VFile({ value: expanded.markdown });
+  const placeholderOptions: PlaceholderOptions = { placeholders: expanded.placeholders, renderEmbed: options.renderEmbed };
+  const collectOptions: CollectOptions = { resolveLink: options.resolveLink, locate };
+  const data = file.data as Record<string, unknown>;
+  data[PLACEHOLDER_DATA_KEY] = placeholderOptions;
+  data[COLLECT_OPTIONS_KEY] = collectOptions;
+
+  const tree = processor.parse(file);
+  const hast = processor.runSync(tree, file);
+  const html = processor.stringify(hast, file);
+  const collected = data[COLLECT_DATA_KEY] as Collected;
+  return { html, headingIds: collected.headingIds, links: collected.links, text: collected.text, problems: expanded.problems };
+}
