@@ -8,6 +8,7 @@ import type { ResolvedConfig } from './config/load.js';
 import { RunbookSiteError } from './errors.js';
 import { loadRuleFiles } from './rules/load.js';
 import { loadRunbook, loadRunbooks } from './load/runbooks.js';
+import { gitLastModified } from './load/git-dates.js';
 import { linkSite, type Site } from './link/site.js';
 import { checkLinks, type PageLinks } from './link/check-links.js';
 import type { RenderedPage } from './render/page-data.js';
@@ -80,11 +81,16 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
         throw new RunbookSiteError('FolderNotFound', { what: 'intro', path: config.intro ?? '' });
       })
     : Promise.resolve(undefined);
-  const [ruleFiles, runbooks, intro] = await Promise.all([loadRuleFiles(config.rulesDir), loadRunbooks(config.runbooksDir), introPromise]);
+  const [ruleFiles, runbooks, intro, gitDates] = await Promise.all([
+    loadRuleFiles(config.rulesDir),
+    loadRunbooks(config.runbooksDir),
+    introPromise,
+    options.write ? gitLastModified(config.runbooksDir) : Promise.resolve(undefined),
+  ]);
 
   // Link
   options.onProgress?.('link', 0, 0);
-  const site = linkSite({ config, ruleFiles, runbooks, version: options.version, intro });
+  const site = linkSite({ config, ruleFiles, runbooks, version: options.version, intro, gitDates });
   const files: VFile[] = [...ruleFiles.map((f) => f.vfile), ...runbooks.map((r) => r.vfile), ...(intro ? [intro.vfile] : [])];
 
   // Render (full pages for build, markdown only for check)

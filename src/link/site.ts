@@ -1,5 +1,6 @@
 // Link stage: connects alerts and runbooks, assigns URLs, builds the site graph and runs the
 // site-wide checks that need no rendering. It reads nothing from disk and writes nothing.
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { LoadedRule, RuleFile, Runbook, ShortcodeToken } from '../model.js';
 import type { ResolvedConfig } from '../config/load.js';
@@ -93,6 +94,17 @@ export function normaliseRulePath(written: string): string | undefined {
   return normal;
 }
 
+/** True when `relative` exists under `root` but resolves (through symlinks) outside it. Only asked on the error path. */
+function leavesFolder(root: string, relative: string): boolean {
+  try {
+    const real = realpathSync(path.join(root, relative));
+    const realRoot = realpathSync(root);
+    return real !== realRoot && !real.startsWith(realRoot + path.sep);
+  } catch {
+    return false;
+  }
+}
+
 function repositoryUrl(config: ResolvedConfig, kind: 'edit' | 'blob', absoluteFile: string): string | undefined {
   if (!config.repository) return undefined;
   const { url, branch, path: inRepo } = config.repository;
@@ -109,9 +121,11 @@ export interface LinkOptions {
   version: string;
   /** Home page intro markdown, already loaded. */
   intro?: Runbook;
+  /** Absolute path → last commit date (YYYY-MM-DD), when the runbooks are in git. */
+  gitDates?: Map<string, string>;
 }
 
-export function linkSite({ config, ruleFiles, runbooks: allRunbooks, version, intro }: LinkOptions): Site {
+export function linkSite({ config, ruleFiles, runbooks: allRunbooks, version, intro, gitDates }: LinkOptions): Site {
   const info: SiteInfo = {
     title: config.title,
     baseURL: config.baseURL,
@@ -199,6 +213,15 @@ export function linkSite({ config, ruleFiles, runbooks: allRunbooks, version, in
         return;
       }
       const ruleFile = ruleFileByPath.get(rulePath);
+      if (!ruleFile && leavesFolder(config.rulesDir, rulePath)) {
+        reportError(
+          runbook.vfile,
+          `Unexpected rule path \`${written}\`: it is a link that leads outside the rules folder, expected a file inside it`,
+          tokenPlace(runbook, token),
+          'rule-path-outside',
+        );
+        return;
+      }
       if (!ruleFile) {
         reportError(
           runbook.vfile,
@@ -412,6 +435,8 @@ export function linkSite({ config, ruleFiles, runbooks: allRunbooks, version, in
     startLine: runbook.bodyStart.line,
   });
   const lastModifiedOf = (runbook: Runbook): string | undefined => {
+    const fromGit = gitDates?.get(runbook.vfile.path);
+    if (fromGit) return fromGit;
     const value = runbook.frontMatter.lastmod ?? runbook.frontMatter.date;
     return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) ? value.slice(0, 10) : undefined;
   };

@@ -1,0 +1,89 @@
+// Alert ↔ runbook linking and the link stage's checks, through the real loaders on fixture sites.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { cp, mkdtemp, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runCli } from './helpers/cli.js';
+import { loadConfig } from '../src/config/load.js';
+import { loadRuleFiles } from '../src/rules/load.js';
+import { loadRunbooks } from '../src/load/runbooks.js';
+import { linkSite } from '../src/link/site.js';
+
+const fixtures = path.resolve(import.meta.dirname, '../../test/fixtures/sites');
+
+async function linked(name: string) {
+  const dir = path.join(fixtures, name);
+  const config = await loadConfig({ cwd: dir, overrides: { baseURL: 'https://example.org/site/' } });
+  const [ruleFiles, runbooks] = await Promise.all([loadRuleFiles(config.rulesDir), loadRunbooks(config.runbooksDir)]);
+  return linkSite({ config, ruleFiles, runbooks, version: 'test' });
+}
+
+test('front matter, shortcode and file name each link an alert to its runbook', async () => {
+  const site = await linked('linking');
+  const byKey = new Map(site.alerts.map((link) => [`${link.rule.file}#${link.rule.name}#${link.rule.group}`, link]));
+  assert.equal(byKey.get('app/app.yml#AppDown#AppAvailability')?.runbook?.file, 'app/AppDown.md');
+  assert.equal(byKey.get('app/app.yml#AppDown#AppAvailability')?.via, 'file-name');
+  // Same name in another rule file: the runbook in the section named after that file wins.
+  assert.equal(byKey.get('edge/edge.yml#AppDown#Edge')?.runbook?.file, 'edge/AppDown.md');
+  assert.equal(byKey.get('app/app.yml#AppErrors#AppAvailability')?.via, 'shortcode');
+  // An alert defined in two groups: one runbook shows both definitions.
+  const slow = site.pages.find((page) => page.url === 'runbooks/app/slow/');
+  assert.equal(slow?.rules.length, 2);
+  assert.deepEqual(slow?.rules.map((rule) => rule.group), ['AppAvailability', 'AppLatencyCritical']);
+  assert.equal(byKey.get('app/app.yml#AppSlow#AppLatencyCritical')?.via, 'front-matter');
+  assert.deepEqual(site.coverage, { alerts: 4, withRunbook: 3, withoutRunbook: ['AppNoRunbook'], orphanRunbooks: ['app/notes.md'] });
+});
+
+test('pages carry only their own navigation, never the whole site', async () => {
+  const site = await linked('linking');
+  const page = site.pages.find((p) => p.url === 'runbooks/app/appdown/')!;
+  assert.deepEqual(page.sections.map((s) => s.url), ['runbooks/app/', 'runbooks/edge/']);
+  assert.deepEqual(page.sectionPages.map((s) => s.url).sort(), ['runbooks/app/appdown/', 'runbooks/app/errors-guide/', 'runbooks/app/notes/', 'runbooks/app/slow/']);
+  assert.ok(!page.sectionPages.some((link) => link.url.startsWith('runbooks/edge/')));
+  assert.deepEqual(page.breadcrumbs.map((b) => b.url), ['', 'runbooks/', 'runbooks/app/']);
+});
+
+test('annotation URLs that do not match the generated page are warnings giving the right URL', async () => {
+  const site = await linked('linking');
+  const messages = site.ruleFiles.flatMap((file) => file.vfile.messages).filter((m) => m.ruleId === 'runbook-url-mismatch');
+  assert.equal(messages.length, 1);
+  assert.match(messages[0].reason, /AppSlow/);
+  assert.match(messages[0].reason, /expected `https:\/\/example\.org\/site\/runbooks\/app\/slow\/`/);
+  assert.equal(messages[0].fatal, false);
+});
+
+test('two runbooks on one URL are an error naming both files', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'runbook-site-dup-'));
+  await cp(path.join(fixtures, 'linking'), dir, { recursive: true });
+  await writeFile(path.join(dir, 'runbooks/app/appdown.md'), '# lower-case twin\n');
+  const result = await runCli(['check'], dir);
+  assert.equal(result.code, 1);
+  assert.match(result.stdout, /runbooks\/app\/appdown\.md:1:1\s+error\s+Unexpected second page for URL `\/runbooks\/app\/appdown\/`: `app\/AppDown\.md` already maps there/);
+});
+
+test('each shortcode and link error names its place and rule id', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'runbook-site-errors-'));
+  await cp(path.join(fixtures, 'errors'), dir, { recursive: true });
+  const outside = path.join(dir, 'outside.yml');
+  await writeFile(outside, 'groups:\n  - name: X\n    rules:\n      - alert: AppDown\n        expr: up == 0\n');
+  await symlink(outside, path.join(dir, 'rules/link.yml'));
+  const result = await runCli(['check', '--format', 'json'], dir);
+  assert.equal(result.code, 1);
+  const report = JSON.parse(result.stdout) as { diagnostics: { file: string; line: number; column: number; ruleId: string; severity: string; message: string }[] };
+  const errors = report.diagnostics.filter((d) => d.severity === 'error' && d.file === 'runbooks/AppDown.md').map((d) => `${d.line}:${d.column} ${d.ruleId}`);
+  assert.deepEqual(errors, [
+    '5:1 unknown-shortcode',
+    '7:1 rule-file-not-found',
+    '9:1 alert-not-found',
+    '11:1 rule-path-outside',
+    '13:1 rule-path-outside',
+    '15:1 rule-path-outside',
+    '17:1 shortcode-arguments',
+    '19:3 broken-link',
+    '19:41 broken-anchor',
+    '21:1 shortcode-unclosed',
+  ]);
+  const didYouMean = report.diagnostics.find((d) => d.ruleId === 'alert-not-found');
+  assert.match(didYouMean!.message, /`AppDwn`/);
+});
