@@ -1,0 +1,175 @@
+// Find and parse Prometheus rule files (plain rule files and PrometheusRule objects).
+// Content problems become messages on each file's vfile; only I/O errors on the folder throw.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { VFile } from 'vfile';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair } from 'yaml';
+import { reportError, reportWarning } from '../diagnostics.js';
+import type { LoadedRuleGroup, RuleFile } from '../model.js';
+import { checkDuplicateGroupsAcrossDocuments, validateRuleDocument } from './validate.js';
+
+/** Documents whose aliases would expand to more nodes than this are refused (YAML "billion laughs"). */
+export const MAX_EXPANDED_NODES = 200_000;
+
+async function findYamlFiles(root: string): Promise<string[]> {
+  const found: string[] = [];
+  async function walk(dir: string, rel: string, isRoot: boolean): Promise<void> {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      if (isRoot) throw err;
+      return; // an unreadable sub-folder is reported by the file that cannot be read, not here
+    }
+    for (const entry of entries) {
+      const name = entry.name;
+      const childRel = rel ? `${rel}/${name}` : name;
+      const full = path.join(dir, name);
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        try {
+          const st = await stat(full);
+          isDir = st.isDirectory();
+          isFile = st.isFile();
+        } catch {
+          continue;
+        }
+      }
+      if (isDir) {
+        if (name.startsWith('.') || name === 'node_modules') continue;
+        await walk(full, childRel, false);
+      } else if (isFile && /\.ya?ml$/i.test(name)) {
+        found.push(childRel);
+      }
+    }
+  }
+  await walk(root, '', true);
+  return found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * Count the nodes a document would have with every alias expanded, without expanding anything
+ * (memoised per node). Returns the alias at which the limit was crossed, or a cycle, if any.
+ */
+function checkAliasExpansion(doc: Document): { node: Node; reason: string } | undefined {
+  const memo = new Map<Node, number>();
+  const inProgress = new Set<Node>();
+  let problem: { node: Node; reason: string } | undefined;
+  const size = (node: unknown, via?: Node): number => {
+    if (problem) return 0;
+    if (node === null || node === undefined || typeof node !== 'object') return 1;
+    let n = node as Node;
+    if (isAlias(n)) {
+      const target = n.resolve(doc) as Node | undefined;
+      if (!target) return 1;
+      const s = size(target, n);
+      return s;
+    }
+    const known = memo.get(n);
+    if (known !== undefined) return known;
+    if (inProgress.has(n)) {
+      problem = { node: via ?? n, reason: 'An alias refers to a node that contains it (a cycle); the document is refused.' };
+      return 0;
+    }
+    inProgress.add(n);
+    let total = 1;
+    if (isMap(n) || isSeq(n)) {
+      for (const item of n.items as unknown[]) {
+        if (isScalar(item) || isAlias(item) || isMap(item) || isSeq(item)) total += size(item);
+        else if (item && typeof item === 'object' && 'key' in item) {
+          const pair = item as Pair<unknown, unknown>;
+          total += size(pair.key) + size(pair.value);
+        }
+        if (total > MAX_EXPANDED_NODES && !problem) {
+          problem = {
+            node: via ?? n,
+            reason: `YAML aliases here would expand to more than ${MAX_EXPANDED_NODES} nodes (a "billion laughs" alias bomb?); the document is refused.`,
+          };
+        }
+        if (problem) break;
+      }
+    }
+    inProgress.delete(n);
+    memo.set(n, total);
+    return total;
+  };
+  try {
+    size(doc.contents);
+  } catch (err) {
+    if (err instanceof RangeError) return { node: doc.contents as Node, reason: 'The YAML document is nested too deeply to be read.' };
+    throw err;
+  }
+  return problem;
+}
+
+function firstLine(message: string): string {
+  const line = message.split('\n')[0] ?? message;
+  return line.replace(/ at line \d+, column \d+:?$/, '').trim();
+}
+
+/** Parse one rule file's text. Never throws: problems are messages on the returned vfile. */
+export function parseRuleFile(text: string, absolutePath: string, relPath: string): RuleFile {
+  const vfile = new VFile({ path: absolutePath, value: text });
+  const lineCounter = new LineCounter();
+  const point = (offset: number) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col, offset };
+  };
+  const perDocument: LoadedRuleGroup[][] = [];
+  let docs: Document.Parsed[];
+  try {
+    docs = parseAllDocuments(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: true }) as Document.Parsed[];
+    if (!Array.isArray(docs)) docs = [docs as unknown as Document.Parsed];
+  } catch (err) {
+    reportError(vfile, `Could not read the YAML: ${(err as Error).message}`, { line: 1, column: 1 }, 'yaml-syntax');
+    return { path: relPath, vfile, groups: [] };
+  }
+  for (const doc of docs) {
+    let broken = false;
+    for (const err of doc.errors) {
+      broken = true;
+      const [from, to] = err.pos;
+      const ruleId = err.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax';
+      reportError(vfile, `YAML ${ruleId === 'duplicate-key' ? 'mapping' : 'syntax'} error: ${firstLine(err.message)}.`.replace(/\.\.$/, '.'), { start: point(from), end: point(Math.max(from, to)) }, ruleId);
+    }
+    for (const warn of doc.warnings) {
+      const [from, to] = warn.pos;
+      reportWarning(vfile, `YAML warning: ${firstLine(warn.message)}.`.replace(/\.\.$/, '.'), { start: point(from), end: point(Math.max(from, to)) }, 'yaml-warning');
+    }
+    if (broken) continue;
+    const bomb = checkAliasExpansion(doc);
+    if (bomb) {
+      const offset = bomb.node?.range?.[0] ?? 0;
+      reportError(vfile, bomb.reason, { start: point(offset) }, 'yaml-alias-bomb');
+      continue;
+    }
+    perDocument.push(validateRuleDocument({ vfile, source: text, lineCounter, doc, file: relPath }));
+  }
+  checkDuplicateGroupsAcrossDocuments(vfile, perDocument);
+  return { path: relPath, vfile, groups: perDocument.flat() };
+}
+
+/**
+ * Load every `*.yml` / `*.yaml` file under rulesDir (sorted by path, hidden folders skipped).
+ * Each RuleFile comes back with its diagnostics attached.
+ */
+export async function loadRuleFiles(rulesDir: string): Promise<RuleFile[]> {
+  const root = path.resolve(rulesDir);
+  const files = await findYamlFiles(root);
+  return Promise.all(
+    files.map(async (rel) => {
+      const abs = path.join(root, ...rel.split('/'));
+      let text: string;
+      try {
+        text = await readFile(abs, 'utf8');
+      } catch (err) {
+        const vfile = new VFile({ path: abs, value: '' });
+        reportError(vfile, `Could not read the rule file: ${(err as Error).message}`, undefined, 'read-error');
+        return { path: rel, vfile, groups: [] };
+      }
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      return parseRuleFile(text, abs, rel);
+    }),
+  );
+}
