@@ -28,6 +28,11 @@ export interface SiteInfo {
   grafanaURL?: string;
   /** Tool version, for the generator meta tag and cache keys. */
   version: string;
+  /**
+   * (Optional, added by the theme.) Absolute-path URL of the search index, when the pipeline builds
+   * it before rendering and gives it a fingerprinted name. Default: basePath + `search-index.json`.
+   */
+  searchIndexUrl?: string;
 }
 
 /** One row of the alerts page. */
@@ -71,6 +76,12 @@ export interface PageData {
     embeds: RuleEmbed[];
     /** Line of the body's first line in the file (1-based). */
     startLine: number;
+    /**
+     * (Optional, added by the theme.) Links written in this body (href exactly as written) → the
+     * href to use instead (e.g. `../x/Y.md#a` → `/base/runbooks/x/y/#a`). Used when renderPage gets
+     * no `resolveLink` function (worker threads cannot receive functions). Hrefs absent here are kept.
+     */
+    linkTargets?: Record<string, string>;
   };
   /** Front matter as written, including keys from other tools (Hugo, wiki.js…). */
   frontMatter: Record<string, unknown>;
@@ -95,6 +106,11 @@ export interface PageData {
     sections: number;
   };
   editUrl?: string;
+  /**
+   * (Optional, added by the theme.) Rule file path (LoadedRule.file) → URL of that file in the
+   * repository, for the rules on this page; the rule card links its source file when present.
+   */
+  ruleSourceUrls?: Record<string, string>;
   /** ISO date (YYYY-MM-DD) of the last change: git when available, else front matter. */
   lastModified?: string;
 }

@@ -1,0 +1,246 @@
+// Renders one page: a pure function of its PageData and the theme. Nothing here looks at other
+// pages, so the cost of a page is proportional to that page alone.
+import Handlebars from 'handlebars';
+import type { LoadedRule } from '../model.js';
+import { renderMarkdown } from '../markdown/render.js';
+import { highlightPromQL } from '../rules/highlight.js';
+import type { AlertRow, PageData, RenderedPage, RenderProblem } from './page-data.js';
+import type { Theme } from './theme.js';
+import { SEARCH_INDEX_PATH } from './search-index.js';
+
+const KNOWN_SEVERITIES = new Set(['critical', 'warning', 'info']);
+
+/** CSS class of a severity badge: `sev-critical`, `sev-warning`, `sev-info`, `sev-other` (unknown value) or `sev-none`. */
+export function severityClass(severity: string | undefined): string {
+  const value = (severity ?? '').trim().toLowerCase();
+  if (!value) return 'sev-none';
+  return KNOWN_SEVERITIES.has(value) ? `sev-${value}` : 'sev-other';
+}
+
+/** Lower-case, ASCII letters/digits and single hyphens: for element ids. */
+export function slugId(text: string): string {
+  return (
+    text
+      .replace(/\.ya?ml$/i, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'x'
+  );
+}
+
+export interface RuleView {
+  /** Unique element id on the page. */
+  id: string;
+  name: string;
+  kind: LoadedRule['kind'];
+  severity: string;
+  severityClass: string;
+  for?: string;
+  keepFiringFor?: string;
+  expr: string;
+  exprHtml: Handlebars.SafeString;
+  labels: { key: string; value: string }[];
+  annotations: { key: string; value: string; multiline: boolean }[];
+  group: string;
+  file: string;
+  sourceUrl?: string;
+  yaml: string;
+  yamlHtml: Handlebars.SafeString;
+  prometheusUrl?: string;
+  grafanaUrl?: string;
+}
+
+export interface TocEntry {
+  id: string;
+  text: string;
+  level: number;
+}
+
+/** Everything a layout receives. Documented in templates/README.md. */
+export interface TemplateContext {
+  page: PageData;
+  site: PageData['site'];
+  /** Rendered markdown body (trusted HTML we produced), without its leading `# Title` when that was lifted into the page header. */
+  content?: Handlebars.SafeString;
+  /** Page heading text and the id of the markdown h1 it came from, if any. */
+  heading: string;
+  headingId?: string;
+  toc: TocEntry[];
+  rules: RuleView[];
+  alertRows: (AlertRow & { severityClass: string })[];
+  severities: { name: string; count: number; severityClass: string }[];
+  searchIndexUrl: string;
+}
+
+const escapeHtml = (text: string): string =>
+  text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+
+/** A light YAML highlighter: keys, comments and list dashes; values stay plain text. */
+export function highlightYaml(yaml: string): string {
+  return yaml
+    .split('\n')
+    .map((line) => {
+      const comment = /^(\s*)(#.*)$/.exec(line);
+      if (comment) return `${comment[1]}<span class="y-c">${escapeHtml(comment[2])}</span>`;
+      const key = /^(\s*(?:-\s+)?)([A-Za-z0-9_.$/-]+)(:)(\s|$)(.*)$/.exec(line);
+      if (key) return `${escapeHtml(key[1])}<span class="y-k">${escapeHtml(key[2])}</span>${key[3]}${key[4]}${escapeHtml(key[5])}`;
+      return escapeHtml(line);
+    })
+    .join('\n');
+}
+
+function safeHighlight(expr: string): string {
+  try {
+    return highlightPromQL(expr);
+  } catch {
+    return escapeHtml(expr);
+  }
+}
+
+function prometheusLink(base: string | undefined, expr: string): string | undefined {
+  if (!base) return undefined;
+  return `${base.replace(/\/$/, '')}/graph?g0.expr=${encodeURIComponent(expr)}&g0.tab=0`;
+}
+
+function grafanaLink(base: string | undefined, expr: string): string | undefined {
+  if (!base) return undefined;
+  const left = JSON.stringify({ queries: [{ refId: 'A', expr }], range: { from: 'now-1h', to: 'now' } });
+  return `${base.replace(/\/$/, '')}/explore?left=${encodeURIComponent(left)}`;
+}
+
+class IdAllocator {
+  private used = new Set<string>();
+  constructor(reserved: Iterable<string> = []) {
+    for (const id of reserved) this.used.add(id);
+  }
+  take(base: string): string {
+    let id = base;
+    for (let n = 2; this.used.has(id); n++) id = `${base}-${n}`;
+    this.used.add(id);
+    return id;
+  }
+}
+
+function ruleView(rule: LoadedRule, page: PageData, id: string): RuleView {
+  const severity = rule.labels.severity ?? '';
+  return {
+    id,
+    name: rule.name,
+    kind: rule.kind,
+    severity,
+    severityClass: severityClass(severity),
+    for: rule.for,
+    keepFiringFor: rule.keepFiringFor,
+    expr: rule.expr,
+    exprHtml: new Handlebars.SafeString(safeHighlight(rule.expr)),
+    labels: Object.entries(rule.labels).map(([key, value]) => ({ key, value: String(value) })),
+    annotations: Object.entries(rule.annotations).map(([key, value]) => ({ key, value: String(value), multiline: String(value).includes('\n') })),
+    group: rule.group,
+    file: rule.file,
+    sourceUrl: page.ruleSourceUrls?.[rule.file],
+    yaml: rule.yaml,
+    yamlHtml: new Handlebars.SafeString(highlightYaml(rule.yaml.replace(/\n+$/, ''))),
+    prometheusUrl: prometheusLink(page.site.prometheusURL, rule.expr),
+    grafanaUrl: grafanaLink(page.site.grafanaURL, rule.expr),
+  };
+}
+
+const H1_AT_START = /^\s*<h1(?:\s+id="([^"]*)")?[^>]*>([\s\S]*?)<\/h1>\s*/;
+const H2_OR_H3 = /<h([23])\b[^>]*\bid="([^"]+)"[^>]*>([\s\S]*?)<\/h\1>/g;
+
+function stripTags(html: string): string {
+  return html
+    .replace(/<[^>]*>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;|&#x27;/g, "'")
+    .replace(/&amp;/g, '&')
+    .trim();
+}
+
+/** Table of contents from the rendered body: shown when the page has at least `minH2` h2 headings. */
+export function tableOfContents(html: string, minH2 = 3): TocEntry[] {
+  const entries: TocEntry[] = [];
+  for (const match of html.matchAll(H2_OR_H3)) entries.push({ level: Number(match[1]), id: match[2], text: stripTags(match[3]) });
+  return entries.filter((entry) => entry.level === 2).length >= minH2 ? entries : [];
+}
+
+export interface RenderPageOptions {
+  /** Rewrites a link written in the markdown (e.g. `../x/Y.md`) to its page URL; undefined keeps it. */
+  resolveLink?: (href: string) => string | undefined;
+}
+
+export function renderPage(page: PageData, theme: Theme, options: RenderPageOptions = {}): RenderedPage {
+  const ids = new IdAllocator(['main', 'q', 'search-results', 'rules', 'toc']);
+  const rules = page.rules.map((rule) => ruleView(rule, page, ids.take(`alert-${slugId(rule.name)}`)));
+
+  let content: Handlebars.SafeString | undefined;
+  let heading = page.title;
+  let headingId: string | undefined;
+  let toc: TocEntry[] = [];
+  let headingIds: string[] = [];
+  let links: RenderedPage['links'] = [];
+  let searchText = '';
+  let problems: RenderProblem[] | undefined;
+
+  if (page.markdown) {
+    const markdown = page.markdown;
+    const embedByToken = new Map(markdown.embeds.map((embed) => [embed.token, embed]));
+    const embedPartial = theme.partial('rule-embed');
+    const linkTargets = markdown.linkTargets;
+    const resolveLink =
+      options.resolveLink ?? (linkTargets ? (href: string) => (Object.hasOwn(linkTargets, href) ? linkTargets[href] : undefined) : undefined);
+    const out = renderMarkdown(markdown.body, {
+      shortcodes: markdown.shortcodes,
+      renderEmbed: (tokenIndex: number) => {
+        const embed = embedByToken.get(tokenIndex);
+        if (!embed) return '';
+        const views = embed.rules.map((rule) => ({
+          id: ids.take(`rule-${slugId(rule.file)}-${slugId(rule.name)}`),
+          name: rule.name,
+          file: rule.file,
+          yamlHtml: new Handlebars.SafeString(highlightYaml(rule.yaml.replace(/\n+$/, ''))),
+        }));
+        return embedPartial({ rules: views, page, site: page.site });
+      },
+      resolveLink,
+      startLine: markdown.startLine,
+    });
+    let html = out.html;
+    const h1 = H1_AT_START.exec(html);
+    if (h1 && page.kind === 'runbook') {
+      headingId = h1[1];
+      heading = stripTags(h1[2]) || page.title;
+      html = html.slice(h1[0].length);
+    }
+    content = new Handlebars.SafeString(html);
+    if (page.kind === 'runbook') toc = tableOfContents(html);
+    headingIds = out.headingIds;
+    links = out.links;
+    searchText = out.text;
+    problems = out.problems?.length ? out.problems : undefined;
+  }
+
+  const severityCounts = new Map<string, number>();
+  for (const row of page.alertRows) severityCounts.set(row.severity, (severityCounts.get(row.severity) ?? 0) + 1);
+  const order = (name: string) => ['critical', 'warning', 'info'].indexOf(name.toLowerCase()) + 1 || (name ? 4 : 5);
+  const severities = [...severityCounts.entries()]
+    .map(([name, count]) => ({ name, count, severityClass: severityClass(name) }))
+    .sort((a, b) => order(a.name) - order(b.name) || (a.name < b.name ? -1 : 1));
+
+  const context: TemplateContext = {
+    page,
+    site: page.site,
+    content,
+    heading,
+    headingId,
+    toc,
+    rules,
+    alertRows: page.alertRows.map((row) => ({ ...row, severityClass: severityClass(row.severity) })),
+    severities,
+    searchIndexUrl: page.site.searchIndexUrl ?? page.site.basePath + SEARCH_INDEX_PATH,
+  };
+  const html = theme.layout(page.kind)(context);
+  return { outputPath: page.outputPath, html, headingIds, links, searchText, problems };
+}

@@ -1,0 +1,99 @@
+// The offline search index, built once at build time and lazy-loaded by the browser on first
+// focus of the search box. MiniSearch serialises its inverted index; the browser restores it with
+// MiniSearch.loadJSON using the options stored next to it, so both sides always agree.
+//
+// Size matters (it is downloaded on a phone): only the title is stored per document (the URL is
+// the id, the section is derived from it), the body text is cut to its first words, stop words are
+// dropped, and alert names are split at camelCase boundaries (`HaproxyHighHttp4xxErrorRateBackend`
+// is also indexed as `haproxy high http 4xx error rate backend`) so partial words match.
+import { createHash } from 'node:crypto';
+import MiniSearch from 'minisearch';
+
+export interface SearchDoc {
+  url: string;
+  title: string;
+  alerts: string[];
+  headings?: string[];
+  text: string;
+}
+
+/** Options shared by the build and the browser (serialised into the index file). */
+export const SEARCH_OPTIONS = {
+  idField: 'id',
+  fields: ['title', 'alerts', 'headings', 'text'],
+  storeFields: ['title'],
+  searchOptions: {
+    boost: { title: 4, alerts: 3, headings: 1.5, text: 1 },
+    prefix: true,
+    fuzzy: 0.2,
+    combineWith: 'AND',
+  },
+} as const;
+
+/** Words kept from each page body. Titles, alert names and headings are always kept whole. */
+const TEXT_WORDS = 120;
+
+const STOP_WORDS = new Set(
+  (
+    'a an and are as at be been but by can could do does for from has have if in into is it its may might more ' +
+    'must no not of on or other should so such than that the their then there these they this to was were when which ' +
+    'will with would you your also any all some there'
+  ).split(' '),
+);
+
+/** `HaproxyHighHttp4xxErrorRateBackend` → `Haproxy High Http 4xx Error Rate Backend`. */
+export function splitIdentifier(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .replace(/([a-zA-Z])([0-9])/g, '$1 $2')
+    .replace(/[_:.-]+/g, ' ');
+}
+
+function withParts(names: string[]): string {
+  return names.map((name) => `${name} ${splitIdentifier(name)}`).join(' ');
+}
+
+function shortText(text: string): string {
+  const words = text.split(/[^\p{L}\p{N}_]+/u);
+  const kept: string[] = [];
+  for (const word of words) {
+    if (!word || word.length < 2 || STOP_WORDS.has(word.toLowerCase())) continue;
+    kept.push(word);
+    if (kept.length >= TEXT_WORDS) break;
+  }
+  return kept.join(' ');
+}
+
+export function buildSearchIndex(docs: SearchDoc[], options: { fingerprint?: boolean } = {}): { path: string; content: string } {
+  const search = new MiniSearch({ idField: SEARCH_OPTIONS.idField, fields: [...SEARCH_OPTIONS.fields], storeFields: [...SEARCH_OPTIONS.storeFields] });
+  const seen = new Set<string>();
+  const prepared = [];
+  for (const doc of docs) {
+    if (seen.has(doc.url)) continue;
+    seen.add(doc.url);
+    prepared.push({
+      id: doc.url,
+      title: `${doc.title} ${splitIdentifier(doc.title)}`,
+      alerts: withParts(doc.alerts.filter((name) => name !== doc.title)),
+      headings: (doc.headings ?? []).join(' '),
+      text: shortText(doc.text),
+    });
+  }
+  search.addAll(prepared);
+  // Stored titles are the display titles, not the expanded ones.
+  const titles = new Map(docs.map((doc) => [doc.url, doc.title]));
+  const json = search.toJSON() as unknown as { storedFields: Record<string, { title: string }>; documentIds: Record<string, string> };
+  for (const [short, id] of Object.entries(json.documentIds)) json.storedFields[short] = { title: titles.get(id) ?? id };
+  const content = JSON.stringify({ v: 1, options: SEARCH_OPTIONS, index: json });
+  const digest = createHash('sha256').update(content).digest('hex').slice(0, 8);
+  return { path: options.fingerprint ? `assets/search-index.${digest}.json` : SEARCH_INDEX_PATH, content };
+}
+
+/**
+ * Where the index is written by default. Pages are rendered before the index exists (its text
+ * comes from the rendered pages), so they cannot name a content hash: the file has a fixed name
+ * and the browser revalidates it. A pipeline that builds the index before rendering can ask for a
+ * fingerprinted name (`{ fingerprint: true }`) and pass the URL in `PageData.site.searchIndexUrl`.
+ */
+export const SEARCH_INDEX_PATH = 'search-index.json';

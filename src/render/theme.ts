@@ -1,0 +1,210 @@
+// The theme: Handlebars layouts and partials plus static assets, loaded once per build.
+//
+// A Theme is built from plain data (`ThemeData`: template sources and asset bytes), so a worker
+// thread can receive `themeData(theme)` by structured clone and call `themeFromData()` to get
+// its own compiled copy without touching the disk. Templates are compiled lazily by Handlebars
+// on first use and then reused for every page.
+//
+// Escaping stays on. Runbook and rule text only ever reaches templates as data; rendered markdown
+// and highlighted PromQL (HTML we produced) are wrapped in SafeString by the page renderer.
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import Handlebars from 'handlebars';
+
+export type TemplateKind = 'layout' | 'partial';
+
+/** Everything a theme is made of, as plain structured-clone-safe data. */
+export interface ThemeData {
+  basePath: string;
+  /** Template name (file name without `.hbs`) → source and kind. */
+  templates: Record<string, { kind: TemplateKind; source: string; origin: string }>;
+  /** Asset file name (e.g. `style.css`) → bytes. */
+  assets: Record<string, Uint8Array>;
+}
+
+export interface Theme {
+  readonly data: ThemeData;
+  /** Asset file name → fingerprinted output path, e.g. `style.css` → `assets/style.1a2b3c4d.css`. */
+  readonly assetPaths: Record<string, string>;
+  readonly fingerprint: string;
+  readonly hbs: typeof Handlebars;
+  /** Compiled layout by page kind / layout name. */
+  layout(name: string): Handlebars.TemplateDelegate;
+  /** Compiled partial by name, for rendering fragments (rule embeds) outside a layout. */
+  partial(name: string): Handlebars.TemplateDelegate;
+}
+
+export interface LoadThemeOptions {
+  /** The default theme folder (the package's `templates/`). */
+  defaultDir: string;
+  /** A user's folder: any `.hbs` or asset with the same file name replaces the default one. */
+  overrideDir?: string;
+  /** Path part of the site URL, with leading and trailing slash. */
+  basePath: string;
+}
+
+/** Files shipped as assets that are not in templates/assets: copied from node_modules at build time. */
+const VENDOR_ASSETS: Record<string, { packageName: string; file: string }> = {
+  'minisearch.js': { packageName: 'minisearch', file: 'dist/umd/index.js' },
+};
+
+/** A file inside an installed package, found next to the package's resolvable entry point. */
+function packageFile(require: NodeRequire, packageName: string, file: string): string {
+  const entry = require.resolve(packageName);
+  const marker = `${path.sep}node_modules${path.sep}${packageName}${path.sep}`;
+  const at = entry.lastIndexOf(marker);
+  if (at === -1) throw new Error(`Cannot locate the ${packageName} package folder from ${entry}`);
+  return path.join(entry.slice(0, at + marker.length), file);
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await listFiles(full)));
+    else if (entry.isFile()) out.push(full);
+  }
+  return out.sort();
+}
+
+function kindOf(file: string, root: string): TemplateKind {
+  const rel = path.relative(root, file).split(path.sep);
+  return rel.includes('layouts') ? 'layout' : 'partial';
+}
+
+async function readTemplates(dir: string, into: ThemeData['templates'], override: boolean): Promise<void> {
+  for (const file of await listFiles(dir)) {
+    if (!file.endsWith('.hbs')) continue;
+    if (path.relative(dir, file).split(path.sep)[0] === 'assets') continue;
+    const name = path.basename(file, '.hbs');
+    const existing = into[name];
+    // An override replaces the default of the same name and keeps its kind, wherever it sits in the user's folder.
+    const kind = override && existing ? existing.kind : kindOf(file, dir);
+    into[name] = { kind, source: await readFile(file, 'utf8'), origin: file };
+  }
+}
+
+async function readAssets(dir: string, into: ThemeData['assets']): Promise<void> {
+  for (const file of await listFiles(path.join(dir, 'assets'))) {
+    into[path.basename(file)] = new Uint8Array(await readFile(file));
+  }
+}
+
+export async function loadTheme(options: LoadThemeOptions): Promise<Theme> {
+  const data: ThemeData = { basePath: options.basePath, templates: {}, assets: {} };
+  const require = createRequire(import.meta.url);
+  for (const [name, spec] of Object.entries(VENDOR_ASSETS)) {
+    data.assets[name] = new Uint8Array(await readFile(packageFile(require, spec.packageName, spec.file)));
+  }
+  await readTemplates(options.defaultDir, data.templates, false);
+  await readAssets(options.defaultDir, data.assets);
+  if (options.overrideDir) {
+    await readTemplates(options.overrideDir, data.templates, true);
+    await readAssets(options.overrideDir, data.assets);
+  }
+  return themeFromData(data);
+}
+
+/** The plain data a worker needs to rebuild the theme with `themeFromData`. */
+export function themeData(theme: Theme): ThemeData {
+  return theme.data;
+}
+
+function hash(bytes: Uint8Array | string, length = 8): string {
+  return createHash('sha256').update(bytes).digest('hex').slice(0, length);
+}
+
+function fingerprintedPath(name: string, bytes: Uint8Array): string {
+  const dot = name.lastIndexOf('.');
+  const stem = dot > 0 ? name.slice(0, dot) : name;
+  const ext = dot > 0 ? name.slice(dot) : '';
+  return `assets/${stem}.${hash(bytes)}${ext}`;
+}
+
+/** Percent-encode what would break an href in a site-relative URL (slugs may keep `#`). */
+export function encodeUrlPath(url: string): string {
+  return url.replace(/[#?\s"<>]/g, (ch) => encodeURIComponent(ch));
+}
+
+export function themeFromData(data: ThemeData): Theme {
+  const hbs = Handlebars.create();
+  const assetPaths: Record<string, string> = {};
+  const whole = createHash('sha256');
+  whole.update(`base:${data.basePath}\0`);
+  for (const name of Object.keys(data.templates).sort()) {
+    whole.update(`tpl:${name}\0${data.templates[name].kind}\0${data.templates[name].source}\0`);
+  }
+  for (const name of Object.keys(data.assets).sort()) {
+    assetPaths[name] = fingerprintedPath(name, data.assets[name]);
+    whole.update(`asset:${name}\0`).update(data.assets[name]);
+  }
+  const fingerprint = whole.digest('hex');
+  const basePath = data.basePath;
+
+  hbs.registerHelper('url', (url: unknown) => basePath + encodeUrlPath(typeof url === 'string' ? url : ''));
+  hbs.registerHelper('asset', (name: unknown) => {
+    const file = typeof name === 'string' ? assetPaths[name] : undefined;
+    if (!file) throw new Error(`Unknown theme asset \`${String(name)}\`; assets: ${Object.keys(assetPaths).join(', ')}`);
+    return basePath + file;
+  });
+  hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hbs.registerHelper('plural', (count: unknown, one: unknown, many: unknown) => (count === 1 ? one : many));
+  hbs.registerHelper('percent', (part: unknown, whole: unknown) =>
+    typeof part === 'number' && typeof whole === 'number' && whole > 0 ? Math.floor((part / whole) * 100) : 0,
+  );
+
+  const layouts = new Map<string, Handlebars.TemplateDelegate>();
+  const partials = new Map<string, Handlebars.TemplateDelegate>();
+  const compileOptions: CompileOptions = { strict: false, preventIndent: true };
+  for (const [name, template] of Object.entries(data.templates)) {
+    if (template.kind === 'partial') {
+      const compiled = hbs.compile(template.source, compileOptions);
+      partials.set(name, compiled);
+      hbs.registerPartial(name, compiled);
+    }
+  }
+  const theme: Theme = {
+    data,
+    assetPaths,
+    fingerprint,
+    hbs,
+    layout(name) {
+      let compiled = layouts.get(name);
+      if (!compiled) {
+        const template = data.templates[name];
+        if (!template || template.kind !== 'layout') throw new Error(`The theme has no layout \`${name}\` (expected layouts/${name}.hbs)`);
+        compiled = hbs.compile(template.source, compileOptions);
+        layouts.set(name, compiled);
+      }
+      return compiled;
+    },
+    partial(name) {
+      const compiled = partials.get(name);
+      if (!compiled) throw new Error(`The theme has no partial \`${name}\` (expected partials/${name}.hbs)`);
+      return compiled;
+    },
+  };
+  return theme;
+}
+
+type CompileOptions = Parameters<typeof Handlebars.compile>[1];
+
+/** Hash of every template and asset byte (and the base path): part of page cache keys. */
+export function themeFingerprint(theme: Theme): string {
+  return theme.fingerprint;
+}
+
+/** The theme's assets at their fingerprinted paths, for the writer. */
+export function themeAssets(theme: Theme): { path: string; content: Buffer }[] {
+  return Object.keys(theme.assetPaths)
+    .sort()
+    .map((name) => ({ path: theme.assetPaths[name], content: Buffer.from(theme.data.assets[name]) }));
+}
