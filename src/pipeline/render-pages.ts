@@ -1,9 +1,19 @@
 // Render stage driver: turns every PageData into a RenderedPage.
-import path from 'node:path';
+//
+// 1. Each page's cache key is computed (see src/cache/page-cache.ts); pages whose entry is in the
+//    cache, with every `.md` link it resolved still resolving the same, are reused as they are.
+// 2. The rest are rendered: on worker threads when there are enough of them to pay for starting
+//    workers, else on the main thread (a warm build with a few changed pages starts no worker).
+// 3. The cache is saved (only when something changed).
+// The main thread keeps loading, linking and writing; the order of `rendered` is the site order.
+import { availableParallelism } from 'node:os';
 import type { ResolvedConfig } from '../config/load.js';
 import type { Site } from '../link/site.js';
-import type { RenderedPage } from '../render/page-data.js';
+import type { PageData, RenderedPage } from '../render/page-data.js';
+import type { Theme } from '../render/theme.js';
 import type { OutputFile } from '../write/output.js';
+import { cacheSalt, pageKey, PageCache, type RenderMode } from '../cache/page-cache.js';
+import { createRenderer, fileByUrlOf, resolveLinkIn, type PageResult, type RendererInit } from './render-one.js';
 
 export interface RenderOptions {
   config: ResolvedConfig;
@@ -13,6 +23,8 @@ export interface RenderOptions {
   markdownOnly: boolean;
   cache: boolean;
   onProgress?: (done: number, total: number) => void;
+  /** Worker threads to use; default: RUNBOOK_SITE_WORKERS, else one per core when there are enough pages. 0: main thread only. */
+  workers?: number;
 }
 
 export interface PageProblem {
@@ -27,66 +39,150 @@ export interface RenderOutcome {
   /** By page URL, in site order. */
   rendered: Map<string, RenderedPage>;
   problems: PageProblem[];
+  /** Pages taken from the cache. */
   cacheHits: number;
+  /** Pages in `rendered` (rendered now or taken from the cache). */
   renderedCount: number;
+  /** Worker threads started (0: everything ran on the main thread). */
+  workers: number;
+  /** Why the cache on disk was not used, when it existed but was not. */
+  cacheIgnored?: string;
+}
+
+/** Below this many pages to render, starting workers costs more than it saves. */
+export const MIN_PAGES_FOR_WORKERS = 48;
+/** Each worker should get at least this many pages. */
+const MIN_PAGES_PER_WORKER = 24;
+const MAX_WORKERS = 8;
+
+/** The theme of a build, loaded once by renderPages and reused by assetFiles. */
+const themes = new WeakMap<Site, Promise<Theme>>();
+
+function themeOptions(config: ResolvedConfig, templatesDir: string): RendererInit['theme'] {
+  return { defaultDir: templatesDir, overrideDir: config.templatesDir, basePath: config.basePath };
+}
+
+function themeOf(site: Site, options: { config: ResolvedConfig; templatesDir: string }): Promise<Theme> {
+  let theme = themes.get(site);
+  if (!theme) {
+    theme = import('../render/theme.js').then(({ loadTheme }) => loadTheme(themeOptions(options.config, options.templatesDir)));
+    themes.set(site, theme);
+  }
+  return theme;
+}
+
+/** The configuration that can change a page but is not (or not only) in its PageData; paths are left out. */
+function renderSettings(config: ResolvedConfig): Record<string, unknown> {
+  const { root, configFile, rulesDir, runbooksDir, outDir, templatesDir, introFile, cacheDirAbs, out, cacheDir, rules, runbooks, templates, intro, ...rest } = config;
+  void [root, configFile, rulesDir, runbooksDir, outDir, templatesDir, introFile, cacheDirAbs, out, cacheDir, rules, runbooks, templates, intro];
+  return rest;
+}
+
+function workerCount(pages: number, requested: number | undefined): number {
+  const fromEnv = process.env.RUNBOOK_SITE_WORKERS;
+  const forced = requested ?? (fromEnv !== undefined && /^\d+$/.test(fromEnv) ? Number(fromEnv) : undefined);
+  if (forced !== undefined) return Math.min(forced, pages);
+  if (pages < MIN_PAGES_FOR_WORKERS) return 0;
+  return Math.max(1, Math.min(availableParallelism(), Math.floor(pages / MIN_PAGES_PER_WORKER), MAX_WORKERS));
 }
 
 export async function renderPages(site: Site, options: RenderOptions): Promise<RenderOutcome> {
-  const rendered = new Map<string, RenderedPage>();
-  const problems: PageProblem[] = [];
+  const mode: RenderMode = options.markdownOnly ? 'markdown' : 'full';
+  const init: RendererInit = {
+    mode,
+    theme: themeOptions(options.config, options.templatesDir),
+    links: { urlByFile: site.urlByFile, basePath: site.info.basePath },
+  };
   const total = site.pages.length;
   let done = 0;
-  if (options.markdownOnly) {
-    const { renderMarkdown } = await import('../markdown/render.js');
-    const fileByUrl = new Map(site.runbooks.map((runbook) => [runbook.url, runbook.file]));
-    for (const page of site.pages) {
-      if (page.markdown) {
-        const out = renderMarkdown(page.markdown.body, {
-          shortcodes: page.markdown.shortcodes,
-          renderEmbed: () => '',
-          resolveLink: (href) => resolveMarkdownLink(site, fileByUrl.get(page.url) ?? '', href),
-          startLine: page.markdown.startLine,
-        });
-        rendered.set(page.url, { outputPath: page.outputPath, html: '', headingIds: out.headingIds, links: out.links, searchText: '', problems: out.problems });
+  const progress = (pages: number) => {
+    done += pages;
+    options.onProgress?.(done, total);
+  };
+
+  // Cache look-up.
+  const results: (PageResult | undefined)[] = new Array(total);
+  const keys: string[] = new Array(total);
+  let cache: PageCache | undefined;
+  let hits = 0;
+  const themePromise = mode === 'full' ? themeOf(site, options) : undefined;
+  if (options.cache) {
+    const [opened, theme, code] = await Promise.all([
+      PageCache.open(options.config.cacheDirAbs, mode, options.version),
+      themePromise,
+      import('../cache/code-fingerprint.js').then(({ codeFingerprint }) => codeFingerprint()),
+    ]);
+    cache = opened;
+    const { themeFingerprint } = await import('../render/theme.js');
+    const salt = cacheSalt({ mode, version: options.version, code, theme: theme ? themeFingerprint(theme) : '', settings: renderSettings(options.config) });
+    const fileByUrl = fileByUrlOf(init.links);
+    site.pages.forEach((page, i) => {
+      keys[i] = pageKey(salt, page);
+      const entry = cache!.get(keys[i], (href) => resolveLinkIn(init.links, fileByUrl.get(page.url) ?? '', href));
+      if (entry) {
+        results[i] = entry;
+        hits++;
       }
-      options.onProgress?.(++done, total);
-    }
-  } else {
-    const { loadTheme, renderPage } = await import('../render/index.js');
-    const theme = await loadTheme({ defaultDir: options.templatesDir, overrideDir: options.config.templatesDir, basePath: options.config.basePath });
-    for (const page of site.pages) {
-      rendered.set(page.url, renderPage(page, theme));
-      options.onProgress?.(++done, total);
+    });
+    if (hits > 0) progress(hits);
+  }
+
+  // Render what the cache did not have.
+  const missing: number[] = [];
+  let skipped = 0;
+  for (let i = 0; i < total; i++) {
+    if (results[i]) continue;
+    // `check` renders markdown only: a page without markdown has nothing to render.
+    if (mode === 'markdown' && !site.pages[i].markdown) skipped++;
+    else missing.push(i);
+  }
+  if (skipped > 0) progress(skipped);
+  const workers = workerCount(missing.length, options.workers);
+  if (workers > 0) {
+    const { renderInWorkers } = await import('./worker-pool.js');
+    const fresh = await renderInWorkers(
+      missing.map((i) => site.pages[i]),
+      init,
+      { workers, onBatch: progress },
+    );
+    missing.forEach((i, j) => {
+      results[i] = fresh[j];
+    });
+  } else if (missing.length > 0) {
+    const renderer = await createRenderer(init, await themePromise);
+    for (const i of missing) {
+      results[i] = renderer.render(site.pages[i]);
+      progress(1);
     }
   }
-  for (const [url, page] of rendered) for (const problem of page.problems ?? []) problems.push({ url, ...problem });
-  return { rendered, problems, cacheHits: 0, renderedCount: rendered.size };
+
+  if (cache) {
+    for (const i of missing) {
+      const result = results[i];
+      if (result) cache.set(keys[i], result);
+    }
+    await cache.save();
+  }
+
+  const rendered = new Map<string, RenderedPage>();
+  const problems: PageProblem[] = [];
+  site.pages.forEach((page: PageData, i) => {
+    const result = results[i];
+    if (!result) return;
+    rendered.set(page.url, result.page);
+    for (const problem of result.page.problems ?? []) problems.push({ url: page.url, ...problem });
+  });
+  const cacheIgnored = cache?.stats.ignored && cache.stats.ignored !== 'missing' ? cache.stats.ignored : undefined;
+  return { rendered, problems, cacheHits: hits, renderedCount: rendered.size, workers, cacheIgnored };
 }
 
-/** A relative `.md` link in `fromFile` (project-relative path) → site-relative page URL with basePath. */
+/** A relative `.md` link in `fromFile` (relative to the runbooks folder) → site-relative page URL with basePath. */
 export function resolveMarkdownLink(site: Site, fromFile: string, href: string): string | undefined {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('//') || href.startsWith('#')) return undefined;
-  const hashAt = href.indexOf('#');
-  const target = hashAt === -1 ? href : href.slice(0, hashAt);
-  if (!/\.md$/i.test(target)) {
-    // Site-absolute links are written from the site root; on a project site they need the base path.
-    if (href.startsWith('/') && !href.startsWith(site.info.basePath)) return site.info.basePath + href.slice(1);
-    return undefined;
-  }
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(target);
-  } catch {
-    return undefined;
-  }
-  const file = decoded.startsWith('/') ? decoded.slice(1) : path.posix.normalize(path.posix.join(path.posix.dirname(fromFile), decoded));
-  const url = site.urlByFile[file];
-  return url === undefined ? undefined : site.info.basePath + url + (hashAt === -1 ? '' : href.slice(hashAt));
+  return resolveLinkIn({ urlByFile: site.urlByFile, basePath: site.info.basePath }, fromFile, href);
 }
 
 export async function assetFiles(site: Site, rendered: Map<string, RenderedPage>, options: { config: ResolvedConfig; templatesDir: string }): Promise<OutputFile[]> {
-  const { loadTheme, themeAssets, buildSearchIndex } = await import('../render/index.js');
-  const theme = await loadTheme({ defaultDir: options.templatesDir, overrideDir: options.config.templatesDir, basePath: options.config.basePath });
+  const [theme, { themeAssets }, { buildSearchIndex }] = await Promise.all([themeOf(site, options), import('../render/theme.js'), import('../render/search-index.js')]);
   const files: OutputFile[] = themeAssets(theme).map((asset) => ({ path: asset.path, content: asset.content }));
   const docs = site.pages
     .filter((page) => page.kind === 'runbook')

@@ -1,0 +1,156 @@
+// Persistent render cache: a page's RenderedPage is reused when everything that shaped it hashes
+// the same. The key of a page is a hash of
+//   - the build's salt: cache format, tool version, a hash of the tool's own compiled code and
+//     lock file, the theme fingerprint (every template and asset byte, base path), the render
+//     mode (full page or markdown only) and the render-relevant configuration;
+//   - the page's PageData (its rules, navigation, front matter, markdown… all plain data).
+// The link map is site-wide, so it is not in the key: each entry records the `.md` links it
+// resolved while rendering and what they resolved to, and is reused only when they all still
+// resolve the same ("the link map entries it depends on").
+//
+// Storage: one pack file per render mode, `<dir>/pages-<mode>.pack`, written atomically
+// (temporary file + rename) and only when something changed. It holds a header line and a
+// gzip stream of a V8-serialised array of entries; gzip's CRC-32 catches corruption. A pack that
+// is missing, unreadable, corrupt, from another format or tool version is ignored (the build
+// starts from an empty cache and rewrites it): a cache is never trusted and never a crash.
+// A saved pack holds only the entries used by the last build, so it never grows without bound.
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { deserialize, serialize } from 'node:v8';
+import { gunzip, gzip } from 'node:zlib';
+import type { PageData, RenderedPage } from '../render/page-data.js';
+
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
+
+/** Bump when the layout of the pack or of an entry changes. */
+export const CACHE_FORMAT = 1;
+const MAGIC = 'runbook-site render cache';
+
+/** A `.md` href resolved while rendering the page and the URL it became (null: left as written). */
+export type LinkDependency = [href: string, url: string | null];
+
+export interface CacheEntry {
+  page: RenderedPage;
+  links: LinkDependency[];
+}
+
+export type RenderMode = 'full' | 'markdown';
+
+export interface CacheStats {
+  /** Entries read from disk. */
+  loaded: number;
+  /** Why the pack on disk was not used, if it was not. */
+  ignored?: string;
+  /** Whether save() wrote the pack. */
+  saved: boolean;
+}
+
+function isEntry(value: unknown): value is CacheEntry {
+  if (typeof value !== 'object' || value === null) return false;
+  const entry = value as CacheEntry;
+  const page = entry.page as RenderedPage | undefined;
+  return (
+    Array.isArray(entry.links) &&
+    typeof page === 'object' &&
+    page !== null &&
+    typeof page.html === 'string' &&
+    typeof page.outputPath === 'string' &&
+    typeof page.searchText === 'string' &&
+    Array.isArray(page.headingIds) &&
+    Array.isArray(page.links)
+  );
+}
+
+export class PageCache {
+  readonly file: string;
+  readonly stats: CacheStats = { loaded: 0, saved: false };
+  private readonly version: string;
+  private readonly stored = new Map<string, CacheEntry>();
+  private readonly used = new Map<string, CacheEntry>();
+  private changed = false;
+
+  private constructor(dir: string, mode: RenderMode, version: string) {
+    this.file = path.join(dir, `pages-${mode}.pack`);
+    this.version = version;
+  }
+
+  /** Opens the pack for `mode`; any problem with it yields an empty cache (see `stats.ignored`). */
+  static async open(dir: string, mode: RenderMode, version: string): Promise<PageCache> {
+    const cache = new PageCache(dir, mode, version);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(cache.file);
+    } catch (error) {
+      cache.stats.ignored = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : `unreadable: ${(error as Error).message}`;
+      return cache;
+    }
+    try {
+      const newline = bytes.indexOf(10);
+      if (newline === -1 || newline > 4096) throw new Error('no header');
+      const header = JSON.parse(bytes.subarray(0, newline).toString('utf8')) as { magic?: unknown; format?: unknown; version?: unknown; count?: unknown };
+      if (header.magic !== MAGIC) throw new Error('not a runbook-site cache');
+      if (header.format !== CACHE_FORMAT) throw new Error(`cache format ${String(header.format)}`);
+      if (header.version !== version) throw new Error(`written by version ${String(header.version)}`);
+      const payload = deserialize(await gunzipAsync(bytes.subarray(newline + 1))) as unknown;
+      if (!Array.isArray(payload) || payload.length !== header.count) throw new Error('entry count differs from the header');
+      for (const item of payload) {
+        if (!Array.isArray(item) || item.length !== 2 || typeof item[0] !== 'string' || !isEntry(item[1])) throw new Error('malformed entry');
+        cache.stored.set(item[0], item[1]);
+      }
+      cache.stats.loaded = cache.stored.size;
+    } catch (error) {
+      cache.stored.clear();
+      cache.changed = true;
+      cache.stats.ignored = `corrupt: ${(error as Error).message}`;
+    }
+    return cache;
+  }
+
+  /** The entry for `key` if its link dependencies still resolve the same. */
+  get(key: string, resolve: (href: string) => string | undefined): CacheEntry | undefined {
+    const entry = this.stored.get(key) ?? this.used.get(key);
+    if (!entry) return undefined;
+    for (const [href, url] of entry.links) {
+      if ((resolve(href) ?? null) !== url) return undefined;
+    }
+    this.used.set(key, entry);
+    return entry;
+  }
+
+  set(key: string, entry: CacheEntry): void {
+    this.used.set(key, entry);
+    this.changed = true;
+  }
+
+  /** Writes the entries used by this build, atomically, if they differ from what was on disk. */
+  async save(): Promise<void> {
+    if (!this.changed && this.used.size === this.stored.size) return;
+    const entries = [...this.used];
+    const payload = await gzipAsync(serialize(entries), { level: 1 });
+    const header = JSON.stringify({ magic: MAGIC, format: CACHE_FORMAT, version: this.version, count: entries.length });
+    const dir = path.dirname(this.file);
+    const temporary = path.join(dir, `.${path.basename(this.file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+    try {
+      await mkdir(dir, { recursive: true });
+      await writeFile(temporary, Buffer.concat([Buffer.from(`${header}\n`), payload]));
+      await rename(temporary, this.file);
+      this.stats.saved = true;
+    } catch {
+      // A cache that cannot be written only costs time on the next build.
+      await rm(temporary, { force: true }).catch(() => undefined);
+    }
+  }
+}
+
+/** Hash of the build-wide inputs of every page (see the header of this file). */
+export function cacheSalt(parts: Record<string, unknown>): string {
+  return createHash('sha256').update(`${CACHE_FORMAT}\0${JSON.stringify(parts)}`).digest('base64url');
+}
+
+/** The cache key of one page. */
+export function pageKey(salt: string, page: PageData): string {
+  return createHash('sha256').update(salt).update(JSON.stringify(page)).digest('base64url');
+}
