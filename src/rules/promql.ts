@@ -498,6 +498,21 @@ class Checker {
   }
 }
 
+/** True when a `(` outside strings and comments is never closed. */
+function unclosedParen(expr: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < expr.length; i++) {
+    const c = expr[i];
+    if (c === '"' || c === "'" || c === '`') {
+      for (i++; i < expr.length && expr[i] !== c; i++) if (expr[i] === '\\' && c !== '`') i++;
+    } else if (c === '#') {
+      while (i < expr.length && expr[i] !== '\n') i++;
+    } else if (c === '(') depth++;
+    else if (c === ')') depth--;
+  }
+  return depth > 0;
+}
+
 function syntaxProblem(expr: string, tree: Tree): PromQLProblem | undefined {
   let found: SyntaxNode | undefined;
   tree.iterate({
@@ -524,6 +539,7 @@ function syntaxProblem(expr: string, tree: Tree): PromQLProblem | undefined {
   let at = err.from;
   while (at < expr.length && /\s/.test(expr[at])) at++;
   if (at >= expr.length) {
+    if (unclosedParen(expr)) return { from: Math.max(0, expr.length - 1), to: expr.length, message: 'Unclosed left parenthesis.', ruleId: 'promql-syntax', severity: 'error' };
     return { from: Math.max(0, expr.length - 1), to: expr.length, message: 'Unexpected end of input.', ruleId: 'promql-syntax', severity: 'error' };
   }
   const token = /^(?:[A-Za-z_:][\w:]*|\d[\w.]*|"(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|`[^`]*`?|[=!<>]=|=~|!~|\S)/.exec(expr.slice(at))?.[0] ?? expr[at];

@@ -85,6 +85,8 @@ function suggestion(key: string, allowed: string[]): string {
 
 class Walker {
   readonly groups: LoadedRuleGroup[] = [];
+  /** Rule name + labels seen in this document (promtool's duplicate-rule lint spans every group of a file). */
+  private readonly ruleKeys = new Map<string, { position: Point; group: string }>();
   private readonly doc: Document;
   private readonly file: VFile;
 
@@ -304,7 +306,7 @@ class Walker {
       if (!isSeq(rules)) {
         this.error('`rules` must be a list of rules.', rules, 'value-type', rulesEntry?.keyNode);
       } else {
-        const duplicates = new Map<string, Point>();
+        const duplicates = this.ruleKeys;
         for (const item of rules.items) {
           const r = this.resolve(item);
           if (!isMap(r)) {
@@ -314,7 +316,7 @@ class Walker {
           const rule = this.rule(r, name);
           if (!rule) continue;
           group.rules.push(rule);
-          const key = `${rule.kind}\u0000${rule.name}\u0000${JSON.stringify(Object.entries(rule.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))}`;
+          const key = `${rule.name}\u0000${JSON.stringify(Object.entries(rule.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))}`;
           const first = duplicates.get(key);
           if (first) {
             const labels = Object.entries(rule.labels)
@@ -322,12 +324,12 @@ class Walker {
               .join(', ');
             reportWarning(
               this.file,
-              `Duplicate rule: ${rule.kind === 'alert' ? 'alert' : 'recording rule'} \`${rule.name}\` with the same labels${labels ? ` (${labels})` : ''} already appears in group \`${name}\` at line ${first.line}.`,
+              `Duplicate rule: ${rule.kind === 'alert' ? 'alert' : 'recording rule'} \`${rule.name}\` with the same labels${labels ? ` (${labels})` : ''} already appears ${first.group === name ? 'in this group' : `in group \`${first.group}\``} at line ${first.position.line}.`,
               { start: rule.position },
               'duplicate-rule',
             );
           } else {
-            duplicates.set(key, rule.position);
+            duplicates.set(key, { position: rule.position, group: name });
           }
         }
       }
@@ -396,7 +398,7 @@ class Walker {
         if (e) this.error(`Recording rule \`${name}\` cannot have \`${k}\` (only alerting rules can).`, e.keyNode, 'recording-rule-field');
       }
     }
-    if (!kind) return undefined;
+    if (!kind || name === '') return undefined;
 
     const fields: Record<string, unknown> = {};
     for (const e of entries) fields[e.key] = this.plain(e.value);
