@@ -3,7 +3,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { VFile } from 'vfile';
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Alias, type Document, type Node, type Pair } from 'yaml';
 import { reportError, reportWarning } from '../diagnostics.js';
 import type { LoadedRuleGroup, RuleFile } from '../model.js';
 import { checkDuplicateGroupsAcrossDocuments, validateRuleDocument } from './validate.js';
@@ -52,7 +52,25 @@ async function findYamlFiles(root: string): Promise<string[]> {
  * Count the nodes a document would have with every alias expanded, without expanding anything
  * (memoised per node). Returns the alias at which the limit was crossed, or a cycle, if any.
  */
-function checkAliasExpansion(doc: Document): { node: Node; reason: string } | undefined {
+/**
+ * Resolve every alias once, in document order (an alias refers to the closest preceding anchor
+ * of that name). yaml's own Alias.resolve walks the whole document per call, which is quadratic.
+ */
+export function resolveAliases(doc: Document): Map<Alias, Node | undefined> {
+  const anchors = new Map<string, Node>();
+  const targets = new Map<Alias, Node | undefined>();
+  visit(doc, (_key, node) => {
+    if (isAlias(node)) {
+      targets.set(node, anchors.get(node.source));
+    } else if (node && typeof node === 'object' && 'anchor' in node && typeof (node as { anchor?: unknown }).anchor === 'string') {
+      anchors.set((node as { anchor: string }).anchor, node as Node);
+    }
+    return undefined;
+  });
+  return targets;
+}
+
+function checkAliasExpansion(doc: Document, aliases: Map<Alias, Node | undefined>): { node: Node; reason: string } | undefined {
   const memo = new Map<Node, number>();
   const inProgress = new Set<Node>();
   let problem: { node: Node; reason: string } | undefined;
@@ -61,7 +79,7 @@ function checkAliasExpansion(doc: Document): { node: Node; reason: string } | un
     if (node === null || node === undefined || typeof node !== 'object') return 1;
     let n = node as Node;
     if (isAlias(n)) {
-      const target = n.resolve(doc) as Node | undefined;
+      const target = aliases.get(n);
       if (!target) return 1;
       const s = size(target, n);
       return s;
@@ -138,13 +156,14 @@ export function parseRuleFile(text: string, absolutePath: string, relPath: strin
       reportWarning(vfile, `YAML warning: ${firstLine(warn.message)}.`.replace(/\.\.$/, '.'), { start: point(from), end: point(Math.max(from, to)) }, 'yaml-warning');
     }
     if (broken) continue;
-    const bomb = checkAliasExpansion(doc);
+    const aliases = resolveAliases(doc);
+    const bomb = checkAliasExpansion(doc, aliases);
     if (bomb) {
       const offset = bomb.node?.range?.[0] ?? 0;
       reportError(vfile, bomb.reason, { start: point(offset) }, 'yaml-alias-bomb');
       continue;
     }
-    perDocument.push(validateRuleDocument({ vfile, source: text, lineCounter, doc, file: relPath }));
+    perDocument.push(validateRuleDocument({ vfile, source: text, lineCounter, doc, aliases, file: relPath }));
   }
   checkDuplicateGroupsAcrossDocuments(vfile, perDocument);
   return { path: relPath, vfile, groups: perDocument.flat() };

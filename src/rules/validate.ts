@@ -1,6 +1,6 @@
 // One walk over a parsed rule document: builds the LoadedRuleGroups and reports
 // every problem `promtool check rules` (Prometheus 3) would report, at its place.
-import { isAlias, isMap, isScalar, isSeq, stringify, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, stringify, type Alias, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { VFile } from 'vfile';
 import { reportError, reportNote, reportWarning, type Place } from '../diagnostics.js';
 import type { LoadedRule, LoadedRuleGroup, Point } from '../model.js';
@@ -11,6 +11,8 @@ export interface DocumentContext {
   source: string;
   lineCounter: LineCounter;
   doc: Document;
+  /** Alias → anchored node, resolved once per document. */
+  aliases: Map<Alias, Node | undefined>;
   /** Rule file path relative to the rules folder (posix). */
   file: string;
 }
@@ -112,7 +114,7 @@ class Walker {
 
   resolve(node: unknown): Node | null {
     let n = node as Node | null | undefined;
-    for (let hops = 0; n && isAlias(n) && hops < 100; hops++) n = n.resolve(this.doc) as Node | undefined;
+    for (let hops = 0; n && isAlias(n) && hops < 100; hops++) n = this.ctx.aliases.get(n);
     if (n && isAlias(n)) return null;
     return n ?? null;
   }
