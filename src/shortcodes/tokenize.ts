@@ -60,8 +60,8 @@ export function tokenizeShortcodes(markdown: string): TokenizeResult {
   const tokens: ShortcodeToken[] = [];
   const problems: ShortcodeProblem[] = [];
   if (!mayContainShortcodes(markdown)) return { tokens, problems };
-  for (const [start, end] of textSegments(markdown)) {
-    scanSegment(markdown, start, end, tokens, problems);
+  for (const segment of textSegments(markdown)) {
+    scanSegment(markdown, segment.start, segment.end, segment.html, tokens, problems);
   }
   return { tokens, problems };
 }
@@ -72,9 +72,8 @@ export function tokenizeShortcodes(markdown: string): TokenizeResult {
 interface Fence {
   char: number;
   length: number;
-  /** Column (in spaces, after block quote markers) where the fence's container content starts. */
-  base: number;
-  quoteDepth: number;
+  /** Number of containers (block quotes, list items) the fence is in. */
+  depth: number;
 }
 
 interface LineInfo {
@@ -84,10 +83,10 @@ interface LineInfo {
 }
 
 /** Strip block quote markers (`>` with up to 3 spaces before and one optional space after). */
-function stripQuotes(text: string, start: number, end: number): LineInfo {
+function stripQuotes(text: string, start: number, end: number, maxDepth: number): LineInfo {
   let pos = start;
   let depth = 0;
-  for (;;) {
+  while (depth < maxDepth) {
     let p = pos;
     let spaces = 0;
     while (p < end && text.charCodeAt(p) === Ch.Space && spaces < 4) {
@@ -196,106 +195,264 @@ function isBlank(text: string, start: number, end: number): boolean {
   return true;
 }
 
+const HTML_TYPE_1 = /^<(?:script|pre|style|textarea)(?:[ \t>]|$)/i;
+const HTML_END_1 = /<\/(?:script|pre|style|textarea)>/i;
+const HTML_TYPE_6 =
+  /^<\/?(?:address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|p|param|search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul)(?:[ \t]|\/?>|$)/i;
+const HTML_TYPE_7 =
+  /^(?:<[A-Za-z][A-Za-z0-9-]*(?:[ \t]+[A-Za-z_:][\w.:-]*(?:[ \t]*=[ \t]*(?:[^ \t"'=<>`]+|'[^']*'|"[^"]*"))?)*[ \t]*\/?>|<\/[A-Za-z][A-Za-z0-9-]*[ \t]*>)[ \t]*$/;
+
+/** How an HTML block that starts on this line ends: 'blank' (types 6, 7) or an end marker; undefined when none starts. */
+function htmlBlockStart(line: string, canInterruptParagraph: boolean): 'blank' | RegExp | string | undefined {
+  if (line.charCodeAt(0) !== Ch.Less) return undefined;
+  if (HTML_TYPE_1.test(line)) return HTML_END_1;
+  if (line.startsWith('<!--')) return '-->';
+  if (line.startsWith('<?')) return '?>';
+  if (line.startsWith('<![CDATA[')) return ']]>';
+  if (/^<![A-Za-z]/.test(line)) return '>';
+  if (HTML_TYPE_6.test(line)) return 'blank';
+  if (!canInterruptParagraph && HTML_TYPE_7.test(line)) return 'blank';
+  return undefined;
+}
+
+function htmlEnds(line: string, end: RegExp | string): boolean {
+  return typeof end === 'string' ? line.includes(end) : end.test(line);
+}
+
+/** A range of text outside code. In `html` ranges (raw HTML blocks) backticks are not code spans. */
+export interface TextSegment {
+  start: number;
+  end: number;
+  html: boolean;
+}
+
+/** An open container block: a block quote, or a list item whose content starts `width` columns in. */
+type Container = { kind: 'quote' } | { kind: 'list'; width: number; empty: boolean };
+
+/** Offset after consuming up to `columns` columns of spaces/tabs from `pos`. */
+function advanceColumns(text: string, pos: number, end: number, columns: number): number {
+  let used = 0;
+  while (pos < end && used < columns) {
+    const c = text.charCodeAt(pos);
+    if (c === Ch.Space) used++;
+    else if (c === Ch.Tab) used += 4 - (used % 4);
+    else break;
+    pos++;
+  }
+  return pos;
+}
+
 /**
- * Split the text into [start, end) ranges that are neither code nor blank lines.
- * Each range is a run of consecutive lines (ends exclude the final newline).
+ * Split the text into ranges that are neither code nor blank lines, one per block
+ * (paragraph, heading, HTML block…), so that code spans and shortcodes never cross blocks.
+ * Follows CommonMark's line-by-line container matching (block quotes, list items,
+ * lazy continuation lines) to know where fenced and indented code is.
  */
-export function textSegments(text: string): [number, number][] {
-  const segments: [number, number][] = [];
+export function textSegments(text: string): TextSegment[] {
+  const segments: TextSegment[] = [];
   const length = text.length;
-  /** Content columns of open list items, innermost last. */
-  const lists: number[] = [];
-  let fence: Fence | undefined;
-  let segmentStart = -1;
-  let segmentEnd = -1;
-  /** True while the previous line was paragraph text (indented code cannot interrupt it). */
+  const stack: Container[] = [];
+  let fence: { char: number; length: number; depth: number } | undefined;
+  let html: { end: 'blank' | RegExp | string; depth: number } | undefined;
+  let segment: TextSegment | undefined;
+  /** True while the last line was paragraph text (lazy continuation, no indented code). */
   let inParagraph = false;
 
   const closeSegment = () => {
-    if (segmentStart >= 0) segments.push([segmentStart, segmentEnd]);
-    segmentStart = -1;
+    if (segment) segments.push(segment);
+    segment = undefined;
+  };
+  const addLine = (start: number, end: number, isHtml: boolean) => {
+    if (segment) segment.end = end;
+    else segment = { start, end, html: isHtml };
   };
 
-  let lineStart = 0;
-  while (lineStart <= length) {
+  for (let lineStart = 0; lineStart <= length; ) {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd === -1) lineEnd = length;
     let contentEnd = lineEnd;
     if (contentEnd > lineStart && text.charCodeAt(contentEnd - 1) === Ch.CarriageReturn) contentEnd--;
+    const next = lineEnd + 1;
 
-    const { contentStart, quoteDepth } = stripQuotes(text, lineStart, contentEnd);
-    const blank = isBlank(text, contentStart, contentEnd);
-    const { columns: indent, pos: afterIndent } = measureIndent(text, contentStart, contentEnd);
-
-    if (fence) {
-      const containerClosed = !blank && (quoteDepth < fence.quoteDepth || indent < fence.base);
-      if (containerClosed) {
-        fence = undefined; // fall through: this line is handled as a normal line below
+    // 1. Match the open containers.
+    let pos = lineStart;
+    let matched = 0;
+    for (; matched < stack.length; matched++) {
+      const container = stack[matched];
+      if (container.kind === 'quote') {
+        const indent = measureIndent(text, pos, contentEnd);
+        if (indent.columns > 3 || text.charCodeAt(indent.pos) !== Ch.Greater) break;
+        pos = indent.pos + 1;
+        const c = text.charCodeAt(pos);
+        if (c === Ch.Space || c === Ch.Tab) pos++;
+      } else if (isBlank(text, pos, contentEnd)) {
+        if (container.empty) break; // an item can start with at most one blank line
       } else {
-        if (!blank && indent - fence.base <= 3 && isClosingFence(text, afterIndent, contentEnd, fence)) fence = undefined;
-        lineStart = lineEnd + 1;
+        const indent = measureIndent(text, pos, contentEnd);
+        if (indent.columns < container.width) break;
+        pos = advanceColumns(text, pos, contentEnd, container.width);
+        container.empty = false;
+      }
+    }
+    const blank = isBlank(text, pos, contentEnd);
+
+    // 2. Inside fenced code or an HTML block (leaves: no laziness).
+    if (fence) {
+      if (matched >= fence.depth) {
+        const indent = measureIndent(text, pos, contentEnd);
+        if (!blank && indent.columns <= 3 && isClosingFence(text, indent.pos, contentEnd, fence)) fence = undefined;
+        lineStart = next;
         continue;
       }
+      fence = undefined;
+    }
+    if (html) {
+      if (matched >= html.depth && !(html.end === 'blank' && blank)) {
+        addLine(lineStart, contentEnd, true);
+        if (html.end !== 'blank' && htmlEnds(text.slice(pos, contentEnd), html.end)) {
+          html = undefined;
+          closeSegment();
+        }
+        lineStart = next;
+        continue;
+      }
+      html = undefined;
+      closeSegment();
     }
 
     if (blank) {
       closeSegment();
       inParagraph = false;
-      lineStart = lineEnd + 1;
+      stack.length = matched;
+      lineStart = next;
       continue;
     }
 
-    // Close list items this line is not indented enough to belong to (lazy paragraph
-    // continuation lines keep them open).
-    while (lists.length > 0 && indent < lists[lists.length - 1] && !inParagraph) lists.pop();
-    if (lists.length > 0 && indent < lists[lists.length - 1] && inParagraph) {
-      // Lazy continuation, unless the line starts a new block that interrupts the paragraph.
-      const marker = listMarker(text, afterIndent, contentEnd);
-      if (marker || openingFence(text, afterIndent, contentEnd)) {
-        while (lists.length > 0 && indent < lists[lists.length - 1]) lists.pop();
-      }
+    // 3. Lazy continuation: paragraph text keeps the containers it did not match.
+    if (inParagraph && matched < stack.length && !startsBlock(text, pos, contentEnd, false)) {
+      addLine(lineStart, contentEnd, false);
+      lineStart = next;
+      continue;
     }
-    let base = lists.length > 0 ? lists[lists.length - 1] : 0;
-
-    // Indented code: 4+ columns beyond the container, not interrupting a paragraph.
-    if (indent - base >= 4 && !inParagraph) {
+    if (matched < stack.length) {
+      stack.length = matched;
       closeSegment();
-      lineStart = lineEnd + 1;
+      inParagraph = false;
+    }
+
+    // A setext heading underline ends the paragraph (before list items and thematic breaks).
+    if (inParagraph && isSetextUnderline(text, pos, contentEnd)) {
+      addLine(lineStart, contentEnd, false);
+      closeSegment();
+      inParagraph = false;
+      lineStart = next;
       continue;
     }
 
-    // List markers (possibly several on a line: `- 1. foo`).
-    let pos = afterIndent;
-    let column = indent;
-    while (column - base <= 3) {
-      const marker = listMarker(text, pos, contentEnd);
+    // 4. Open new containers.
+    for (;;) {
+      const indent = measureIndent(text, pos, contentEnd);
+      if (indent.columns > 3) break;
+      if (text.charCodeAt(indent.pos) === Ch.Greater) {
+        stack.push({ kind: 'quote' });
+        pos = indent.pos + 1;
+        const c = text.charCodeAt(pos);
+        if (c === Ch.Space || c === Ch.Tab) pos++;
+        closeSegment();
+        inParagraph = false;
+        continue;
+      }
+      const marker = listMarker(text, indent.pos, contentEnd);
       if (!marker) break;
-      while (lists.length > 0 && lists[lists.length - 1] > column) lists.pop();
-      const contentColumn = column + marker.contentOffset;
-      lists.push(contentColumn);
-      base = contentColumn;
-      const next = measureIndent(text, marker.markerEnd, contentEnd);
-      column += marker.markerEnd - pos + next.columns;
-      pos = next.pos;
-      if (pos >= contentEnd || next.columns > 4) break;
+      const after = measureIndent(text, marker.markerEnd, contentEnd);
+      const empty = after.pos >= contentEnd;
+      if (inParagraph && (empty || !interruptingMarker(text, indent.pos, marker.markerEnd))) break;
+      stack.push({ kind: 'list', width: indent.columns + marker.contentOffset, empty });
+      pos = empty || after.columns > 4 ? Math.min(marker.markerEnd + 1, contentEnd) : after.pos;
+      closeSegment();
+      inParagraph = false;
+      if (empty) break;
     }
 
-    const opening = column - base <= 3 ? openingFence(text, pos, contentEnd) : undefined;
+    // 5. The leaf block.
+    const indent = measureIndent(text, pos, contentEnd);
+    const start = indent.pos;
+    if (start >= contentEnd) {
+      lineStart = next; // an empty list item
+      continue;
+    }
+    if (indent.columns >= 4) {
+      if (inParagraph) addLine(lineStart, contentEnd, false);
+      else closeSegment(); // indented code
+      lineStart = next;
+      continue;
+    }
+    const opening = openingFence(text, start, contentEnd);
     if (opening) {
       closeSegment();
-      fence = { char: opening.char, length: opening.length, base, quoteDepth };
+      fence = { char: opening.char, length: opening.length, depth: stack.length };
       inParagraph = false;
-      lineStart = lineEnd + 1;
+      lineStart = next;
       continue;
     }
-
-    if (segmentStart < 0) segmentStart = lineStart;
-    segmentEnd = contentEnd;
-    inParagraph = !isAtxHeadingOrBreak(text, pos, contentEnd);
-    lineStart = lineEnd + 1;
+    const htmlEnd = text.charCodeAt(start) === Ch.Less ? htmlBlockStart(text.slice(start, Math.min(contentEnd, start + 200)), inParagraph) : undefined;
+    if (htmlEnd !== undefined) {
+      closeSegment();
+      addLine(lineStart, contentEnd, true);
+      if (htmlEnd !== 'blank' && htmlEnds(text.slice(start, contentEnd), htmlEnd)) closeSegment();
+      else html = { end: htmlEnd, depth: stack.length };
+      inParagraph = false;
+      lineStart = next;
+      continue;
+    }
+    if (isAtxHeadingOrBreak(text, start, contentEnd)) {
+      closeSegment();
+      addLine(lineStart, contentEnd, false);
+      closeSegment();
+      inParagraph = false;
+      lineStart = next;
+      continue;
+    }
+    if (!inParagraph) closeSegment();
+    addLine(lineStart, contentEnd, false);
+    inParagraph = true;
+    lineStart = next;
   }
   closeSegment();
   return segments;
+}
+
+function isSetextUnderline(text: string, pos: number, end: number): boolean {
+  const indent = measureIndent(text, pos, end);
+  if (indent.columns > 3) return false;
+  const c = text.charCodeAt(indent.pos);
+  if (c !== Ch.Equals && c !== Ch.Dash) return false;
+  let p = indent.pos;
+  while (p < end && text.charCodeAt(p) === c) p++;
+  return isBlank(text, p, end);
+}
+
+/** A list marker that may interrupt a paragraph: bullets, or ordered lists starting at 1. */
+function interruptingMarker(text: string, pos: number, markerEnd: number): boolean {
+  const c = text.charCodeAt(pos);
+  if (c < Ch.Zero || c > Ch.Nine) return true;
+  return markerEnd - pos === 2 && c === 49; /* `1.` or `1)` */
+}
+
+/** Whether a line that did not match every container starts a block (else it is a lazy continuation). */
+function startsBlock(text: string, pos: number, end: number, inParagraph: boolean): boolean {
+  const indent = measureIndent(text, pos, end);
+  if (indent.columns > 3) return false;
+  const start = indent.pos;
+  const c = text.charCodeAt(start);
+  if (c === Ch.Greater) return true;
+  if (c === Ch.Backtick || c === Ch.Tilde) return openingFence(text, start, end) !== undefined;
+  if (isAtxHeadingOrBreak(text, start, end)) return true;
+  if (c === Ch.Less) return htmlBlockStart(text.slice(start, Math.min(end, start + 200)), true) !== undefined;
+  const marker = listMarker(text, start, end);
+  if (!marker) return false;
+  if (!inParagraph) return true;
+  return measureIndent(text, marker.markerEnd, end).pos < end && interruptingMarker(text, start, marker.markerEnd);
 }
 
 function isAtxHeadingOrBreak(text: string, pos: number, end: number): boolean {
@@ -312,16 +469,16 @@ function isAtxHeadingOrBreak(text: string, pos: number, end: number): boolean {
 // ---------------------------------------------------------------------------
 // Inline layer
 
-function scanSegment(text: string, start: number, end: number, tokens: ShortcodeToken[], problems: ShortcodeProblem[]): void {
+function scanSegment(text: string, start: number, end: number, html: boolean, tokens: ShortcodeToken[], problems: ShortcodeProblem[]): void {
   let pos = start;
   while (pos < end) {
     const c = text.charCodeAt(pos);
-    if (c === Ch.Backslash) {
+    if (c === Ch.Backslash && !html) {
       // A backslash escapes the next ASCII punctuation (notably a backtick).
       pos += 2;
       continue;
     }
-    if (c === Ch.Backtick) {
+    if (c === Ch.Backtick && !html) {
       let p = pos;
       while (p < end && text.charCodeAt(p) === Ch.Backtick) p++;
       const runLength = p - pos;
