@@ -1,0 +1,206 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { PageCache, pageKey, cacheSalt, type CacheEntry } from '../src/cache/page-cache.js';
+import type { PageData } from '../src/render/page-data.js';
+
+const projectRoot = path.resolve(import.meta.dirname, '../..');
+const BIN = path.join(projectRoot, 'bin/runbook-site.js');
+
+async function sampleProject(): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'runbook-site-cache-'));
+  await cp(path.join(projectRoot, 'rules'), path.join(dir, 'rules'), { recursive: true });
+  await cp(path.join(projectRoot, 'runbooks'), path.join(dir, 'runbooks'), { recursive: true });
+  await cp(path.join(projectRoot, 'runbook-site.yaml'), path.join(dir, 'runbook-site.yaml'));
+  return dir;
+}
+
+/** The real CLI as a child process (CI=true: summary only). */
+async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stderr: string; stdout: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, CI: 'true', ...env } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+function counts(stderr: string): { rendered: number; cached: number; written: number; unchanged: number } {
+  const match = /\((\d+) rendered, (\d+) from cache; (\d+) files written, (\d+) unchanged\)/.exec(stderr);
+  assert.ok(match, `no build summary in: ${stderr}`);
+  return { rendered: Number(match[1]), cached: Number(match[2]), written: Number(match[3]), unchanged: Number(match[4]) };
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  return (await readdir(dir, { recursive: true, withFileTypes: true }))
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+const entry = (html: string, links: CacheEntry['links'] = []): CacheEntry => ({
+  page: { outputPath: 'a/index.html', html, headingIds: ['x'], links: [], searchText: 'text' },
+  links,
+});
+
+test('a saved pack is read back; entries whose links resolve differently are not reused', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'runbook-site-pack-'));
+  const first = await PageCache.open(dir, 'full', '1.0.0');
+  assert.equal(first.stats.ignored, 'missing');
+  first.set('k1', entry('<p>one</p>'));
+  first.set('k2', entry('<p>two</p>', [['other.md', '/base/other/']]));
+  await first.save();
+  assert.equal(first.stats.saved, true);
+
+  const second = await PageCache.open(dir, 'full', '1.0.0');
+  assert.equal(second.stats.loaded, 2);
+  assert.equal(second.get('k1', () => undefined)?.page.html, '<p>one</p>');
+  assert.equal(second.get('k2', (href) => (href === 'other.md' ? '/base/other/' : undefined))?.page.html, '<p>two</p>');
+  const third = await PageCache.open(dir, 'full', '1.0.0');
+  assert.equal(third.get('k2', () => '/base/moved/'), undefined, 'a link that now resolves elsewhere invalidates the entry');
+  assert.equal(third.get('k2', () => undefined), undefined);
+  // Nothing changed and everything was used: no rewrite.
+  third.get('k1', () => undefined);
+  await third.save();
+  assert.equal(third.stats.saved, true, 'k2 was not used, so the pack is rewritten without it');
+  const fourth = await PageCache.open(dir, 'full', '1.0.0');
+  assert.equal(fourth.stats.loaded, 1);
+  fourth.get('k1', () => undefined);
+  await fourth.save();
+  assert.equal(fourth.stats.saved, false, 'an unchanged pack is not rewritten');
+});
+
+test('a corrupt, truncated, foreign or other-version pack is ignored, never a crash', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'runbook-site-pack-'));
+  const good = await PageCache.open(dir, 'full', '1.0.0');
+  for (let i = 0; i < 50; i++) good.set(`k${i}`, entry(`<p>${'x'.repeat(i * 100)}</p>`));
+  await good.save();
+  const file = good.file;
+  const bytes = await readFile(file);
+
+  const cases: [string, Buffer | string][] = [
+    ['garbage', Buffer.from('not a cache at all')],
+    ['empty', Buffer.alloc(0)],
+    ['truncated', bytes.subarray(0, Math.floor(bytes.length / 2))],
+    ['flipped byte', Buffer.concat([bytes.subarray(0, bytes.length - 40), Buffer.from([bytes[bytes.length - 40] ^ 0xff]), bytes.subarray(bytes.length - 39)])],
+    ['header only', bytes.subarray(0, bytes.indexOf(10) + 1)],
+    ['json payload', `${bytes.subarray(0, bytes.indexOf(10)).toString()}\n{"k1":1}`],
+  ];
+  for (const [name, content] of cases) {
+    await writeFile(file, content);
+    const cache = await PageCache.open(dir, 'full', '1.0.0');
+    assert.equal(cache.stats.loaded, 0, name);
+    assert.match(cache.stats.ignored ?? '', /corrupt/, name);
+    assert.equal(cache.get('k1', () => undefined), undefined, name);
+  }
+  await writeFile(file, bytes);
+  const other = await PageCache.open(dir, 'full', '2.0.0');
+  assert.equal(other.stats.loaded, 0);
+  assert.match(other.stats.ignored ?? '', /version 1\.0\.0/);
+  // A folder where the pack should be: unreadable, ignored; saving fails quietly.
+  const blocked = await mkdtemp(path.join(tmpdir(), 'runbook-site-pack-'));
+  await mkdir(path.join(blocked, 'pages-full.pack'));
+  const cache = await PageCache.open(blocked, 'full', '1.0.0');
+  assert.match(cache.stats.ignored ?? '', /unreadable/);
+  cache.set('k', entry('x'));
+  await cache.save();
+  assert.equal(cache.stats.saved, false);
+});
+
+test('page keys change with the page data and the salt, and only then', () => {
+  const page = { kind: 'runbook', url: 'a/', outputPath: 'a/index.html', title: 'A', rules: [] } as unknown as PageData;
+  const salt = cacheSalt({ version: '1', theme: 'abc' });
+  assert.equal(pageKey(salt, page), pageKey(salt, structuredClone(page)));
+  assert.notEqual(pageKey(salt, page), pageKey(salt, { ...page, title: 'B' }));
+  assert.notEqual(pageKey(salt, page), pageKey(cacheSalt({ version: '1', theme: 'abd' }), page));
+});
+
+test('through the CLI: a warm build renders nothing, one edit re-renders only that page, unchanged files keep bytes and mtime', async () => {
+  const dir = await sampleProject();
+  const first = await cli(['build'], dir);
+  assert.equal(first.code, 0, first.stderr);
+  const cold = counts(first.stderr);
+  assert.equal(cold.cached, 0);
+  assert.ok(cold.rendered > 10);
+  assert.ok((await stat(path.join(dir, '.cache/runbook-site/pages-full.pack'))).isFile(), 'cache in the default folder');
+
+  const before = new Map<string, { ino: number; mtimeMs: number }>();
+  for (const file of await listFiles(path.join(dir, 'dist'))) before.set(file, await stat(path.join(dir, 'dist', file)));
+  await new Promise((resolve) => setTimeout(resolve, 30));
+
+  const second = await cli(['build'], dir);
+  const warm = counts(second.stderr);
+  assert.deepEqual({ rendered: warm.rendered, cached: warm.cached, written: warm.written }, { rendered: 0, cached: cold.rendered, written: 0 });
+  for (const file of await listFiles(path.join(dir, 'dist'))) {
+    const info = await stat(path.join(dir, 'dist', file));
+    assert.equal(info.mtimeMs, before.get(file)?.mtimeMs, `${file} keeps its mtime`);
+    assert.equal(info.ino, before.get(file)?.ino, `${file} is the same file`);
+  }
+
+  // One runbook's body changes: that page alone is rendered again (its title and description did not change).
+  const runbook = (await listFiles(path.join(dir, 'runbooks'))).find((file) => file.endsWith('.md') && !file.endsWith('_index.md'))!;
+  await appendFile(path.join(dir, 'runbooks', runbook), '\nOne more line.\n');
+  const third = await cli(['build'], dir);
+  const edited = counts(third.stderr);
+  assert.equal(edited.rendered, 1, third.stderr);
+  assert.equal(edited.cached, cold.rendered - 1);
+  assert.ok(edited.written >= 1 && edited.written <= 3, `the page and the search index at most: ${third.stderr}`);
+
+  // --no-cache renders everything and leaves the cache alone; --cache-dir moves it.
+  const bypass = counts((await cli(['build', '--no-cache'], dir)).stderr);
+  assert.equal(bypass.cached, 0);
+  assert.equal(bypass.rendered, cold.rendered);
+  const moved = await cli(['build', '--cache-dir', 'elsewhere'], dir);
+  assert.equal(counts(moved.stderr).cached, 0);
+  assert.ok((await stat(path.join(dir, 'elsewhere/pages-full.pack'))).isFile());
+
+  // A corrupt cache is ignored and rebuilt; the output is the same.
+  const html = await readFile(path.join(dir, 'dist/index.html'));
+  await writeFile(path.join(dir, '.cache/runbook-site/pages-full.pack'), 'garbage');
+  const corrupt = await cli(['build'], dir);
+  assert.equal(corrupt.code, 0, corrupt.stderr);
+  assert.equal(counts(corrupt.stderr).cached, 0);
+  assert.deepEqual(await readFile(path.join(dir, 'dist/index.html')), html);
+  assert.equal(counts((await cli(['build'], dir)).stderr).rendered, 0, 'the rebuilt cache is used');
+});
+
+test('a template change invalidates every page; check has its own cache', async () => {
+  const dir = await sampleProject();
+  const cold = counts((await cli(['build'], dir)).stderr);
+  await mkdir(path.join(dir, 'theme/partials'), { recursive: true });
+  const defaults = path.join(projectRoot, 'templates');
+  const partial = (await listFiles(defaults)).find((file) => file.startsWith('partials') && file.endsWith('.hbs'));
+  assert.ok(partial, 'the default theme has partials');
+  await writeFile(path.join(dir, 'theme', partial), `${await readFile(path.join(defaults, partial), 'utf8')}\n<!-- override -->\n`);
+  const overridden = counts((await cli(['build', '--templates', 'theme'], dir)).stderr);
+  assert.equal(overridden.cached, 0);
+  assert.equal(overridden.rendered, cold.rendered);
+  const check1 = await cli(['check'], dir);
+  assert.equal(check1.code, 0, check1.stderr);
+  assert.ok((await stat(path.join(dir, '.cache/runbook-site/pages-markdown.pack'))).isFile());
+});
+
+test('two builds of the same inputs into two folders are byte-identical', async () => {
+  const dir = await sampleProject();
+  const a = await cli(['build', '--out', 'out-a', '--no-cache'], dir);
+  assert.equal(a.code, 0, a.stderr);
+  await new Promise((resolve) => setTimeout(resolve, 1100)); // a per-build timestamp would differ now
+  const b = await cli(['build', '--out', 'out-b', '--cache-dir', 'cache-b'], dir);
+  assert.equal(b.code, 0, b.stderr);
+  const c = await cli(['build', '--out', 'out-c', '--cache-dir', 'cache-b'], dir); // from the cache
+  assert.equal(counts(c.stderr).rendered, 0);
+  const files = await listFiles(path.join(dir, 'out-a'));
+  assert.deepEqual(await listFiles(path.join(dir, 'out-b')), files);
+  assert.deepEqual(await listFiles(path.join(dir, 'out-c')), files);
+  assert.ok(files.length > 20);
+  for (const file of files) {
+    const bytes = await readFile(path.join(dir, 'out-a', file));
+    assert.ok(bytes.equals(await readFile(path.join(dir, 'out-b', file))), `${file} differs between two builds`);
+    assert.ok(bytes.equals(await readFile(path.join(dir, 'out-c', file))), `${file} differs when taken from the cache`);
+  }
+});
