@@ -69,6 +69,13 @@ test('type errors follow Prometheus parser rules', () => {
   for (const [expr, message] of cases) assert.deepEqual(verdict(expr), [message], expr);
 });
 
+test('label-matcher regexes: RE2 spellings accepted, broken or Perl-only ones rejected', () => {
+  for (const ok of ['x{a=~"(?i)abc"}', 'x{a=~"(?P<n>a)b"}', 'x{a=~"\\\\d+"}', 'x{a=~"[[:alpha:]]+"}', 'x{a!~"a|b"}']) assert.deepEqual(verdict(ok), [], ok);
+  assert.deepEqual(verdict('x{a=~"(a"}'), ['promql-regex@5-9: Error parsing regexp `(a`: unterminated group.']);
+  assert.deepEqual(verdict('x{a=~"a(?=b)"}'), ['promql-regex@5-13: Error parsing regexp `a(?=b)`: lookahead and lookbehind are not supported (RE2 syntax).']);
+  assert.deepEqual(verdict('x{a=~"*a"}'), ['promql-regex@5-9: Error parsing regexp `*a`: nothing to repeat.']);
+});
+
 test('experimental functions are warnings, not errors', () => {
   const [p] = checkPromQL('sort_by_label(x, "a")');
   assert.equal(p?.ruleId, 'promql-experimental');

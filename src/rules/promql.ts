@@ -293,22 +293,9 @@ class Checker {
             continue;
           }
           if (op === '=~' || op === '!~') {
-            let re: RegExp | undefined;
-            try {
-              re = new RegExp(`^(?:${value})$`, 'su');
-            } catch {
-              try {
-                re = new RegExp(`^(?:${value})$`, 's');
-              } catch {
-                re = undefined;
-              }
-            }
-            if (!re) {
-              // JavaScript and RE2 syntax differ; do not claim the regex is wrong, just stop guessing.
-              nonEmpty = true;
-            } else if ((op === '=~') !== re.test('')) {
-              nonEmpty = true;
-            }
+            const { re, problem } = compileRE2ish(value);
+            if (problem) this.fail(valueNode, `Error parsing regexp \`${value}\`: ${problem}.`, 'promql-regex');
+            if (!re || (op === '=~') !== re.test('')) nonEmpty = true;
           } else if ((op === '=') === (value !== '')) {
             nonEmpty = true;
           }
@@ -511,6 +498,37 @@ function unclosedParen(expr: string): boolean {
     else if (c === ')') depth--;
   }
   return depth > 0;
+}
+
+/**
+ * Compile a label-matcher regex (RE2 syntax in Prometheus) with JavaScript's engine, after
+ * translating the RE2-only spellings. Reports Perl features RE2 lacks and syntax both engines
+ * reject; when only JavaScript rejects it, the regex is given the benefit of the doubt.
+ */
+export function compileRE2ish(source: string): { re?: RegExp; problem?: string } {
+  if (/\(\?<?[=!]/.test(source.replace(/\\./g, ''))) return { problem: 'lookahead and lookbehind are not supported (RE2 syntax)' };
+  if (/\\[1-9]/.test(source.replace(/\\\\/g, ''))) return { problem: 'backreferences are not supported (RE2 syntax)' };
+  let flags = 's';
+  let js = source
+    .replace(/\(\?P</g, '(?<')
+    .replace(/\\A/g, '^')
+    .replace(/\\z/g, '$')
+    .replace(/\\Q(.*?)(?:\\E|$)/g, (_m, lit: string) => lit.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  js = js.replace(/\(\?([imsU]+)\)/g, (_m, f: string) => {
+    if (f.includes('i')) flags += 'i';
+    return '';
+  });
+  js = js.replace(/\(\?[imsU]+:/g, '(?:');
+  try {
+    return { re: new RegExp(`^(?:${js})$`, flags) };
+  } catch (err) {
+    const message = (err as Error).message;
+    // Only trust JavaScript's verdict for mistakes RE2 rejects too.
+    if (/Unterminated group|Unmatched '\)'|Nothing to repeat|Unterminated character class|Lone quantifier brackets|numbers out of order|Range out of order/i.test(message)) {
+      return { problem: message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '').replace(/\.$/, '').toLowerCase() };
+    }
+    return {};
+  }
 }
 
 function syntaxProblem(expr: string, tree: Tree): PromQLProblem | undefined {
