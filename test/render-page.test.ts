@@ -110,7 +110,10 @@ test('rule shortcode embeds render the rule YAML under a stable, unique id', asy
   assert.match(html, /id="rule-node-node-hostdown-2"/);
   const ids = [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
   assert.equal(new Set(ids).size, ids.length, `duplicate ids: ${ids.filter((id, i) => ids.indexOf(id) !== i)}`);
-  assert.match(html, /<span class="y-k">alert<\/span>: HostDown/);
+  assert.match(html, /<code id="rule-node-node-hostdown-c">alert: HostDown\nexpr: up\{job="node"\} == 0/);
+  // The card does not repeat YAML that an embed already shows: its copy button uses the embed's.
+  assert.match(html, /data-copy="rule-node-node-hostdown-c">Copy rule YAML/);
+  assert.ok(!html.includes('id="alert-hostdown-y"'));
   assert.ok(!html.includes('{{% rule'), 'no shortcode text left');
 });
 
@@ -170,9 +173,26 @@ test('navigation: top-level sections and the current section only, never the who
   const { html } = renderPage(page(), theme);
   const nav = html.match(/<nav class="side"[\s\S]*?<\/nav>/)?.[0] ?? '';
   const hrefs = [...nav.matchAll(/href="([^"]+)"/g)].map((m) => m[1]);
-  assert.deepEqual(hrefs.sort(), [BASE + 'runbooks/mysql/', BASE + 'runbooks/node/', BASE + 'runbooks/node/hostdown/', BASE + 'runbooks/node/hostoutofmemory/'].sort());
-  assert.match(nav, /href="\/runbooks-site\/runbooks\/node\/hostdown\/" aria-current="page"/);
+  // Links within the site are relative to the page (shorter); resolved they are the four expected pages.
+  const resolved = hrefs.map((href) => new URL(href, 'https://example.org' + BASE + 'runbooks/node/hostdown/').pathname);
+  assert.deepEqual(resolved.sort(), [BASE + 'runbooks/mysql/', BASE + 'runbooks/node/', BASE + 'runbooks/node/hostdown/', BASE + 'runbooks/node/hostoutofmemory/'].sort());
+  assert.match(nav, /href="\.\/" aria-current="page"/);
   assert.match(html, /<nav class="crumbs" aria-label="Breadcrumb">/);
+});
+
+test('big sections: the sidebar shows a window around the current page and links the section', async () => {
+  const theme = await defaultTheme();
+  const sectionPages = Array.from({ length: 300 }, (_, i) => ({ title: `P${i}`, url: `runbooks/node/p${i}/`, current: i === 150 }));
+  const { html } = renderPage(page({ url: 'runbooks/node/p150/', sectionPages }), theme);
+  const nav = html.match(/<nav class="side"[\s\S]*?<\/nav>/)?.[0] ?? '';
+  assert.ok(nav.includes('>P150</a>') && nav.includes('>P140</a>') && !nav.includes('>P100</a>') && !nav.includes('>P0</a>'));
+  assert.match(nav, /All pages in node<\/a> <span class="n">\+275<\/span>/);
+});
+
+test('the 404 page links absolutely (it is served at any address)', async () => {
+  const theme = await defaultTheme();
+  const { html } = renderPage(page({ kind: '404', url: '404.html', outputPath: '404.html', rules: [], sectionPages: [], breadcrumbs: [] }), theme);
+  for (const href of html.matchAll(/(?:href|src)="([^"#]*)"/g)) assert.match(href[1], /^(\/runbooks-site\/|https:)/, href[1]);
 });
 
 test('rule card: copy buttons, source link, Prometheus and Grafana links when configured', async () => {
@@ -181,9 +201,9 @@ test('rule card: copy buttons, source link, Prometheus and Grafana links when co
   const raw = renderPage(page({ site, ruleSourceUrls: { 'node/node.yml': 'https://github.com/o/r/blob/main/rules/node/node.yml' } }), theme).html;
   // Attribute values are entity-escaped by Handlebars (`=` → `&#x3D;`); compare decoded.
   const html = raw.replace(/&#x3D;/g, '=');
-  assert.match(html, /data-copy="alert-hostdown-expr"/);
-  assert.match(html, /data-copy="alert-hostdown-yaml"/);
-  assert.match(html, /<code id="alert-hostdown-yaml">/);
+  assert.match(html, /data-copy="alert-hostdown-e"/);
+  assert.match(html, /data-copy="alert-hostdown-y"/);
+  assert.match(html, /<code id="alert-hostdown-y">/);
   assert.ok(html.includes('href="https://prom.example.org/graph?g0.expr=up%7Bjob%3D%22node%22%7D%20%3D%3D%200&amp;g0.tab=0"'));
   assert.ok(html.includes('href="https://grafana.example.org/explore?left='));
   assert.ok(html.includes('<a href="https://github.com/o/r/blob/main/rules/node/node.yml">node/node.yml</a>'));
@@ -211,7 +231,7 @@ test('alerts page lists every alert with severity, group, file and runbook link 
     theme,
   );
   assert.match(html, /<tr data-sev="critical"><th scope="row">HostDown<\/th>/);
-  assert.match(html, /href="\/runbooks-site\/runbooks\/node\/hostdown\/">Runbook<\/a>/);
+  assert.match(html, /href="\.\.\/runbooks\/node\/hostdown\/">Runbook<\/a>/);
   assert.match(html, /Orphan&lt;b&gt;/);
   assert.match(html, /<span class="missing">missing<\/span>/);
   assert.match(html, /<option value="weird">weird \(1\)<\/option>/);

@@ -53,6 +53,8 @@ export interface RuleEmbed {
   token: number;
   /** Every definition of the alert in that file (an alert can be defined in several groups). */
   rules: LoadedRule[];
+  /** Set when the file exists but defines no such alert (a stale embed): the page shows a notice. */
+  missing?: { file: string; alert: string };
 }
 
 export interface PageData {

@@ -44,8 +44,12 @@ export interface RuleView {
   group: string;
   file: string;
   sourceUrl?: string;
-  yaml: string;
-  yamlHtml: Handlebars.SafeString;
+  /** The rule's YAML, escaped for element content. */
+  yaml: Handlebars.SafeString;
+  /** Id of the element holding the rule's YAML text, for the copy button: the card's own, or a `rule` embed of the same rule in the body. */
+  yamlId: string;
+  /** False when the YAML is already on the page in a `rule` embed (the card then does not repeat it). */
+  showYaml: boolean;
   prometheusUrl?: string;
   grafanaUrl?: string;
 }
@@ -70,24 +74,26 @@ export interface TemplateContext {
   alertRows: (AlertRow & { severityClass: string })[];
   severities: { name: string; count: number; severityClass: string }[];
   searchIndexUrl: string;
+  /** The current section's pages for the sidebar: all of them, or a window around the current page in big sections. */
+  sectionNav: { items: PageData['sectionPages']; hidden: number; sectionUrl?: string; sectionTitle?: string };
 }
+
+/** Sidebar lists at most this many of the current section's pages (sections can hold hundreds). */
+export const SECTION_NAV_LIMIT = 25;
+
+/** A window of `limit` links around the current one, so a page's size does not grow with its section. */
+export function sectionWindow(pages: PageData['sectionPages'], limit = SECTION_NAV_LIMIT): { items: PageData['sectionPages']; hidden: number } {
+  if (pages.length <= limit) return { items: pages, hidden: 0 };
+  const current = Math.max(0, pages.findIndex((link) => link.current));
+  const start = Math.min(Math.max(0, current - Math.floor(limit / 2)), pages.length - limit);
+  return { items: pages.slice(start, start + limit), hidden: pages.length - limit };
+}
+
+/** Escapes text for element content (not attributes): `&`, `<`, `>` only, so YAML keeps its `=` and quotes readable in the source. */
+const escapeText = (text: string): Handlebars.SafeString => new Handlebars.SafeString(text.replace(/[&<>]/g, (ch) => (ch === '&' ? '&amp;' : ch === '<' ? '&lt;' : '&gt;')));
 
 const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
-
-/** A light YAML highlighter: keys, comments and list dashes; values stay plain text. */
-export function highlightYaml(yaml: string): string {
-  return yaml
-    .split('\n')
-    .map((line) => {
-      const comment = /^(\s*)(#.*)$/.exec(line);
-      if (comment) return `${comment[1]}<span class="y-c">${escapeHtml(comment[2])}</span>`;
-      const key = /^(\s*(?:-\s+)?)([A-Za-z0-9_.$/-]+)(:)(\s|$)(.*)$/.exec(line);
-      if (key) return `${escapeHtml(key[1])}<span class="y-k">${escapeHtml(key[2])}</span>${key[3]}${key[4]}${escapeHtml(key[5])}`;
-      return escapeHtml(line);
-    })
-    .join('\n');
-}
 
 function safeHighlight(expr: string): string {
   try {
@@ -121,7 +127,11 @@ class IdAllocator {
   }
 }
 
-function ruleView(rule: LoadedRule, page: PageData, id: string): RuleView {
+function ruleKey(rule: LoadedRule): string {
+  return `${rule.file}\0${rule.group}\0${rule.name}\0${rule.position.line}:${rule.position.column}`;
+}
+
+function ruleView(rule: LoadedRule, page: PageData, id: string, embeddedYamlId: string | undefined): RuleView {
   const severity = rule.labels.severity ?? '';
   return {
     id,
@@ -138,8 +148,9 @@ function ruleView(rule: LoadedRule, page: PageData, id: string): RuleView {
     group: rule.group,
     file: rule.file,
     sourceUrl: page.ruleSourceUrls?.[rule.file],
-    yaml: rule.yaml,
-    yamlHtml: new Handlebars.SafeString(highlightYaml(rule.yaml.replace(/\n+$/, ''))),
+    yaml: escapeText(rule.yaml.replace(/\n+$/, '')),
+    yamlId: embeddedYamlId ?? `${id}-y`,
+    showYaml: embeddedYamlId === undefined,
     prometheusUrl: prometheusLink(page.site.prometheusURL, rule.expr),
     grafanaUrl: grafanaLink(page.site.grafanaURL, rule.expr),
   };
@@ -173,7 +184,7 @@ export interface RenderPageOptions {
 
 export function renderPage(page: PageData, theme: Theme, options: RenderPageOptions = {}): RenderedPage {
   const ids = new IdAllocator(['main', 'q', 'search-results', 'rules', 'toc']);
-  const rules = page.rules.map((rule) => ruleView(rule, page, ids.take(`alert-${slugId(rule.name)}`)));
+  const embeddedYaml = new Map<string, string>();
 
   let content: Handlebars.SafeString | undefined;
   let heading = page.title;
@@ -196,12 +207,11 @@ export function renderPage(page: PageData, theme: Theme, options: RenderPageOpti
       renderEmbed: (tokenIndex: number) => {
         const embed = embedByToken.get(tokenIndex);
         if (!embed) return '';
-        const views = embed.rules.map((rule) => ({
-          id: ids.take(`rule-${slugId(rule.file)}-${slugId(rule.name)}`),
-          name: rule.name,
-          file: rule.file,
-          yamlHtml: new Handlebars.SafeString(highlightYaml(rule.yaml.replace(/\n+$/, ''))),
-        }));
+        const views = embed.rules.map((rule) => {
+          const id = ids.take(`rule-${slugId(rule.file)}-${slugId(rule.name)}`);
+          if (!embeddedYaml.has(ruleKey(rule))) embeddedYaml.set(ruleKey(rule), `${id}-c`);
+          return { id, name: rule.name, file: rule.file, group: rule.group, yaml: escapeText(rule.yaml.replace(/\n+$/, '')) };
+        });
         return embedPartial({ rules: views, page, site: page.site });
       },
       resolveLink,
@@ -222,6 +232,8 @@ export function renderPage(page: PageData, theme: Theme, options: RenderPageOpti
     problems = out.problems?.length ? out.problems : undefined;
   }
 
+  const rules = page.rules.map((rule) => ruleView(rule, page, ids.take(`alert-${slugId(rule.name)}`), embeddedYaml.get(ruleKey(rule))));
+
   const severityCounts = new Map<string, number>();
   for (const row of page.alertRows) severityCounts.set(row.severity, (severityCounts.get(row.severity) ?? 0) + 1);
   const order = (name: string) => ['critical', 'warning', 'info'].indexOf(name.toLowerCase()) + 1 || (name ? 4 : 5);
@@ -229,6 +241,7 @@ export function renderPage(page: PageData, theme: Theme, options: RenderPageOpti
     .map(([name, count]) => ({ name, count, severityClass: severityClass(name) }))
     .sort((a, b) => order(a.name) - order(b.name) || (a.name < b.name ? -1 : 1));
 
+  const parentCrumb = page.breadcrumbs.length > 1 ? page.breadcrumbs[page.breadcrumbs.length - 1] : undefined;
   const context: TemplateContext = {
     page,
     site: page.site,
@@ -240,6 +253,7 @@ export function renderPage(page: PageData, theme: Theme, options: RenderPageOpti
     alertRows: page.alertRows.map((row) => ({ ...row, severityClass: severityClass(row.severity) })),
     severities,
     searchIndexUrl: page.site.searchIndexUrl ?? page.site.basePath + SEARCH_INDEX_PATH,
+    sectionNav: { ...sectionWindow(page.sectionPages), sectionUrl: parentCrumb?.url, sectionTitle: parentCrumb?.title },
   };
   const html = theme.layout(page.kind)(context);
   return { outputPath: page.outputPath, html, headingIds, links, searchText, problems };

@@ -31,7 +31,7 @@ export const SEARCH_OPTIONS = {
 } as const;
 
 /** Words kept from each page body. Titles, alert names and headings are always kept whole. */
-const TEXT_WORDS = 120;
+const TEXT_WORDS = 60;
 
 const STOP_WORDS = new Set(
   (

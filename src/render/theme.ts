@@ -134,6 +134,20 @@ export function encodeUrlPath(url: string): string {
   return url.replace(/[#?\s"<>]/g, (ch) => encodeURIComponent(ch));
 }
 
+/** `to` relative to the directory URL `from` (both site-relative, '' is the home page). */
+export function relativeUrl(from: string, to: string): string {
+  const fromParts = from.split('/').filter(Boolean);
+  const hashAt = to.indexOf('#');
+  const path = hashAt === -1 ? to : to.slice(0, hashAt);
+  const hash = hashAt === -1 ? '' : to.slice(hashAt);
+  const toParts = path.split('/');
+  const last = toParts.pop() ?? '';
+  let common = 0;
+  while (common < fromParts.length && common < toParts.length && fromParts[common] === toParts[common]) common++;
+  const rel = '../'.repeat(fromParts.length - common) + toParts.slice(common).map((p) => p + '/').join('') + last;
+  return (rel || './') + hash;
+}
+
 export function themeFromData(data: ThemeData): Theme {
   const hbs = Handlebars.create();
   const assetPaths: Record<string, string> = {};
@@ -154,6 +168,16 @@ export function themeFromData(data: ThemeData): Theme {
     const file = typeof name === 'string' ? assetPaths[name] : undefined;
     if (!file) throw new Error(`Unknown theme asset \`${String(name)}\`; assets: ${Object.keys(assetPaths).join(', ')}`);
     return basePath + file;
+  });
+  // Shorter links within the site: relative to the page being rendered (`../../x/`). The 404 page
+  // is served at any address, so there (and for pages without a directory URL) links stay absolute.
+  hbs.registerHelper('rel', function (this: unknown, url: unknown, options: Handlebars.HelperOptions) {
+    const target = typeof url === 'string' ? url : '';
+    const from = (options?.data?.root as { page?: { url?: unknown; kind?: unknown } } | undefined)?.page;
+    if (!from || from.kind === '404' || typeof from.url !== 'string' || (from.url !== '' && !from.url.endsWith('/'))) {
+      return basePath + encodeUrlPath(target);
+    }
+    return encodeUrlPath(relativeUrl(from.url, target));
   });
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hbs.registerHelper('plural', (count: unknown, one: unknown, many: unknown) => (count === 1 ? one : many));

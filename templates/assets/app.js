@@ -106,6 +106,9 @@
     var parts = url.split('/').filter(Boolean);
     return parts.length > 2 ? parts.slice(1, -1).join(' / ') : '';
   }
+  // Ranking: documents whose name fields (title, alert names, headings) match the whole words best come first;
+  // equally good name matches are ordered by title, so related alerts stay together
+  // (`haproxy 4xx` → …4xxErrorRateBackend before …4xxErrorRateServer); body text breaks the rest.
   function query(q) {
     var opts = {
       boost: boost,
@@ -115,6 +118,15 @@
     };
     var hits = engine.search(q, opts);
     if (!hits.length) { opts.combineWith = 'OR'; hits = engine.search(q, opts); }
+    var nameOpts = Object.assign({}, opts, { fields: ['title', 'alerts', 'headings'], prefix: false, fuzzy: false });
+    var nameScore = {};
+    engine.search(q, nameOpts).forEach(function (hit) { nameScore[hit.id] = Math.round(hit.score * 100); });
+    hits.sort(function (a, b) {
+      var na = nameScore[a.id] || 0, nb = nameScore[b.id] || 0;
+      if (na !== nb) return nb - na;
+      if (na > 0 && a.title !== b.title) return a.title < b.title ? -1 : 1;
+      return b.score - a.score;
+    });
     return hits.slice(0, 12);
   }
   function setActive(index) {
