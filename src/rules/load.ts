@@ -1,6 +1,7 @@
 // Find and parse Prometheus rule files (plain rule files and PrometheusRule objects).
 // Content problems become messages on each file's vfile; only I/O errors on the folder throw.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { listFiles } from '../load/files.js';
 import path from 'node:path';
 import { VFile } from 'vfile';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Alias, type Document, type Node, type Pair } from 'yaml';
@@ -10,43 +11,6 @@ import { checkDuplicateGroupsAcrossDocuments, validateRuleDocument } from './val
 
 /** Documents whose aliases would expand to more nodes than this are refused (YAML "billion laughs"). */
 export const MAX_EXPANDED_NODES = 200_000;
-
-async function findYamlFiles(root: string): Promise<string[]> {
-  const found: string[] = [];
-  async function walk(dir: string, rel: string, isRoot: boolean): Promise<void> {
-    let entries;
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch (err) {
-      if (isRoot) throw err;
-      return; // an unreadable sub-folder is reported by the file that cannot be read, not here
-    }
-    for (const entry of entries) {
-      const name = entry.name;
-      const childRel = rel ? `${rel}/${name}` : name;
-      const full = path.join(dir, name);
-      let isDir = entry.isDirectory();
-      let isFile = entry.isFile();
-      if (entry.isSymbolicLink()) {
-        try {
-          const st = await stat(full);
-          isDir = st.isDirectory();
-          isFile = st.isFile();
-        } catch {
-          continue;
-        }
-      }
-      if (isDir) {
-        if (name.startsWith('.') || name === 'node_modules') continue;
-        await walk(full, childRel, false);
-      } else if (isFile && /\.ya?ml$/i.test(name)) {
-        found.push(childRel);
-      }
-    }
-  }
-  await walk(root, '', true);
-  return found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-}
 
 /**
  * Count the nodes a document would have with every alias expanded, without expanding anything
@@ -175,7 +139,7 @@ export function parseRuleFile(text: string, absolutePath: string, relPath: strin
  */
 export async function loadRuleFiles(rulesDir: string): Promise<RuleFile[]> {
   const root = path.resolve(rulesDir);
-  const files = await findYamlFiles(root);
+  const files = await listFiles(root, (name) => /\.ya?ml$/i.test(name));
   return Promise.all(
     files.map(async (rel) => {
       const abs = path.join(root, ...rel.split('/'));
