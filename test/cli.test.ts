@@ -67,11 +67,11 @@ test('a build with content errors exits 1 and leaves the previous output exactly
   const page = path.join(dir, 'dist/runbooks/haproxy/haproxydown/index.html');
   const before = { text: await readFile(page, 'utf8'), mtime: (await stat(page)).mtimeMs };
   const runbook = path.join(dir, 'runbooks/haproxy/HaproxyDown.md');
-  await writeFile(runbook, (await readFile(runbook, 'utf8')).replace('"HaproxyDown" %}}', '"HaproxyDwn" %}}'));
+  await writeFile(runbook, (await readFile(runbook, 'utf8')).replace('"haproxy/haproxy.yml"', '"haproxy/nope.yml"'));
   const failed = await runCli(['build'], dir);
   assert.equal(failed.code, 1);
-  assert.match(failed.stdout, /runbooks\/haproxy\/HaproxyDown\.md:\d+:\d+\s+error\s+Unexpected alert `HaproxyDwn`/);
-  assert.match(failed.stdout, /\[alert-not-found\]/);
+  assert.match(failed.stdout, /runbooks\/haproxy\/HaproxyDown\.md:\d+:\d+\s+error\s+Unexpected rule file `haproxy\/nope\.yml`/);
+  assert.match(failed.stdout, /\[rule-file-not-found\]/);
   assert.equal(await readFile(page, 'utf8'), before.text);
   assert.equal((await stat(page)).mtimeMs, before.mtime);
   // --no-check writes anyway.
