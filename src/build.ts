@@ -44,13 +44,13 @@ export interface BuildResult {
   wrote: boolean;
 }
 
-async function assertFolder(dir: string, what: string): Promise<void> {
+async function assertFolder(dir: string, what: string, cwd: string): Promise<void> {
   try {
     if ((await stat(dir)).isDirectory()) return;
   } catch {
     // reported below
   }
-  throw new RunbookSiteError('FolderNotFound', { what, path: path.relative(process.cwd(), dir) || dir });
+  throw new RunbookSiteError('FolderNotFound', { what, path: path.relative(cwd, dir) || dir });
 }
 
 function countSeverities(files: VFile[]): { errors: number; warnings: number } {
@@ -67,12 +67,12 @@ function countSeverities(files: VFile[]): { errors: number; warnings: number } {
 
 export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const { config } = options;
-  await assertFolder(config.rulesDir, 'rules');
-  await assertFolder(config.runbooksDir, 'runbooks');
+  await assertFolder(config.rulesDir, 'rules', config.cwd);
+  await assertFolder(config.runbooksDir, 'runbooks', config.cwd);
   if (options.write) {
-    await assertSafeOutput(config.outDir, { root: config.root, inputs: [config.rulesDir, config.runbooksDir, ...(config.templatesDir ? [config.templatesDir] : [])] });
+    await assertSafeOutput(config.outDir, { root: config.root, cwd: config.cwd, inputs: [config.rulesDir, config.runbooksDir, ...(config.templatesDir ? [config.templatesDir] : [])] });
   }
-  if (config.templatesDir) await assertFolder(config.templatesDir, 'templates');
+  if (config.templatesDir) await assertFolder(config.templatesDir, 'templates', config.cwd);
 
   // Load
   options.onProgress?.('load', 0, 0);
@@ -132,7 +132,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   outputs.push({ path: 'sitemap.xml', content: sitemap(site) });
   outputs.push({ path: '.nojekyll', content: '' });
   outputs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const { written, unchanged } = await writeSite(config.outDir, outputs, options.version);
+  const { written, unchanged } = await writeSite(config.outDir, outputs, options.version, config.cwd);
   result.pagesWritten = written;
   result.pagesUnchanged = unchanged;
   result.wrote = true;

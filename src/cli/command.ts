@@ -57,12 +57,12 @@ export async function runCommand(options: CommandOptions, io: CliIO): Promise<nu
   if (options.format === 'json') {
     io.stdout.write(formatJson(report));
   } else if (options.format === 'github') {
-    io.stdout.write(formatGithub(report));
+    io.stdout.write(formatGithub(report, { verbose: options.verbose }));
   } else {
     const sources = new Map<string, string>();
     for (const file of result.files) sources.set(path.relative(io.cwd, file.path).split(path.sep).join('/'), String(file.value));
     const colour = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
-    io.stdout.write(formatHuman(report, { colour, quiet: options.quiet, sources }));
+    io.stdout.write(formatHuman(report, { colour, quiet: options.quiet, verbose: options.verbose, sources }));
   }
 
   const failed = result.errors > 0 || (options.strict && result.warnings > 0);

@@ -29,6 +29,7 @@ export interface CommandOptions {
   strict: boolean;
   format: OutputFormat;
   quiet: boolean;
+  verbose: boolean;
 }
 
 export function toolVersion(): string {
@@ -56,6 +57,7 @@ Options:
   --cache-dir DIR    render cache (default: .cache/runbook-site)
   --no-cache         neither read nor write the render cache
   --quiet            print errors only
+  --verbose          print notes too (orphan runbooks…)
   -h, --help         this help
   -v, --version      print the version
 
@@ -76,6 +78,7 @@ const OPTIONS = {
   'cache-dir': { type: 'string' },
   'no-cache': { type: 'boolean' },
   quiet: { type: 'boolean' },
+  verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -125,6 +128,7 @@ function parse(argv: string[]): CommandOptions | 'help' | 'version' {
     strict: Boolean(values.strict),
     format,
     quiet: Boolean(values.quiet),
+    verbose: Boolean(values.verbose),
   };
 }
 

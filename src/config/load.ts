@@ -21,6 +21,8 @@ export interface ResolvedConfig extends Config {
   basePath: string;
   /** The config file read, if any. */
   configFile?: string;
+  /** Working directory of the command: paths in messages are shown relative to it. */
+  cwd: string;
 }
 
 async function readIfExists(file: string): Promise<string | undefined> {
@@ -99,7 +101,7 @@ export async function loadConfig(options: { cwd: string; configPath?: string; ov
     const fromFlag = issue.path.length > 0 && (options.overrides as Record<string, unknown>)[String(issue.path[0])] !== undefined;
     const reason =
       issue.code === 'unrecognized_keys'
-        ? `${located([])}Unexpected key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `\`${k}\``).join(', ')}, expected one of ${Object.keys(configSchema.shape).map((k) => `\`${k}\``).join(', ')}`
+        ? `${located([issue.keys[0]])}Unexpected key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `\`${k}\``).join(', ')}, expected one of ${Object.keys(configSchema.shape).map((k) => `\`${k}\``).join(', ')}`
         : `${fromFlag ? "" : located(issue.path as (string | number)[])}\`${where}\`: ${issue.message}`;
     const file = fromFlag ? 'command-line options' : configFile ? path.relative(options.cwd, configFile) || configFile : 'command-line options';
     throw new RunbookSiteError('ConfigInvalid', { file, reason });
@@ -118,6 +120,7 @@ export async function loadConfig(options: { cwd: string; configPath?: string; ov
     ...config,
     baseURL,
     root,
+    cwd: options.cwd,
     configFile,
     rulesDir: resolvePath('rules', config.rules),
     runbooksDir: resolvePath('runbooks', config.runbooks),

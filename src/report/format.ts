@@ -74,19 +74,21 @@ function codeFrame(source: string, line: number, column: number, colour: (code: 
   return out.join('\n');
 }
 
-export function formatHuman(report: Report, options: { colour: boolean; quiet: boolean; sources: Map<string, string> }): string {
+export function formatHuman(report: Report, options: { colour: boolean; quiet: boolean; verbose: boolean; sources: Map<string, string> }): string {
   const colour = (code: string, text: string) => (options.colour ? `\u001b[${code}m${text}\u001b[0m` : text);
   const label: Record<Severity, string> = { error: colour('31', 'error'), warning: colour('33', 'warning'), note: colour('36', 'note') };
   const lines: string[] = [];
+  const counts = countBySeverity(report.diagnostics);
   for (const d of report.diagnostics) {
     if (options.quiet && d.severity !== 'error') continue;
+    if (d.severity === 'note' && !options.verbose) continue;
     lines.push(`${colour('4', `${d.file}:${d.line}:${d.column}`)}  ${label[d.severity]}  ${d.message}  ${colour('2', `[${d.ruleId}]`)}`);
     const source = options.sources.get(d.file);
     if (d.severity === 'error' && source !== undefined) lines.push(codeFrame(source, d.line, d.column, colour));
   }
-  const counts = countBySeverity(report.diagnostics);
   const { coverage } = report;
   const percent = coverage.alerts === 0 ? 100 : Math.floor((coverage.withRunbook / coverage.alerts) * 1000) / 10;
+  if (counts.note > 0 && !options.verbose && !options.quiet) lines.push(`(${plural(counts.note, 'note')} not shown: run with --verbose to list them)`);
   if (lines.length > 0) lines.push('');
   lines.push(
     `${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.note, 'note')} · ` +
@@ -104,9 +106,10 @@ function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-export function formatGithub(report: Report): string {
+export function formatGithub(report: Report, options: { verbose: boolean }): string {
   const command: Record<Severity, string> = { error: 'error', warning: 'warning', note: 'notice' };
-  const lines = report.diagnostics.map((d) => {
+  const shown = options.verbose ? report.diagnostics : report.diagnostics.filter((d) => d.severity !== 'note');
+  const lines = shown.map((d) => {
     const props = [`file=${escapeProperty(d.file)}`, `line=${d.line}`, `col=${d.column}`];
     if (d.endLine !== undefined) props.push(`endLine=${d.endLine}`);
     if (d.endColumn !== undefined && d.endLine === d.line) props.push(`endColumn=${d.endColumn}`);

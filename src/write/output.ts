@@ -25,15 +25,16 @@ function isInside(parent: string, child: string): boolean {
 }
 
 /** Refuse output folders whose replacement would destroy something that is not a built site. */
-export async function assertSafeOutput(outDir: string, guarded: { root: string; inputs: string[] }): Promise<void> {
+export async function assertSafeOutput(outDir: string, guarded: { root: string; inputs: string[]; cwd?: string }): Promise<void> {
+  const cwd = guarded.cwd ?? process.cwd();
   const out = path.resolve(outDir);
-  const display = path.relative(process.cwd(), out) || '.';
+  const display = path.relative(cwd, out) || '.';
   if (out === path.parse(out).root) throw new RunbookSiteError('UnsafeOutput', { path: out, reason: 'it is the file-system root' });
   if (out === path.resolve(guarded.root)) throw new RunbookSiteError('UnsafeOutput', { path: display, reason: 'it is the project folder' });
-  if (out === path.resolve(process.cwd())) throw new RunbookSiteError('UnsafeOutput', { path: display, reason: 'it is the current folder' });
+  if (out === path.resolve(cwd)) throw new RunbookSiteError('UnsafeOutput', { path: display, reason: 'it is the current folder' });
   for (const input of guarded.inputs) {
     if (isInside(out, path.resolve(input))) {
-      throw new RunbookSiteError('UnsafeOutput', { path: display, reason: `it contains the input folder \`${path.relative(process.cwd(), input) || input}\`` });
+      throw new RunbookSiteError('UnsafeOutput', { path: display, reason: `it contains the input folder \`${path.relative(cwd, input) || input}\`` });
     }
   }
   let entries: string[];
@@ -70,7 +71,7 @@ async function eachLimited<T>(items: T[], limit: number, task: (item: T) => Prom
   await Promise.all(workers);
 }
 
-export async function writeSite(outDir: string, files: OutputFile[], version: string): Promise<WriteResult> {
+export async function writeSite(outDir: string, files: OutputFile[], version: string, cwd: string = process.cwd()): Promise<WriteResult> {
   const out = path.resolve(outDir);
   const parent = path.dirname(out);
   const stamp = `${process.pid}-${Date.now().toString(36)}`;
@@ -108,7 +109,7 @@ export async function writeSite(outDir: string, files: OutputFile[], version: st
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     if (error instanceof RunbookSiteError) throw error;
-    throw new RunbookSiteError('OutputFailed', { path: path.relative(process.cwd(), out) || out, reason: (error as Error).message });
+    throw new RunbookSiteError('OutputFailed', { path: path.relative(cwd, out) || out, reason: (error as Error).message });
   }
 
   let hadPrevious = true;
