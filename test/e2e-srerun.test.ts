@@ -58,8 +58,9 @@ test('srerun: every page Hugo generates exists at the same URL', { skip: !availa
   await mkdir(path.join(site, 'layouts/shortcodes'), { recursive: true });
   await symlink(path.join(SRERUN, 'content'), path.join(site, 'content'));
   await writeFile(path.join(site, 'config.toml'), `baseURL = "${SRERUN_BASE_URL}"\ndisableKinds = ["taxonomy", "term", "RSS"]\n`);
-  for (const name of ['single', 'list']) await writeFile(path.join(site, `layouts/_default/${name}.html`), '{{ .Content }}');
-  await writeFile(path.join(site, 'layouts/index.html'), '{{ .Content }}');
+  // Hugo writes no file for a page that renders empty, so every layout prints the title too.
+  for (const name of ['single', 'list']) await writeFile(path.join(site, `layouts/_default/${name}.html`), '<title>{{ .Title }}</title>{{ .Content }}');
+  await writeFile(path.join(site, 'layouts/index.html'), '<title>{{ .Title }}</title>{{ .Content }}');
   await writeFile(path.join(site, 'layouts/shortcodes/rule.html'), '<pre>{{ .Get 0 }}</pre>');
   await writeFile(path.join(site, 'layouts/shortcodes/comment.html'), '{{ if false }}{{ .Inner }}{{ end }}');
   const hugoOut = path.join(site, 'public');
@@ -79,14 +80,14 @@ test('srerun: every runbook annotation under the base URL resolves, except the 6
       const url = match[1];
       if (!url.startsWith(SRERUN_BASE_URL)) continue;
       checked++;
-      const target = path.join(out, decodeURIComponent(url.slice(SRERUN_BASE_URL.length)), 'index.html');
+      const target = path.join(out, url.slice(SRERUN_BASE_URL.length), 'index.html');
       if (!existsSync(target)) unresolved.push(url);
     }
   }
   assert.ok(checked > 500, `checked ${checked}`);
   // These alert names contain `(`, `>` or `%`: Hugo drops those characters from the URL.
   assert.equal(unresolved.length, 6, unresolved.join('\n'));
-  assert.ok(unresolved.every((url) => /[(>%<]/.test(decodeURIComponent(url))), unresolved.join('\n'));
+  assert.ok(unresolved.every((url) => /[(>%<]/.test(url)), unresolved.join('\n'));
   const mismatches = buildResult!.stdout.split('\n').filter((line) => line.includes('[runbook-url-mismatch]'));
   assert.equal(mismatches.length, 6, mismatches.join('\n'));
 });
