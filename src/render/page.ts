@@ -224,6 +224,8 @@ export function renderPage(page: PageData, theme: Theme, options: RenderPageOpti
       heading = stripTags(h1[2]) || page.title;
       html = html.slice(h1[0].length);
     }
+    // Code blocks scroll sideways on small screens: make them reachable by keyboard.
+    html = html.replace(/<pre(?![^>]*\btabindex=)(?=[\s>])/g, '<pre tabindex="0"');
     content = new Handlebars.SafeString(html);
     if (page.kind === 'runbook') toc = tableOfContents(html);
     headingIds = out.headingIds;

@@ -245,7 +245,7 @@
         row.hidden = !ok;
         if (ok) shown++;
       });
-      count.textContent = shown + ' of ' + rows.length + ' alerts';
+      count.textContent = shown + ' of ' + rows.length + ' rules shown';
     }
     filter.addEventListener('input', apply);
     filter.addEventListener('change', apply);
