@@ -17,6 +17,7 @@ import { pointAt, reportError } from './diagnostics.js';
 import { renderPages } from './pipeline/render-pages.js';
 import { writeSite, assertSafeOutput, type OutputFile } from './write/output.js';
 import { sitemap } from './write/sitemap.js';
+import { redirectFiles } from './write/redirects.js';
 
 export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
 
@@ -45,12 +46,17 @@ export interface BuildResult {
 }
 
 async function assertFolder(dir: string, what: string, cwd: string): Promise<void> {
+  let isFile = false;
   try {
-    if ((await stat(dir)).isDirectory()) return;
+    const info = await stat(dir);
+    if (info.isDirectory()) return;
+    isFile = true;
   } catch {
     // reported below
   }
-  throw new RunbookSiteError('FolderNotFound', { what, path: path.relative(cwd, dir) || dir });
+  const shown = path.relative(cwd, dir) || dir;
+  if (isFile) throw new RunbookSiteError('InvalidFlag', { flag: `--${what}`, reason: `\`${shown}\` is a file, expected a folder`, hint: `Point \`--${what}\` at the folder that holds the ${what}.` });
+  throw new RunbookSiteError('FolderNotFound', { what, path: shown });
 }
 
 function countSeverities(files: VFile[]): { errors: number; warnings: number } {
@@ -129,6 +135,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   for (const page of rendered.values()) outputs.push({ path: page.outputPath, content: page.html });
   const { assetFiles } = await import('./pipeline/render-pages.js');
   outputs.push(...(await assetFiles(site, rendered, { config, templatesDir: DEFAULT_TEMPLATES_DIR })));
+  outputs.push(...redirectFiles(site));
   outputs.push({ path: 'sitemap.xml', content: sitemap(site) });
   outputs.push({ path: '.nojekyll', content: '' });
   outputs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

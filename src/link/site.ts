@@ -52,6 +52,17 @@ export interface Site {
   urlByFile: Record<string, string>;
   /** Every URL the site will have (site-relative), for link checks. */
   urls: Set<string>;
+  /** Old URLs (front matter `aliases`) that redirect to a page. */
+  redirects: Redirect[];
+}
+
+export interface Redirect {
+  /** Output file, e.g. old/path/index.html */
+  outputPath: string;
+  /** Site-relative URL of the old address. */
+  from: string;
+  /** Site-relative URL of the page it now leads to. */
+  to: string;
 }
 
 const KNOWN_SHORTCODES = new Set(['rule', 'comment']);
@@ -103,6 +114,18 @@ function leavesFolder(root: string, relative: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Hugo-style alias: `/x/y/` is site-relative (with or without the base path), `old-name` is relative to the page's folder. */
+function aliasUrl(alias: string, pageUrl: string, basePath: string): string | undefined {
+  let target = alias.trim();
+  if (!target || /^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('//')) return undefined;
+  if (target.startsWith(basePath)) target = target.slice(basePath.length);
+  else if (target.startsWith('/')) target = target.slice(1);
+  else target = path.posix.join(path.posix.dirname(pageUrl.replace(/\/$/, '')), target);
+  const normal = path.posix.normalize(target).replace(/^\.\/?/, '');
+  if (normal.startsWith('..') || normal === '') return undefined;
+  return normal.endsWith('.html') || normal.endsWith('/') ? normal : normal + '/';
 }
 
 function repositoryUrl(config: ResolvedConfig, kind: 'edit' | 'blob', absoluteFile: string): string | undefined {
@@ -557,5 +580,29 @@ export function linkSite({ config, ruleFiles, runbooks: allRunbooks, version, in
   pages.push({ ...emptyPage, kind: '404', url: '404.html', outputPath: '404.html', title: 'Page not found', site: info, sections: topSections, breadcrumbs: [] });
 
   const urls = new Set(pages.map((page) => page.url));
-  return { info, ruleFiles, runbooks: pagesRunbooks, alerts, root, pages, coverage, urlByFile, urls };
+  const redirects: Redirect[] = [];
+  const redirectByUrl = new Map<string, Runbook>();
+  for (const runbook of pagesRunbooks) {
+    for (const alias of runbook.frontMatter.aliases ?? []) {
+      const from = aliasUrl(alias, runbook.url, config.basePath);
+      if (from === undefined) {
+        reportError(runbook.vfile, `Unexpected alias \`${alias}\`: it leaves the site, expected a path such as \`/runbooks/old-name/\``, { line: 1, column: 1 }, 'alias-invalid');
+        continue;
+      }
+      const other = redirectByUrl.get(from);
+      if (urls.has(from) || other) {
+        reportError(
+          runbook.vfile,
+          `Unexpected alias \`${alias}\`: \`/${from}\` is already ${other ? `an alias of \`${other.file}\`` : 'a page'}, expected an unused old address`,
+          { line: 1, column: 1 },
+          'alias-conflict',
+        );
+        continue;
+      }
+      redirectByUrl.set(from, runbook);
+      redirects.push({ outputPath: from.endsWith('.html') ? from : outputPathFor(from), from, to: runbook.url });
+    }
+  }
+  for (const redirect of redirects) urls.add(redirect.from);
+  return { info, ruleFiles, runbooks: pagesRunbooks, alerts, root, pages, coverage, urlByFile, urls, redirects };
 }

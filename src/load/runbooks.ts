@@ -40,6 +40,23 @@ function keyPosition(frontMatterText: string, key: string | number | undefined):
   return undefined;
 }
 
+/**
+ * gray-matter's parser reports where it gave up (often the end of the block); the yaml package,
+ * which keeps source ranges, points at the construct that is wrong. Only asked on the error path.
+ */
+function frontMatterErrorPlace(text: string): Point | undefined {
+  const open = FRONT_MATTER_OPEN.exec(text);
+  if (!open) return undefined;
+  const close = text.indexOf('\n---', open[0].length - 1);
+  const block = text.slice(open[0].length, close === -1 ? text.length : close + 1);
+  const counter = new LineCounter();
+  const doc = parseDocument(block, { lineCounter: counter });
+  const first = doc.errors[0];
+  if (!first) return undefined;
+  const { line, col } = counter.linePos(first.pos[0]);
+  return { line: line + 1, column: col };
+}
+
 export async function loadRunbook(runbooksDir: string, relativeFile: string): Promise<Runbook> {
   const absolute = path.join(runbooksDir, relativeFile);
   const text = await readFile(absolute, 'utf8');
@@ -65,7 +82,7 @@ export async function loadRunbook(runbooksDir: string, relativeFile: string): Pr
       reportError(
         vfile,
         `Invalid YAML in front matter: ${reason}. Fix the front matter between the \`---\` lines`,
-        mark ? { line: mark.line + 2, column: mark.column + 1 } : { line: 1, column: 1 },
+        frontMatterErrorPlace(text) ?? (mark ? { line: mark.line + 2, column: mark.column + 1 } : { line: 1, column: 1 }),
         'front-matter-yaml',
       );
       // Keep going with the text after the closing fence so the page still exists.

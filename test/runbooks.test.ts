@@ -1,0 +1,75 @@
+// Runbook loading and front matter, through the real CLI on small sites written per test.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runCli } from './helpers/cli.js';
+
+interface Diagnostic { file: string; line: number; column: number; severity: string; ruleId: string; message: string }
+
+async function site(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'runbook-site-runbooks-'));
+  await mkdir(path.join(dir, 'rules'));
+  await writeFile(path.join(dir, 'rules/app.yml'), 'groups:\n  - name: App\n    rules:\n      - alert: AppDown\n        expr: up == 0\n');
+  for (const [file, text] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+    await writeFile(path.join(dir, file), text);
+  }
+  return dir;
+}
+
+async function check(dir: string): Promise<{ code: number; diagnostics: Diagnostic[] }> {
+  const result = await runCli(['check', '--format', 'json'], dir);
+  return { code: result.code, diagnostics: (JSON.parse(result.stdout) as { diagnostics: Diagnostic[] }).diagnostics };
+}
+
+test('invalid front matter YAML is an error at its line and column; the rest still checks', async () => {
+  const dir = await site({ 'runbooks/AppDown.md': '---\ntitle: App down\ntags: [a, b\n---\n\n# App down\n' });
+  const { code, diagnostics } = await check(dir);
+  assert.equal(code, 1);
+  const error = diagnostics.find((d) => d.ruleId === 'front-matter-yaml');
+  assert.ok(error, JSON.stringify(diagnostics));
+  assert.equal(error.file, 'runbooks/AppDown.md');
+  assert.ok(error.line >= 3 && error.line <= 4, `line ${error.line}`);
+  assert.match(error.message, /Invalid YAML in front matter/);
+});
+
+test('a front matter value of the wrong type points at its key', async () => {
+  const dir = await site({ 'runbooks/AppDown.md': '---\ntitle: App down\nweight: heavy\n---\n\nText.\n' });
+  const { code, diagnostics } = await check(dir);
+  assert.equal(code, 1);
+  const error = diagnostics.find((d) => d.ruleId === 'front-matter-schema');
+  assert.deepEqual([error?.line, error?.column], [3, 1]);
+  assert.match(error!.message, /`weight`/);
+});
+
+test('keys from other tools are kept and are never an error', async () => {
+  const dir = await site({ 'runbooks/AppDown.md': '---\ntitle: App down\nbookCollapseSection: true\neditor: markdown\ndateCreated: 2020-04-10T18:32:27.079Z\n#published: true\n---\n\nText.\n' });
+  const { code, diagnostics } = await check(dir);
+  assert.equal(code, 0, JSON.stringify(diagnostics));
+});
+
+test('an empty runbook is a warning; --strict makes it fail', async () => {
+  const dir = await site({ 'runbooks/AppDown.md': '' });
+  const { code, diagnostics } = await check(dir);
+  assert.equal(code, 0);
+  assert.deepEqual(diagnostics.filter((d) => d.ruleId === 'empty-runbook').map((d) => d.severity), ['warning']);
+  assert.equal((await runCli(['check', '--strict'], dir)).code, 1);
+});
+
+test('aliases become redirect pages; an alias on an existing page is an error', async () => {
+  const dir = await site({
+    'runbooks/app/AppDown.md': '---\ntitle: App down\naliases: [/runbooks/old/appdown/, app-is-down]\n---\n\nText.\n',
+    'runbooks/app/Other.md': '---\ntitle: Other\n---\n\nText.\n',
+  });
+  const built = await runCli(['build', '--base-url', 'https://example.org/docs/'], dir);
+  assert.equal(built.code, 0, built.stdout + built.stderr);
+  const redirect = await readFile(path.join(dir, 'dist/runbooks/old/appdown/index.html'), 'utf8');
+  assert.match(redirect, /<link rel="canonical" href="https:\/\/example\.org\/docs\/runbooks\/app\/appdown\/">/);
+  assert.match(await readFile(path.join(dir, 'dist/runbooks/app/app-is-down/index.html'), 'utf8'), /url=https:\/\/example\.org\/docs\/runbooks\/app\/appdown\//);
+  await writeFile(path.join(dir, 'runbooks/app/Other.md'), '---\ntitle: Other\naliases: [/runbooks/app/appdown/]\n---\n\nText.\n');
+  const { code, diagnostics } = await check(dir);
+  assert.equal(code, 1);
+  assert.deepEqual(diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file} ${d.ruleId}`), ['runbooks/app/Other.md alias-conflict']);
+});
