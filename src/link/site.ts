@@ -471,6 +471,12 @@ export function linkSite({ config, ruleFiles, runbooks: allRunbooks, version, in
     const value = runbook.frontMatter.lastmod ?? runbook.frontMatter.date;
     return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) ? value.slice(0, 10) : undefined;
   };
+  const ruleSourceUrlsFor = (rules: LoadedRule[]): Record<string, string> | undefined => {
+    if (!config.repository || rules.length === 0) return undefined;
+    const out: Record<string, string> = {};
+    for (const rule of rules) out[rule.file] ??= repositoryUrl(config, 'blob', path.join(config.rulesDir, rule.file)) ?? '';
+    return out;
+  };
   const emptyPage = { frontMatter: {}, rules: [], tags: [], sectionPages: [], children: [], alertRows: [] };
   const stats = {
     runbooks: pagesRunbooks.filter((r) => !r.isSectionIndex).length,
@@ -528,6 +534,7 @@ export function linkSite({ config, ruleFiles, runbooks: allRunbooks, version, in
       markdown: markdownOf(runbook),
       frontMatter: runbook.frontMatter as Record<string, unknown>,
       rules: ruleLinks.get(runbook) ?? [],
+      ruleSourceUrls: ruleSourceUrlsFor([...(ruleLinks.get(runbook) ?? []), ...(embedsByRunbook.get(runbook) ?? []).flatMap((e) => e.rules)]),
       tags: tagLinks(runbook),
       sections: navFor(section),
       sectionPages: childrenOf(section, runbook.url),

@@ -212,7 +212,7 @@ export function renderPage(page: PageData, theme: Theme, options: RenderPageOpti
           if (!embeddedYaml.has(ruleKey(rule))) embeddedYaml.set(ruleKey(rule), `${id}-c`);
           return { id, name: rule.name, file: rule.file, group: rule.group, yaml: escapeText(rule.yaml.replace(/\n+$/, '')) };
         });
-        return embedPartial({ rules: views, page, site: page.site });
+        return embedPartial({ rules: views, missing: embed.missing, page, site: page.site });
       },
       resolveLink,
       startLine: markdown.startLine,
