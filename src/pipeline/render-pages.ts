@@ -6,12 +6,15 @@
 //    workers, else on the main thread (a warm build with a few changed pages starts no worker).
 // 3. The cache is saved (only when something changed).
 // The main thread keeps loading, linking and writing; the order of `rendered` is the site order.
+import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import path from 'node:path';
 import type { ResolvedConfig } from '../config/load.js';
 import type { Site } from '../link/site.js';
 import type { PageData, RenderedPage } from '../render/page-data.js';
 import type { Theme } from '../render/theme.js';
 import type { OutputFile } from '../write/output.js';
+import { readBlob, writeBlob } from '../cache/blob-cache.js';
 import { cacheSalt, pageKey, PageCache, type RenderMode } from '../cache/page-cache.js';
 import { createRenderer, fileByUrlOf, resolveLinkIn, type PageResult, type RendererInit } from './render-one.js';
 
@@ -57,6 +60,8 @@ const MAX_WORKERS = 8;
 
 /** The theme of a build, loaded once by renderPages and reused by assetFiles. */
 const themes = new WeakMap<Site, Promise<Theme>>();
+/** Where renderPages found the cache and the salt of its keys, for assetFiles. */
+const caches = new WeakMap<Site, { dir: string; salt: string }>();
 
 function themeOptions(config: ResolvedConfig, templatesDir: string): RendererInit['theme'] {
   return { defaultDir: templatesDir, overrideDir: config.templatesDir, basePath: config.basePath };
@@ -115,6 +120,7 @@ export async function renderPages(site: Site, options: RenderOptions): Promise<R
     cache = opened;
     const { themeFingerprint } = await import('../render/theme.js');
     const salt = cacheSalt({ mode, version: options.version, code, theme: theme ? themeFingerprint(theme) : '', settings: renderSettings(options.config) });
+    caches.set(site, { dir: options.config.cacheDirAbs, salt });
     const fileByUrl = fileByUrlOf(init.links);
     site.pages.forEach((page, i) => {
       keys[i] = pageKey(salt, page);
@@ -182,7 +188,7 @@ export function resolveMarkdownLink(site: Site, fromFile: string, href: string):
 }
 
 export async function assetFiles(site: Site, rendered: Map<string, RenderedPage>, options: { config: ResolvedConfig; templatesDir: string }): Promise<OutputFile[]> {
-  const [theme, { themeAssets }, { buildSearchIndex }] = await Promise.all([themeOf(site, options), import('../render/theme.js'), import('../render/search-index.js')]);
+  const [theme, { themeAssets }] = await Promise.all([themeOf(site, options), import('../render/theme.js')]);
   const files: OutputFile[] = themeAssets(theme).map((asset) => ({ path: asset.path, content: asset.content }));
   const docs = site.pages
     .filter((page) => page.kind === 'runbook')
@@ -192,7 +198,24 @@ export async function assetFiles(site: Site, rendered: Map<string, RenderedPage>
       alerts: page.rules.map((rule) => rule.name),
       text: rendered.get(page.url)?.searchText ?? '',
     }));
-  const index = buildSearchIndex(docs);
+  // The index depends on every page: reuse it when the documents are the same as last time.
+  const cache = caches.get(site);
+  let index: { path: string; content: string } | undefined;
+  let key = '';
+  const file = cache ? path.join(cache.dir, 'search-index.cache') : '';
+  if (cache) {
+    key = createHash('sha256').update(cache.salt).update(JSON.stringify(docs)).digest('base64url');
+    const cached = await readBlob(file, key);
+    if (cached !== undefined) {
+      const newline = cached.indexOf('\n');
+      index = { path: cached.slice(0, newline), content: cached.slice(newline + 1) };
+    }
+  }
+  if (!index) {
+    const { buildSearchIndex } = await import('../render/search-index.js');
+    index = buildSearchIndex(docs);
+    if (cache) await writeBlob(file, key, `${index.path}\n${index.content}`);
+  }
   files.push({ path: index.path, content: index.content });
   return files;
 }

@@ -13,6 +13,8 @@ export interface PoolOptions {
   workers: number;
   /** Called after each batch with the number of pages it held. */
   onBatch?: (pages: number) => void;
+  /** Timing figures per worker, for profiling. */
+  stats?: { setupMs: number[]; renderMs: number[] };
 }
 
 /** Pages per message: big enough to amortise messaging, small enough to balance the load. */
@@ -45,7 +47,8 @@ export function renderInWorkers(pages: PageData[], init: RendererInit, options: 
       worker.postMessage({ id, pages: batches[id].pages } satisfies BatchRequest);
     };
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(WORKER_URL, { workerData: init });
+      const young = Number(process.env.RUNBOOK_SITE_YOUNG_MB ?? 0);
+      const worker = new Worker(WORKER_URL, { workerData: init, ...(young ? { resourceLimits: { maxYoungGenerationSizeMb: young } } : {}) });
       workers.push(worker);
       worker.on('message', (response: BatchResponse) => {
         if ('error' in response) {
@@ -55,6 +58,10 @@ export function renderInWorkers(pages: PageData[], init: RendererInit, options: 
           return;
         }
         const batch = batches[response.id];
+        if (options.stats) {
+          if (response.setupMs !== undefined) options.stats.setupMs[i] = response.setupMs;
+          options.stats.renderMs[i] = (options.stats.renderMs[i] ?? 0) + response.ms;
+        }
         response.results.forEach((result, j) => {
           results[batch.start + j] = result;
         });
