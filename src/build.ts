@@ -14,7 +14,7 @@ import { checkLinks, type PageLinks } from './link/check-links.js';
 import type { RenderedPage } from './render/page-data.js';
 import type { Runbook } from './model.js';
 import { pointAt, reportError } from './diagnostics.js';
-import { renderPages } from './pipeline/render-pages.js';
+import { prestartRenderWorkers, renderPages } from './pipeline/render-pages.js';
 import { writeSite, assertSafeOutput, type OutputFile } from './write/output.js';
 import { sitemap } from './write/sitemap.js';
 import { redirectFiles } from './write/redirects.js';
@@ -79,6 +79,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     await assertSafeOutput(config.outDir, { root: config.root, cwd: config.cwd, inputs: [config.rulesDir, config.runbooksDir, ...(config.templatesDir ? [config.templatesDir] : [])] });
   }
   if (config.templatesDir) await assertFolder(config.templatesDir, 'templates', config.cwd);
+  // Render workers load the markdown pipeline and theme while the main thread loads the site.
+  prestartRenderWorkers({ config, templatesDir: DEFAULT_TEMPLATES_DIR, markdownOnly: !options.write, cache: options.cache });
 
   // Load
   options.onProgress?.('load', 0, 0);

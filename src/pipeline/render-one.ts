@@ -13,10 +13,24 @@ export interface LinkMap {
 }
 
 /** Plain, structured-clone-safe settings to set up a renderer (a worker's `workerData`). */
-export interface RendererInit {
+export interface ThreadInit {
   mode: RenderMode;
   theme: { defaultDir: string; overrideDir?: string; basePath: string };
+}
+
+/** A renderer's settings and the site's link map. */
+export interface RendererInit extends ThreadInit {
   links: LinkMap;
+}
+
+/** The link map with its inverse, built once per thread. */
+export interface LinkContext {
+  map: LinkMap;
+  fileByUrl: Map<string, string>;
+}
+
+export function linkContext(map: LinkMap): LinkContext {
+  return { map, fileByUrl: fileByUrlOf(map) };
 }
 
 export interface PageResult {
@@ -26,7 +40,7 @@ export interface PageResult {
 
 export interface PageRenderer {
   /** Undefined in markdown mode for a page without markdown (nothing to check). */
-  render(page: PageData): PageResult | undefined;
+  render(page: PageData, links: LinkContext): PageResult | undefined;
 }
 
 /** A relative `.md` link in `fromFile` (relative to the runbooks folder) → site-relative page URL with basePath. */
@@ -74,14 +88,14 @@ export function recordingResolver(map: LinkMap, fromFile: string): { resolve: (h
   };
 }
 
-export async function createRenderer(init: RendererInit, loadedTheme?: Theme): Promise<PageRenderer> {
-  const fileByUrl = fileByUrlOf(init.links);
+/** Loads what rendering needs (markdown pipeline, theme): the slow part of starting a worker. */
+export async function createRenderer(init: ThreadInit, loadedTheme?: Theme): Promise<PageRenderer> {
   if (init.mode === 'markdown') {
     const { renderMarkdown } = await import('../markdown/render.js');
     return {
-      render(page) {
+      render(page, links) {
         if (!page.markdown) return undefined;
-        const resolver = recordingResolver(init.links, fileByUrl.get(page.url) ?? '');
+        const resolver = recordingResolver(links.map, links.fileByUrl.get(page.url) ?? '');
         const out = renderMarkdown(page.markdown.body, {
           shortcodes: page.markdown.shortcodes,
           renderEmbed: () => '',
@@ -96,8 +110,8 @@ export async function createRenderer(init: RendererInit, loadedTheme?: Theme): P
   const { loadTheme, renderPage } = await import('../render/index.js');
   const theme = loadedTheme ?? (await loadTheme(init.theme));
   return {
-    render(page) {
-      const resolver = recordingResolver(init.links, fileByUrl.get(page.url) ?? '');
+    render(page, links) {
+      const resolver = recordingResolver(links.map, links.fileByUrl.get(page.url) ?? '');
       const rendered = renderPage(page, theme, { resolveLink: resolver.resolve });
       return { page: rendered, links: resolver.links };
     },

@@ -8,6 +8,7 @@
 // The main thread keeps loading, linking and writing; the order of `rendered` is the site order.
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/load.js';
 import type { Site } from '../link/site.js';
@@ -16,7 +17,8 @@ import type { Theme } from '../render/theme.js';
 import type { OutputFile } from '../write/output.js';
 import { readBlob, writeBlob } from '../cache/blob-cache.js';
 import { cacheSalt, pageKey, PageCache, type RenderMode } from '../cache/page-cache.js';
-import { createRenderer, fileByUrlOf, resolveLinkIn, type PageResult, type RendererInit } from './render-one.js';
+import type { RenderPool } from './worker-pool.js';
+import { createRenderer, fileByUrlOf, linkContext, resolveLinkIn, type PageResult, type RendererInit } from './render-one.js';
 
 export interface RenderOptions {
   config: ResolvedConfig;
@@ -83,12 +85,62 @@ function renderSettings(config: ResolvedConfig): Record<string, unknown> {
   return rest;
 }
 
-function workerCount(pages: number, requested: number | undefined): number {
+function forcedWorkers(requested: number | undefined): number | undefined {
   const fromEnv = process.env.RUNBOOK_SITE_WORKERS;
-  const forced = requested ?? (fromEnv !== undefined && /^\d+$/.test(fromEnv) ? Number(fromEnv) : undefined);
+  return requested ?? (fromEnv !== undefined && /^\d+$/.test(fromEnv) ? Number(fromEnv) : undefined);
+}
+
+function workerCount(pages: number, requested: number | undefined): number {
+  const forced = forcedWorkers(requested);
   if (forced !== undefined) return Math.min(forced, pages);
   if (pages < MIN_PAGES_FOR_WORKERS) return 0;
   return Math.max(1, Math.min(availableParallelism(), Math.floor(pages / MIN_PAGES_PER_WORKER), MAX_WORKERS));
+}
+
+/** Workers started by prestartRenderWorkers, waiting for renderPages with the same config. */
+let prestarted: { config: ResolvedConfig; pool: Promise<RenderPool | undefined> } | undefined;
+
+/**
+ * Called at the start of a build: when most pages will have to be rendered (no cache, or no
+ * pack yet) and the runbooks folder is big enough for workers, starts them now so that they load
+ * the markdown pipeline and the theme while the main thread loads and links the site.
+ * renderPages uses them, or stops them if they turn out not to be needed.
+ */
+export function prestartRenderWorkers(options: Pick<RenderOptions, 'config' | 'templatesDir' | 'markdownOnly' | 'cache' | 'workers'>): void {
+  closePrestarted();
+  if (forcedWorkers(options.workers) === 0 || process.env.RUNBOOK_SITE_PRESTART === '0') return;
+  const config = options.config;
+  const pool = (async () => {
+    const mode: RenderMode = options.markdownOnly ? 'markdown' : 'full';
+    if (options.cache && (await stat(path.join(config.cacheDirAbs, `pages-${mode}.pack`)).then(() => true, () => false))) return undefined;
+    let files = 0;
+    try {
+      for (const name of await readdir(config.runbooksDir, { recursive: true })) if (name.endsWith('.md')) files++;
+    } catch {
+      return undefined;
+    }
+    if (files < MIN_PAGES_FOR_WORKERS) return undefined;
+    const { RenderPool } = await import('./worker-pool.js');
+    const size = forcedWorkers(options.workers) ?? Math.max(1, Math.min(availableParallelism(), Math.floor(files / MIN_PAGES_PER_WORKER), MAX_WORKERS));
+    return new RenderPool({ mode, theme: themeOptions(config, options.templatesDir) }, size);
+  })().catch(() => undefined);
+  prestarted = { config, pool };
+}
+
+function closePrestarted(): void {
+  const previous = prestarted;
+  prestarted = undefined;
+  void previous?.pool.then((pool) => pool?.close());
+}
+
+async function takePrestarted(config: ResolvedConfig): Promise<RenderPool | undefined> {
+  if (!prestarted || prestarted.config !== config) {
+    closePrestarted();
+    return undefined;
+  }
+  const pool = await prestarted.pool;
+  prestarted = undefined;
+  return pool;
 }
 
 export async function renderPages(site: Site, options: RenderOptions): Promise<RenderOutcome> {
@@ -144,21 +196,31 @@ export async function renderPages(site: Site, options: RenderOptions): Promise<R
   }
   if (skipped > 0) progress(skipped);
   const workers = workerCount(missing.length, options.workers);
+  const early = await takePrestarted(options.config);
   if (workers > 0) {
-    const { renderInWorkers } = await import('./worker-pool.js');
-    const fresh = await renderInWorkers(
-      missing.map((i) => site.pages[i]),
-      init,
-      { workers, onBatch: progress },
-    );
-    missing.forEach((i, j) => {
-      results[i] = fresh[j];
-    });
-  } else if (missing.length > 0) {
-    const renderer = await createRenderer(init, await themePromise);
-    for (const i of missing) {
-      results[i] = renderer.render(site.pages[i]);
-      progress(1);
+    const { RenderPool } = await import('./worker-pool.js');
+    const pool = early ?? new RenderPool({ mode: init.mode, theme: init.theme }, workers);
+    try {
+      const fresh = await pool.render(
+        missing.map((i) => site.pages[i]),
+        init.links,
+        { workers, onBatch: progress },
+      );
+      missing.forEach((i, j) => {
+        results[i] = fresh[j];
+      });
+    } finally {
+      pool.close();
+    }
+  } else {
+    early?.close();
+    if (missing.length > 0) {
+      const renderer = await createRenderer(init, await themePromise);
+      const links = linkContext(init.links);
+      for (const i of missing) {
+        results[i] = renderer.render(site.pages[i], links);
+        progress(1);
+      }
     }
   }
 

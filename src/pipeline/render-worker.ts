@@ -1,13 +1,10 @@
-// Worker thread entry: sets up one renderer from `workerData` (theme options and the site's link
-// map, sent once), then renders batches of PageData posted by the main thread.
+// Worker thread entry: loads the renderer from `workerData` (render mode and theme options) as soon
+// as it starts, receives the site's link map once, then renders batches of PageData.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PageData } from '../render/page-data.js';
-import { createRenderer, type PageResult, type RendererInit } from './render-one.js';
+import { createRenderer, linkContext, type LinkContext, type LinkMap, type PageResult, type ThreadInit } from './render-one.js';
 
-export interface BatchRequest {
-  id: number;
-  pages: PageData[];
-}
+export type WorkerRequest = { type: 'links'; links: LinkMap } | { type: 'batch'; id: number; pages: PageData[] };
 
 export type BatchResponse =
   | { id: number; results: (PageResult | undefined)[]; /** Time spent rendering the batch, ms. */ ms: number; /** Worker set-up time, sent with its first batch. */ setupMs?: number }
@@ -17,20 +14,26 @@ if (parentPort) {
   const port = parentPort;
   const started = performance.now();
   let setupMs: number | undefined;
-  const ready = createRenderer(workerData as RendererInit).then((renderer) => {
+  const ready = createRenderer(workerData as ThreadInit).then((renderer) => {
     setupMs = performance.now() - started;
     return renderer;
   });
   let sentSetup = false;
-  port.on('message', async (request: BatchRequest) => {
+  let links: LinkContext | undefined;
+  port.on('message', async (request: WorkerRequest) => {
+    if (request.type === 'links') {
+      links = linkContext(request.links);
+      return;
+    }
     let url = '';
     try {
       const renderer = await ready;
+      if (!links) throw new Error('no link map was sent before the first batch');
       const batchStarted = performance.now();
       const results: (PageResult | undefined)[] = [];
       for (const page of request.pages) {
         url = page.url;
-        results.push(renderer.render(page));
+        results.push(renderer.render(page, links));
       }
       const ms = performance.now() - batchStarted;
       port.postMessage({ id: request.id, results, ms, setupMs: sentSetup ? undefined : setupMs } satisfies BatchResponse);
