@@ -108,11 +108,13 @@ export class PageCache {
     try {
       const newline = bytes.indexOf(10);
       if (newline === -1 || newline > 4096) throw new Error('no header');
-      const header = JSON.parse(bytes.subarray(0, newline).toString('utf8')) as { magic?: unknown; format?: unknown; version?: unknown; count?: unknown };
+      const header = JSON.parse(bytes.subarray(0, newline).toString('utf8')) as { magic?: unknown; format?: unknown; version?: unknown; count?: unknown; size?: unknown };
       if (header.magic !== MAGIC) throw new Error('not a runbook-site cache');
       if (header.format !== CACHE_FORMAT) throw new Error(`cache format ${String(header.format)}`);
       if (header.version !== version) throw new Error(`written by version ${String(header.version)}`);
-      const payload = deserialize(await gunzipAsync(bytes.subarray(newline + 1))) as unknown;
+      // One output chunk of the known size: zlib's default 16 kB chunks cost ~3× the time in callbacks.
+      const size = typeof header.size === 'number' && header.size > 0 && header.size < 2 ** 31 ? header.size : 64 * 1024;
+      const payload = deserialize(await gunzipAsync(bytes.subarray(newline + 1), { chunkSize: Math.max(64 * 1024, size) })) as unknown;
       if (!Array.isArray(payload) || payload.length !== header.count) throw new Error('entry count differs from the header');
       for (const item of payload) {
         if (!Array.isArray(item) || item.length !== 2 || typeof item[0] !== 'string' || !isStoredEntry(item[1])) throw new Error('malformed entry');
@@ -147,8 +149,9 @@ export class PageCache {
   async save(): Promise<void> {
     if (!this.changed && this.used.size === this.stored.size) return;
     const entries = [...this.used];
-    const payload = await gzipAsync(serialize(entries), { level: 1 });
-    const header = JSON.stringify({ magic: MAGIC, format: CACHE_FORMAT, version: this.version, count: entries.length });
+    const raw = serialize(entries);
+    const payload = await gzipAsync(raw, { level: 1, chunkSize: Math.max(64 * 1024, raw.length) });
+    const header = JSON.stringify({ magic: MAGIC, format: CACHE_FORMAT, version: this.version, count: entries.length, size: raw.length });
     const dir = path.dirname(this.file);
     const temporary = path.join(dir, `.${path.basename(this.file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
     try {

@@ -164,18 +164,23 @@ export async function renderPages(site: Site, options: RenderOptions): Promise<R
   let hits = 0;
   const themePromise = mode === 'full' ? themeOf(site, options) : undefined;
   if (options.cache) {
-    const [opened, theme, code] = await Promise.all([
-      PageCache.open(options.config.cacheDirAbs, mode, options.version),
+    // The pack is read and inflated off the main thread while the keys are hashed on it.
+    const opening = PageCache.open(options.config.cacheDirAbs, mode, options.version);
+    const [theme, code, { themeFingerprint }] = await Promise.all([
       themePromise,
       import('../cache/code-fingerprint.js').then(({ codeFingerprint }) => codeFingerprint()),
+      import('../render/theme.js'),
     ]);
-    cache = opened;
-    const { themeFingerprint } = await import('../render/theme.js');
     const salt = cacheSalt({ mode, version: options.version, code, theme: theme ? themeFingerprint(theme) : '', settings: renderSettings(options.config) });
     caches.set(site, { dir: options.config.cacheDirAbs, salt });
+    for (let i = 0; i < total; i++) {
+      keys[i] = pageKey(salt, site.pages[i]);
+      // Yield now and then so that the pack's read and inflate callbacks get to run.
+      if (i % 128 === 127) await new Promise((resolve) => setImmediate(resolve));
+    }
+    cache = await opening;
     const fileByUrl = fileByUrlOf(init.links);
     site.pages.forEach((page, i) => {
-      keys[i] = pageKey(salt, page);
       const entry = cache!.get(keys[i], (href) => resolveLinkIn(init.links, fileByUrl.get(page.url) ?? '', href));
       if (entry) {
         results[i] = entry;
