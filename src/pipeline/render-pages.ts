@@ -97,6 +97,14 @@ function workerCount(pages: number, requested: number | undefined): number {
   return Math.max(1, Math.min(availableParallelism(), Math.floor(pages / MIN_PAGES_PER_WORKER), MAX_WORKERS));
 }
 
+/** The cache pack being written by the last renderPages call. */
+let pendingSave: Promise<void> | undefined;
+
+/** Resolves when the render cache of the last build has been written (for tests and embedders). */
+export async function cacheWritten(): Promise<void> {
+  await pendingSave;
+}
+
 /** Workers started by prestartRenderWorkers, waiting for renderPages with the same config. */
 let prestarted: { config: ResolvedConfig; pool: Promise<RenderPool | undefined> } | undefined;
 
@@ -163,6 +171,7 @@ export async function renderPages(site: Site, options: RenderOptions): Promise<R
   let cache: PageCache | undefined;
   let hits = 0;
   const themePromise = mode === 'full' ? themeOf(site, options) : undefined;
+  await pendingSave;
   if (options.cache) {
     // The pack is read and inflated off the main thread while the keys are hashed on it.
     const opening = PageCache.open(options.config.cacheDirAbs, mode, options.version);
@@ -234,7 +243,9 @@ export async function renderPages(site: Site, options: RenderOptions): Promise<R
       const result = results[i];
       if (result) cache.set(keys[i], result);
     }
-    await cache.save();
+    // Written while the build goes on (compressing runs off the main thread); the next build in
+    // this process waits for it, and the process does not exit before it is done.
+    pendingSave = cache.save();
   }
 
   const rendered = new Map<string, RenderedPage>();
