@@ -1,0 +1,325 @@
+// Link stage, part 3: the section tree and every page's data (navigation, breadcrumbs, listings).
+import path from 'node:path';
+import type { ResolvedConfig } from '../config/load.js';
+import { reportError } from '../diagnostics.js';
+import type { LoadedRule, Runbook } from '../model.js';
+import type { AlertRow, NavLink, PageData, RuleEmbed, SiteInfo } from '../render/page-data.js';
+import type { AlertLink, Coverage } from './alerts.js';
+import { RUNBOOKS_URL_PREFIX, hugoSlug, outputPathFor } from './urls.js';
+
+export interface Section {
+  /** Folder segments from the runbooks root; [] is the root. */
+  path: string[];
+  url: string;
+  title: string;
+  weight?: number;
+  index?: Runbook;
+  sections: Section[];
+  runbooks: Runbook[];
+  /** Runbooks in this section and below. */
+  count: number;
+}
+
+export interface Redirect {
+  /** Output file, e.g. old/path/index.html */
+  outputPath: string;
+  /** Site-relative URL of the old address. */
+  from: string;
+  /** Site-relative URL of the page it now leads to. */
+  to: string;
+}
+
+function byWeightThenTitle<T extends { weight?: number; title: string }>(a: T, b: T): number {
+  const wa = a.weight ?? Number.POSITIVE_INFINITY;
+  const wb = b.weight ?? Number.POSITIVE_INFINITY;
+  if (wa !== wb) return wa < wb ? -1 : 1;
+  const ta = a.title.toLowerCase();
+  const tb = b.title.toLowerCase();
+  return ta < tb ? -1 : ta > tb ? 1 : 0;
+}
+
+export function runbookTitle(runbook: Runbook): string {
+  const title = runbook.frontMatter.title;
+  if (typeof title === 'string' && title.trim()) return title;
+  if (runbook.isSectionIndex) return runbook.sectionPath[runbook.sectionPath.length - 1] ?? 'Runbooks';
+  return path.posix.basename(runbook.file, '.md');
+}
+
+function severityOf(rule: LoadedRule): string {
+  return rule.labels.severity ?? '';
+}
+
+/** Hugo-style alias: `/x/y/` is site-relative (with or without the base path), `old-name` is relative to the page's folder. */
+function aliasUrl(alias: string, pageUrl: string, basePath: string): string | undefined {
+  let target = alias.trim();
+  if (!target || /^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('//')) return undefined;
+  if (target.startsWith(basePath)) target = target.slice(basePath.length);
+  else if (target.startsWith('/')) target = target.slice(1);
+  else target = path.posix.join(path.posix.dirname(pageUrl.replace(/\/$/, '')), target);
+  const normal = path.posix.normalize(target).replace(/^\.\/?/, '');
+  if (normal.startsWith('..') || normal === '') return undefined;
+  return normal.endsWith('.html') || normal.endsWith('/') ? normal : normal + '/';
+}
+
+function repositoryUrl(config: ResolvedConfig, kind: 'edit' | 'blob', absoluteFile: string): string | undefined {
+  if (!config.repository) return undefined;
+  const { url, branch, path: inRepo } = config.repository;
+  const relative = path.relative(config.root, absoluteFile).split(path.sep).join('/');
+  if (relative.startsWith('../')) return undefined;
+  const full = [inRepo.replace(/^\/|\/$/g, ''), relative].filter(Boolean).join('/');
+  return `${url.replace(/\/$/, '')}/${kind}/${encodeURIComponent(branch)}/${full.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+export function buildSections(pagesRunbooks: Runbook[]): { root: Section; sectionByKey: Map<string, Section> } {
+  const root: Section = { path: [], url: RUNBOOKS_URL_PREFIX, title: 'Runbooks', sections: [], runbooks: [], count: 0 };
+  const sectionByKey = new Map<string, Section>([['', root]]);
+  const sectionFor = (segments: string[]): Section => {
+    const key = segments.join('/');
+    let section = sectionByKey.get(key);
+    if (section) return section;
+    const parent = sectionFor(segments.slice(0, -1));
+    section = {
+      path: segments,
+      url: RUNBOOKS_URL_PREFIX + segments.map((s) => hugoSlug(s) + '/').join(''),
+      title: segments[segments.length - 1],
+      sections: [],
+      runbooks: [],
+      count: 0,
+    };
+    parent.sections.push(section);
+    sectionByKey.set(key, section);
+    return section;
+  };
+  for (const runbook of pagesRunbooks) {
+    const section = sectionFor(runbook.sectionPath);
+    if (runbook.isSectionIndex) {
+      section.index = runbook;
+      section.title = runbookTitle(runbook);
+      section.weight = runbook.frontMatter.weight;
+    } else {
+      section.runbooks.push(runbook);
+    }
+  }
+  const finish = (section: Section): number => {
+    section.sections.sort(byWeightThenTitle);
+    section.runbooks.sort((a, b) => byWeightThenTitle({ weight: a.frontMatter.weight, title: runbookTitle(a) }, { weight: b.frontMatter.weight, title: runbookTitle(b) }));
+    section.count = section.runbooks.length + section.sections.reduce((sum, child) => sum + finish(child), 0);
+    return section.count;
+  };
+  finish(root);
+  return { root, sectionByKey };
+}
+
+export interface PagesInput {
+  config: ResolvedConfig;
+  info: SiteInfo;
+  pagesRunbooks: Runbook[];
+  root: Section;
+  sectionByKey: Map<string, Section>;
+  embedsByRunbook: Map<Runbook, RuleEmbed[]>;
+  ruleLinks: Map<Runbook, LoadedRule[]>;
+  alerts: AlertLink[];
+  coverage: Coverage;
+  intro?: Runbook;
+  gitDates?: Map<string, string>;
+}
+
+export function buildPages({ config, info, pagesRunbooks, root, sectionByKey, embedsByRunbook, ruleLinks, alerts, coverage, intro, gitDates }: PagesInput): {
+  pages: PageData[];
+  urlByFile: Record<string, string>;
+  urls: Set<string>;
+  redirects: Redirect[];
+} {
+  const urlByFile: Record<string, string> = {};
+  for (const runbook of pagesRunbooks) urlByFile[runbook.file] = runbook.url;
+
+  const topSections: NavLink[] = root.sections.map((section) => ({ title: section.title, url: section.url, count: section.count }));
+  const navFor = (currentSection: Section | undefined): NavLink[] => {
+    const top = currentSection?.path[0];
+    return topSections.map((link, i) => (top !== undefined && root.sections[i].path[0] === top ? { ...link, current: true } : link));
+  };
+  const breadcrumbsFor = (segments: string[]): NavLink[] => {
+    const crumbs: NavLink[] = [{ title: 'Home', url: '' }, { title: root.title, url: root.url }];
+    for (let i = 1; i <= segments.length; i++) {
+      const section = sectionByKey.get(segments.slice(0, i).join('/'))!;
+      crumbs.push({ title: section.title, url: section.url });
+    }
+    return crumbs;
+  };
+  const childrenOf = (section: Section, currentUrl?: string): NavLink[] => [
+    ...section.sections.map((child) => ({ title: child.title, url: child.url, count: child.count, current: child.url === currentUrl })),
+    ...section.runbooks.map((runbook) => ({
+      title: runbookTitle(runbook),
+      url: runbook.url,
+      description: typeof runbook.frontMatter.description === 'string' ? runbook.frontMatter.description : undefined,
+      current: runbook.url === currentUrl,
+    })),
+  ];
+  const tagIndex = new Map<string, { title: string; runbooks: Runbook[] }>();
+  for (const runbook of pagesRunbooks) {
+    for (const tag of runbook.frontMatter.tags ?? []) {
+      const slug = hugoSlug(tag);
+      if (!slug) continue;
+      const entry = tagIndex.get(slug) ?? { title: tag, runbooks: [] };
+      entry.runbooks.push(runbook);
+      tagIndex.set(slug, entry);
+    }
+  }
+  const tagLinks = (runbook: Runbook): NavLink[] =>
+    (runbook.frontMatter.tags ?? []).filter((tag) => hugoSlug(tag)).map((tag) => ({ title: tag, url: `tags/${hugoSlug(tag)}/` }));
+
+  const markdownOf = (runbook: Runbook): PageData['markdown'] => ({
+    body: runbook.body,
+    file: path.relative(config.root, runbook.vfile.path).split(path.sep).join('/'),
+    shortcodes: runbook.shortcodes,
+    embeds: embedsByRunbook.get(runbook) ?? [],
+    startLine: runbook.bodyStart.line,
+  });
+  const lastModifiedOf = (runbook: Runbook): string | undefined => {
+    const fromGit = gitDates?.get(runbook.vfile.path);
+    if (fromGit) return fromGit;
+    const value = runbook.frontMatter.lastmod ?? runbook.frontMatter.date;
+    return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) ? value.slice(0, 10) : undefined;
+  };
+  const ruleSourceUrlsFor = (rules: LoadedRule[]): Record<string, string> | undefined => {
+    if (!config.repository || rules.length === 0) return undefined;
+    const out: Record<string, string> = {};
+    for (const rule of rules) out[rule.file] ??= repositoryUrl(config, 'blob', path.join(config.rulesDir, rule.file)) ?? '';
+    return out;
+  };
+  const emptyPage = { frontMatter: {}, rules: [], tags: [], sectionPages: [], children: [], alertRows: [] };
+  const stats = {
+    runbooks: pagesRunbooks.filter((r) => !r.isSectionIndex).length,
+    alerts: coverage.alerts,
+    alertsWithRunbook: coverage.withRunbook,
+    sections: sectionByKey.size - 1,
+  };
+
+  const pages: PageData[] = [];
+  pages.push({
+    ...emptyPage,
+    kind: 'home',
+    url: '',
+    outputPath: 'index.html',
+    title: config.title,
+    site: info,
+    markdown: intro ? markdownOf(intro) : root.index && !root.index.empty ? markdownOf(root.index) : undefined,
+    sections: topSections,
+    breadcrumbs: [],
+    children: topSections,
+    stats,
+  });
+  const sectionPages = (section: Section) => {
+    const parent = section.path.length > 0 ? sectionByKey.get(section.path.slice(0, -1).join('/'))! : undefined;
+    pages.push({
+      ...emptyPage,
+      kind: 'section',
+      url: section.url,
+      outputPath: outputPathFor(section.url),
+      title: section.title,
+      description: typeof section.index?.frontMatter.description === 'string' ? section.index.frontMatter.description : undefined,
+      site: info,
+      markdown: section.index && !section.index.empty ? markdownOf(section.index) : undefined,
+      frontMatter: (section.index?.frontMatter ?? {}) as Record<string, unknown>,
+      sections: navFor(section.path.length ? section : undefined),
+      sectionPages: parent ? childrenOf(parent, section.url) : [],
+      breadcrumbs: breadcrumbsFor(section.path.slice(0, -1)).slice(0, section.path.length === 0 ? 1 : undefined),
+      children: childrenOf(section),
+      editUrl: section.index && config.editLinks ? repositoryUrl(config, 'edit', section.index.vfile.path) : undefined,
+    });
+    section.sections.forEach(sectionPages);
+  };
+  sectionPages(root);
+  for (const runbook of pagesRunbooks) {
+    if (runbook.isSectionIndex) continue;
+    const section = sectionByKey.get(runbook.sectionPath.join('/'))!;
+    pages.push({
+      ...emptyPage,
+      kind: 'runbook',
+      url: runbook.url,
+      outputPath: outputPathFor(runbook.url),
+      title: runbookTitle(runbook),
+      description: typeof runbook.frontMatter.description === 'string' ? runbook.frontMatter.description : undefined,
+      site: info,
+      markdown: markdownOf(runbook),
+      frontMatter: runbook.frontMatter as Record<string, unknown>,
+      rules: ruleLinks.get(runbook) ?? [],
+      ruleSourceUrls: ruleSourceUrlsFor([...(ruleLinks.get(runbook) ?? []), ...(embedsByRunbook.get(runbook) ?? []).flatMap((e) => e.rules)]),
+      tags: tagLinks(runbook),
+      sections: navFor(section),
+      sectionPages: childrenOf(section, runbook.url),
+      breadcrumbs: breadcrumbsFor(runbook.sectionPath),
+      editUrl: config.editLinks ? repositoryUrl(config, 'edit', runbook.vfile.path) : undefined,
+      lastModified: lastModifiedOf(runbook),
+    });
+  }
+  const alertRows: AlertRow[] = alerts
+    .map((link) => ({
+      name: link.rule.name,
+      severity: severityOf(link.rule),
+      group: link.rule.group,
+      file: link.rule.file,
+      runbookUrl: link.runbook?.url,
+      sourceUrl: repositoryUrl(config, 'blob', path.join(config.rulesDir, link.rule.file)),
+    }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  pages.push({
+    ...emptyPage,
+    kind: 'alerts',
+    url: 'alerts/',
+    outputPath: 'alerts/index.html',
+    title: 'Alerts',
+    site: info,
+    sections: topSections,
+    breadcrumbs: [{ title: 'Home', url: '' }],
+    alertRows,
+    stats,
+  });
+  const tagNav: NavLink[] = [...tagIndex.entries()]
+    .map(([slug, entry]) => ({ title: entry.title, url: `tags/${slug}/`, count: entry.runbooks.length }))
+    .sort((a, b) => byWeightThenTitle(a, b));
+  pages.push({ ...emptyPage, kind: 'tags', url: 'tags/', outputPath: 'tags/index.html', title: 'Tags', site: info, sections: topSections, breadcrumbs: [{ title: 'Home', url: '' }], children: tagNav });
+  for (const [slug, entry] of [...tagIndex.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    pages.push({
+      ...emptyPage,
+      kind: 'tag',
+      url: `tags/${slug}/`,
+      outputPath: `tags/${slug}/index.html`,
+      title: entry.title,
+      site: info,
+      sections: topSections,
+      breadcrumbs: [{ title: 'Home', url: '' }, { title: 'Tags', url: 'tags/' }],
+      children: entry.runbooks
+        .map((runbook) => ({ title: runbookTitle(runbook), url: runbook.url }))
+        .sort((a, b) => byWeightThenTitle(a, b)),
+    });
+  }
+  pages.push({ ...emptyPage, kind: '404', url: '404.html', outputPath: '404.html', title: 'Page not found', site: info, sections: topSections, breadcrumbs: [] });
+
+  const urls = new Set(pages.map((page) => page.url));
+  const redirects: Redirect[] = [];
+  const redirectByUrl = new Map<string, Runbook>();
+  for (const runbook of pagesRunbooks) {
+    for (const alias of runbook.frontMatter.aliases ?? []) {
+      const from = aliasUrl(alias, runbook.url, config.basePath);
+      if (from === undefined) {
+        reportError(runbook.vfile, `Unexpected alias \`${alias}\`: it leaves the site, expected a path such as \`/runbooks/old-name/\``, { line: 1, column: 1 }, 'alias-invalid');
+        continue;
+      }
+      const other = redirectByUrl.get(from);
+      if (urls.has(from) || other) {
+        reportError(
+          runbook.vfile,
+          `Unexpected alias \`${alias}\`: \`/${from}\` is already ${other ? `an alias of \`${other.file}\`` : 'a page'}, expected an unused old address`,
+          { line: 1, column: 1 },
+          'alias-conflict',
+        );
+        continue;
+      }
+      redirectByUrl.set(from, runbook);
+      redirects.push({ outputPath: from.endsWith('.html') ? from : outputPathFor(from), from, to: runbook.url });
+    }
+  }
+  for (const redirect of redirects) urls.add(redirect.from);
+  return { pages, urlByFile, urls, redirects };
+}
