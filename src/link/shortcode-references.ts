@@ -13,7 +13,7 @@ function tokenPlace(runbook: Runbook, token: ShortcodeToken) {
 }
 
 /** A rule path as written in a shortcode, made relative to the rules folder; undefined if it leaves it. */
-export function normaliseRulePath(written: string): string | undefined {
+function normaliseRulePath(written: string): string | undefined {
   if (written.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(written) || written.includes('\\')) return undefined;
   const normal = path.posix.normalize(written);
   if (normal === '..' || normal.startsWith('../') || normal === '.') return undefined;

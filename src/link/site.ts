@@ -9,8 +9,6 @@ import { buildPages, buildSections, type Redirect, type Section } from './pages.
 import { resolveRuleEmbeds } from './shortcode-references.js';
 
 export type { AlertLink, Coverage, Redirect, Section };
-export { runbookTitle } from './pages.js';
-export { normaliseRulePath } from './shortcode-references.js';
 
 export interface Site {
   info: SiteInfo;
