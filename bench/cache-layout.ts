@@ -1,5 +1,5 @@
 // `node lib/bench/cache-layout.js`: compares ways of storing the render cache for the srerun
-// corpus: the pack file used by runbook-site (one gzip'd V8-serialised file, written atomically)
+// corpus: the pack file used by runbook-site (one gzip'd file of V8-serialised records, written atomically)
 // against one file per page keyed by hash (raw V8 serialisation, or gzip'd each). Builds srerun
 // once into a temporary folder to get real entries; writes nothing into the repository.
 import { execFileSync } from 'node:child_process';
@@ -42,7 +42,13 @@ try {
   ], { cwd: tmp, env: { ...process.env, CI: 'true' }, stdio: 'ignore' });
   const packFile = path.join(cacheDir, 'pages-full.pack');
   const bytes = await readFile(packFile);
-  const entries = deserialize(gunzipSync(bytes.subarray(bytes.indexOf(10) + 1))) as [string, unknown][];
+  const inflated = gunzipSync(bytes.subarray(bytes.indexOf(10) + 1));
+  const entries: [string, unknown][] = [];
+  for (let offset = 0; offset < inflated.length; ) {
+    const length = inflated.readUInt32LE(offset);
+    entries.push(deserialize(inflated.subarray(offset + 4, offset + 4 + length)) as [string, unknown]);
+    offset += 4 + length;
+  }
   console.log(`${entries.length} entries; pack ${(bytes.length / 1e6).toFixed(1)} MB\n`);
   const version = JSON.parse(bytes.subarray(0, bytes.indexOf(10)).toString()).version as string;
 
@@ -54,8 +60,8 @@ try {
   await time('pack: save after one change (all entries)', async () => {
     const cache = await PageCache.open(cacheDir, 'full', version);
     for (const [key] of entries) cache.get(key, () => undefined);
-    const [key, entry] = entries[0];
-    cache.set(key, (cache.get(key, () => undefined) ?? entry) as never);
+    const key = entries[0][0];
+    cache.set(key, cache.get(key, () => undefined)!);
     await cache.save();
   });
 

@@ -10,25 +10,27 @@
 //
 // Storage: one pack file per render mode, `<dir>/pages-<mode>.pack`, written atomically
 // (temporary file + rename) and only when something changed. It holds a header line and a
-// gzip stream (level 1) of a V8-serialised array of entries, their HTML and search text as UTF-8
-// bytes (half the size of V8's two-byte strings, and decoded only for the entries used); gzip's
-// CRC-32 catches corruption. A pack that
+// gzip stream (level 1) of length-prefixed records, one V8-serialised `[key, entry]` each, the
+// entry's HTML and search text as UTF-8 bytes (half the size of V8's two-byte strings). Records are
+// encoded and compressed one at a time while writing, so saving never holds a second copy of every
+// page in memory. gzip's CRC-32 catches corruption; its size trailer sizes the inflate buffer. A pack that
 // is missing, unreadable, corrupt, from another format or tool version is ignored (the build
 // starts from an empty cache and rewrites it): a cache is never trusted and never a crash.
 // A saved pack holds only the entries used by the last build, so it never grows without bound.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { deserialize, serialize } from 'node:v8';
-import { gunzip, gzip } from 'node:zlib';
+import { createGzip, gunzip } from 'node:zlib';
 import type { PageData, RenderedPage } from '../render/page-data.js';
 
-const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
 /** Bump when the layout of the pack or of an entry changes. */
-export const CACHE_FORMAT = 2;
+export const CACHE_FORMAT = 3;
 const MAGIC = 'runbook-site render cache';
 
 /** A `.md` href resolved while rendering the page and the URL it became (null: left as written). */
@@ -86,8 +88,10 @@ export class PageCache {
   readonly file: string;
   readonly stats: CacheStats = { loaded: 0, saved: false };
   private readonly version: string;
+  /** Entries read from disk and not used yet. */
   private readonly stored = new Map<string, StoredEntry>();
-  private readonly used = new Map<string, StoredEntry>();
+  /** Entries used or added by this build, decoded. */
+  private readonly used = new Map<string, CacheEntry>();
   private changed = false;
 
   private constructor(dir: string, mode: RenderMode, version: string) {
@@ -108,18 +112,28 @@ export class PageCache {
     try {
       const newline = bytes.indexOf(10);
       if (newline === -1 || newline > 4096) throw new Error('no header');
-      const header = JSON.parse(bytes.subarray(0, newline).toString('utf8')) as { magic?: unknown; format?: unknown; version?: unknown; count?: unknown; size?: unknown };
+      const header = JSON.parse(bytes.subarray(0, newline).toString('utf8')) as { magic?: unknown; format?: unknown; version?: unknown; count?: unknown };
       if (header.magic !== MAGIC) throw new Error('not a runbook-site cache');
       if (header.format !== CACHE_FORMAT) throw new Error(`cache format ${String(header.format)}`);
       if (header.version !== version) throw new Error(`written by version ${String(header.version)}`);
-      // One output chunk of the known size: zlib's default 16 kB chunks cost ~3× the time in callbacks.
-      const size = typeof header.size === 'number' && header.size > 0 && header.size < 2 ** 31 ? header.size : 64 * 1024;
-      const payload = deserialize(await gunzipAsync(bytes.subarray(newline + 1), { chunkSize: Math.max(64 * 1024, size) })) as unknown;
-      if (!Array.isArray(payload) || payload.length !== header.count) throw new Error('entry count differs from the header');
-      for (const item of payload) {
+      const gzipped = bytes.subarray(newline + 1);
+      if (gzipped.length < 18) throw new Error('truncated');
+      // Inflate into one buffer of the size the gzip trailer gives: zlib's default 16 kB chunks
+      // cost ~3× the time in callbacks.
+      const size = gzipped.readUInt32LE(gzipped.length - 4);
+      if (size > gzipped.length * 1032) throw new Error('impossible size in the gzip trailer'); // deflate's best ratio
+      const raw = await gunzipAsync(gzipped, { chunkSize: Math.max(64 * 1024, size + 1) });
+      let offset = 0;
+      while (offset < raw.length) {
+        if (offset + 4 > raw.length) throw new Error('truncated record');
+        const length = raw.readUInt32LE(offset);
+        if (offset + 4 + length > raw.length) throw new Error('truncated record');
+        const item = deserialize(raw.subarray(offset + 4, offset + 4 + length)) as unknown;
+        offset += 4 + length;
         if (!Array.isArray(item) || item.length !== 2 || typeof item[0] !== 'string' || !isStoredEntry(item[1])) throw new Error('malformed entry');
         cache.stored.set(item[0], item[1]);
       }
+      if (cache.stored.size !== header.count) throw new Error('entry count differs from the header');
       cache.stats.loaded = cache.stored.size;
     } catch (error) {
       cache.stored.clear();
@@ -131,32 +145,60 @@ export class PageCache {
 
   /** The entry for `key` if its link dependencies still resolve the same. */
   get(key: string, resolve: (href: string) => string | undefined): CacheEntry | undefined {
-    const entry = this.stored.get(key) ?? this.used.get(key);
-    if (!entry) return undefined;
-    for (const [href, url] of entry.links) {
+    const used = this.used.get(key);
+    const stored = used ? undefined : this.stored.get(key);
+    const links = used?.links ?? stored?.links;
+    if (!links) return undefined;
+    for (const [href, url] of links) {
       if ((resolve(href) ?? null) !== url) return undefined;
     }
+    if (used) return used;
+    // Decoded once; the bytes are dropped so that the page is held once, as text.
+    const entry = fromStored(stored!);
+    this.stored.delete(key);
     this.used.set(key, entry);
-    return fromStored(entry);
+    return entry;
   }
 
   set(key: string, entry: CacheEntry): void {
-    this.used.set(key, toStored(entry));
+    this.used.set(key, entry);
     this.changed = true;
   }
 
   /** Writes the entries used by this build, atomically, if they differ from what was on disk. */
   async save(): Promise<void> {
-    if (!this.changed && this.used.size === this.stored.size) return;
+    // Unchanged: nothing added, and every entry on disk was used.
+    if (!this.changed && this.stored.size === 0) return;
     const entries = [...this.used];
-    const raw = serialize(entries);
-    const payload = await gzipAsync(raw, { level: 1, chunkSize: Math.max(64 * 1024, raw.length) });
-    const header = JSON.stringify({ magic: MAGIC, format: CACHE_FORMAT, version: this.version, count: entries.length, size: raw.length });
+    const header = JSON.stringify({ magic: MAGIC, format: CACHE_FORMAT, version: this.version, count: entries.length });
     const dir = path.dirname(this.file);
     const temporary = path.join(dir, `.${path.basename(this.file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
     try {
       await mkdir(dir, { recursive: true });
-      await writeFile(temporary, Buffer.concat([Buffer.from(`${header}\n`), payload]));
+      const out = createWriteStream(temporary);
+      out.write(`${header}\n`);
+      await pipeline(
+        function* records() {
+          // Records go to zlib in ~4 MB slices: one write per record costs a thread-pool round trip each.
+          let parts: Buffer[] = [];
+          let size = 0;
+          for (const [key, entry] of entries) {
+            const record = serialize([key, toStored(entry)]);
+            const length = Buffer.alloc(4);
+            length.writeUInt32LE(record.length);
+            parts.push(length, record);
+            size += 4 + record.length;
+            if (size >= 4 * 1024 * 1024) {
+              yield Buffer.concat(parts, size);
+              parts = [];
+              size = 0;
+            }
+          }
+          if (size > 0) yield Buffer.concat(parts, size);
+        },
+        createGzip({ level: 1, chunkSize: 4 * 1024 * 1024 }),
+        out,
+      );
       await rename(temporary, this.file);
       this.stats.saved = true;
     } catch {
