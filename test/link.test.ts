@@ -90,3 +90,17 @@ test('each shortcode and link error names its place and rule id', async () => {
   assert.match(stale!.message, /`AppDwn`/);
   assert.equal(stale!.severity, 'warning', 'a stale embed is a warning: real sites keep runbooks of deleted alerts');
 });
+
+test('a big section gives each page a window of its neighbours, never the whole list', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'runbook-site-big-'));
+  await cp(path.join(fixtures, 'linking'), dir, { recursive: true });
+  for (let i = 0; i < 40; i++) await writeFile(path.join(dir, `runbooks/app/Page${String(i).padStart(2, '0')}.md`), `# Page ${i}\n`);
+  const config = await loadConfig({ cwd: dir, overrides: {} });
+  const site = linkSite({ config, ruleFiles: await loadRuleFiles(config.rulesDir), runbooks: await loadRunbooks(config.runbooksDir), version: 'test' });
+  const page = site.pages.find((p) => p.url === 'runbooks/app/page30/')!;
+  assert.equal(page.sectionPages.length, 25);
+  assert.equal(page.sectionPagesHidden, 44 - 25);
+  assert.ok(page.sectionPages.some((link) => link.current && link.url === 'runbooks/app/page30/'));
+  const section = site.pages.find((p) => p.url === 'runbooks/app/')!;
+  assert.equal(section.children.length, 44, 'the section page itself still lists everything');
+});

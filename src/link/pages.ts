@@ -70,6 +70,17 @@ function repositoryUrl(config: ResolvedConfig, kind: 'edit' | 'blob', absoluteFi
   return `${url.replace(/\/$/, '')}/${kind}/${encodeURIComponent(branch)}/${full.split('/').map(encodeURIComponent).join('/')}`;
 }
 
+/** The sidebar lists at most this many of the current section's pages (sections can hold hundreds). */
+export const SECTION_NAV_LIMIT = 25;
+
+/** A window of `limit` links around the current one. */
+export function sectionWindow(pages: NavLink[], limit = SECTION_NAV_LIMIT): { sectionPages: NavLink[]; sectionPagesHidden: number } {
+  if (pages.length <= limit) return { sectionPages: pages, sectionPagesHidden: 0 };
+  const current = Math.max(0, pages.findIndex((link) => link.current));
+  const start = Math.min(Math.max(0, current - Math.floor(limit / 2)), pages.length - limit);
+  return { sectionPages: pages.slice(start, start + limit), sectionPagesHidden: pages.length - limit };
+}
+
 export function buildSections(pagesRunbooks: Runbook[]): { root: Section; sectionByKey: Map<string, Section> } {
   const root: Section = { path: [], url: RUNBOOKS_URL_PREFIX, title: 'Runbooks', sections: [], runbooks: [], count: 0 };
   const sectionByKey = new Map<string, Section>([['', root]]);
@@ -222,7 +233,7 @@ export function buildPages({ config, info, pagesRunbooks, root, sectionByKey, em
       markdown: section.index && !section.index.empty ? markdownOf(section.index) : undefined,
       frontMatter: (section.index?.frontMatter ?? {}) as Record<string, unknown>,
       sections: navFor(section.path.length ? section : undefined),
-      sectionPages: parent ? childrenOf(parent, section.url) : [],
+      ...sectionWindow(parent ? childrenOf(parent, section.url) : []),
       breadcrumbs: breadcrumbsFor(section.path.slice(0, -1)).slice(0, section.path.length === 0 ? 1 : undefined),
       children: childrenOf(section),
       editUrl: section.index && config.editLinks ? repositoryUrl(config, 'edit', section.index.vfile.path) : undefined,
@@ -247,7 +258,7 @@ export function buildPages({ config, info, pagesRunbooks, root, sectionByKey, em
       ruleSourceUrls: ruleSourceUrlsFor([...(ruleLinks.get(runbook) ?? []), ...(embedsByRunbook.get(runbook) ?? []).flatMap((e) => e.rules)]),
       tags: tagLinks(runbook),
       sections: navFor(section),
-      sectionPages: childrenOf(section, runbook.url),
+      ...sectionWindow(childrenOf(section, runbook.url)),
       breadcrumbs: breadcrumbsFor(runbook.sectionPath),
       editUrl: config.editLinks ? repositoryUrl(config, 'edit', runbook.vfile.path) : undefined,
       lastModified: lastModifiedOf(runbook),

@@ -92,8 +92,13 @@ export interface PageData {
   tags: NavLink[];
   /** Top-level sections: on every page. */
   sections: NavLink[];
-  /** Pages and subsections of the current section (for runbook and section pages). */
+  /**
+   * Pages and subsections of the current section (for runbook and section pages): all of them, or a
+   * window around the current page in big sections, so a page's size does not grow with its section.
+   */
   sectionPages: NavLink[];
+  /** How many of the section's pages the window leaves out (0 or absent: none). */
+  sectionPagesHidden?: number;
   /** From home to the parent of this page. */
   breadcrumbs: NavLink[];
   /** Section and tag pages: what they list. */

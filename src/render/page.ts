@@ -78,17 +78,6 @@ export interface TemplateContext {
   sectionNav: { items: PageData['sectionPages']; hidden: number; sectionUrl?: string; sectionTitle?: string };
 }
 
-/** Sidebar lists at most this many of the current section's pages (sections can hold hundreds). */
-export const SECTION_NAV_LIMIT = 25;
-
-/** A window of `limit` links around the current one, so a page's size does not grow with its section. */
-export function sectionWindow(pages: PageData['sectionPages'], limit = SECTION_NAV_LIMIT): { items: PageData['sectionPages']; hidden: number } {
-  if (pages.length <= limit) return { items: pages, hidden: 0 };
-  const current = Math.max(0, pages.findIndex((link) => link.current));
-  const start = Math.min(Math.max(0, current - Math.floor(limit / 2)), pages.length - limit);
-  return { items: pages.slice(start, start + limit), hidden: pages.length - limit };
-}
-
 /** Escapes text for element content (not attributes): `&`, `<`, `>` only, so YAML keeps its `=` and quotes readable in the source. */
 const escapeText = (text: string): Handlebars.SafeString => new Handlebars.SafeString(text.replace(/[&<>]/g, (ch) => (ch === '&' ? '&amp;' : ch === '<' ? '&lt;' : '&gt;')));
 
@@ -255,7 +244,7 @@ export function renderPage(page: PageData, theme: Theme, options: RenderPageOpti
     alertRows: page.alertRows.map((row) => ({ ...row, severityClass: severityClass(row.severity) })),
     severities,
     searchIndexUrl: page.site.searchIndexUrl ?? page.site.basePath + SEARCH_INDEX_PATH,
-    sectionNav: { ...sectionWindow(page.sectionPages), sectionUrl: parentCrumb?.url, sectionTitle: parentCrumb?.title },
+    sectionNav: { items: page.sectionPages, hidden: page.sectionPagesHidden ?? 0, sectionUrl: parentCrumb?.url, sectionTitle: parentCrumb?.title },
   };
   const html = theme.layout(page.kind)(context);
   return { outputPath: page.outputPath, html, headingIds, links, searchText, problems };
