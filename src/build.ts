@@ -1,23 +1,14 @@
-// The pipeline: load (rules, runbooks) → link (site graph, site-wide checks) → render → write.
-// Data flows one way. `check` runs the same stages but renders markdown only and writes nothing.
+// Entry of `build` and `check`: checks the folders, replays the last result when nothing changed
+// (see cache/build-record.ts), else runs the pipeline (pipeline/full-build.ts), loaded only then.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { VFile } from 'vfile';
 import type { ResolvedConfig } from './config/load.js';
 import { RunbookSiteError } from './errors.js';
-import { loadRuleFiles } from './rules/load.js';
-import { loadRunbook, loadRunbooks } from './load/runbooks.js';
-import { gitLastModified } from './load/git-dates.js';
-import { linkSite, type Site } from './link/site.js';
-import { checkLinks, type PageLinks } from './link/check-links.js';
-import type { RenderedPage } from './render/page-data.js';
-import type { Runbook } from './model.js';
-import { pointAt, reportError } from './diagnostics.js';
-import { prestartRenderWorkers, renderPages } from './pipeline/render-pages.js';
-import { writeSite, assertSafeOutput, type OutputFile } from './write/output.js';
-import { sitemap } from './write/sitemap.js';
-import { redirectFiles } from './write/redirects.js';
+import { assertSafeOutput } from './write/output.js';
+import { buildInputsKey, readBuildRecord } from './cache/build-record.js';
+import type { Diagnostic } from './report/format.js';
+import type { Coverage } from './link/alerts.js';
 
 export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
 
@@ -33,9 +24,13 @@ export interface BuildOptions {
 }
 
 export interface BuildResult {
-  site: Site;
-  /** Every input file, with its diagnostics. */
-  files: VFile[];
+  /** Every problem found, sorted, with paths relative to the command's working directory. */
+  diagnostics: Diagnostic[];
+  /** Source text of the input files (for code frames), by the same relative path; may be partial. */
+  sources: Map<string, string>;
+  coverage: Coverage;
+  runbookCount: number;
+  pageCount: number;
   errors: number;
   warnings: number;
   pagesWritten: number;
@@ -43,6 +38,8 @@ export interface BuildResult {
   cacheHits: number;
   rendered: number;
   wrote: boolean;
+  /** True when nothing changed since the last run and its result was replayed. */
+  replayed: boolean;
 }
 
 async function assertFolder(dir: string, what: string, cwd: string): Promise<void> {
@@ -59,18 +56,6 @@ async function assertFolder(dir: string, what: string, cwd: string): Promise<voi
   throw new RunbookSiteError('FolderNotFound', { what, path: shown });
 }
 
-function countSeverities(files: VFile[]): { errors: number; warnings: number } {
-  let errors = 0;
-  let warnings = 0;
-  for (const file of files) {
-    for (const message of file.messages) {
-      if (message.fatal === true) errors++;
-      else if (message.fatal === false) warnings++;
-    }
-  }
-  return { errors, warnings };
-}
-
 export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const { config } = options;
   await assertFolder(config.rulesDir, 'rules', config.cwd);
@@ -79,73 +64,25 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     await assertSafeOutput(config.outDir, { root: config.root, cwd: config.cwd, inputs: [config.rulesDir, config.runbooksDir, ...(config.templatesDir ? [config.templatesDir] : [])] });
   }
   if (config.templatesDir) await assertFolder(config.templatesDir, 'templates', config.cwd);
-  // Render workers load the markdown pipeline and theme while the main thread loads the site.
-  prestartRenderWorkers({ config, templatesDir: DEFAULT_TEMPLATES_DIR, markdownOnly: !options.write, cache: options.cache });
 
-  // Load
-  options.onProgress?.('load', 0, 0);
-  const introPromise: Promise<Runbook | undefined> = config.introFile
-    ? loadRunbook(path.dirname(config.introFile), path.basename(config.introFile)).catch(() => {
-        throw new RunbookSiteError('FolderNotFound', { what: 'intro', path: config.intro ?? '' });
-      })
-    : Promise.resolve(undefined);
-  const [ruleFiles, runbooks, intro, gitDates] = await Promise.all([
-    loadRuleFiles(config.rulesDir),
-    loadRunbooks(config.runbooksDir),
-    introPromise,
-    options.write ? gitLastModified(config.runbooksDir) : Promise.resolve(undefined),
-  ]);
-
-  // Link
-  options.onProgress?.('link', 0, 0);
-  const site = linkSite({ config, ruleFiles, runbooks, version: options.version, intro, gitDates });
-  const files: VFile[] = [...ruleFiles.map((f) => f.vfile), ...runbooks.map((r) => r.vfile), ...(intro ? [intro.vfile] : [])];
-
-  // Render (full pages for build, markdown only for check)
-  const runbookByUrl = new Map<string, Runbook>(site.runbooks.map((runbook) => [runbook.url, runbook]));
-  if (intro) runbookByUrl.set('', intro);
-  const { rendered, cacheHits, renderedCount, problems } = await renderPages(site, {
-    config,
-    version: options.version,
-    templatesDir: DEFAULT_TEMPLATES_DIR,
-    markdownOnly: !options.write,
-    cache: options.cache,
-    onProgress: (done, total) => options.onProgress?.('render', done, total),
-  });
-  for (const problem of problems) {
-    const runbook = runbookByUrl.get(problem.url);
-    if (!runbook) continue;
-    const start = pointAt(runbook.body, problem.start, runbook.bodyStart);
-    reportError(runbook.vfile, problem.message, { start, end: pointAt(runbook.body, problem.end, runbook.bodyStart) }, problem.ruleId);
+  // Nothing changed since the last run and the output is as it left it: replay its result.
+  const mode = options.write ? 'build' : 'check';
+  const recordKey = options.cache
+    ? await buildInputsKey({ config, mode, failOnErrors: options.failOnErrors, version: options.version, templatesDir: DEFAULT_TEMPLATES_DIR })
+    : undefined;
+  const record = recordKey ? await readBuildRecord(config, mode, recordKey) : undefined;
+  if (record) {
+    return {
+      ...record,
+      sources: new Map(),
+      pagesWritten: 0,
+      pagesUnchanged: record.output?.length ?? 0,
+      cacheHits: record.pageCount,
+      rendered: 0,
+      wrote: options.write,
+      replayed: true,
+    };
   }
-
-  // Site-wide checks on rendered links
-  const pageLinks: PageLinks[] = [];
-  rendered.forEach((page, url) => {
-    const runbook = runbookByUrl.get(url);
-    if (runbook) pageLinks.push({ runbook, url, headingIds: page.headingIds, links: page.links });
-  });
-  checkLinks(pageLinks, { urls: site.urls, urlByFile: site.urlByFile, basePath: config.basePath, baseURL: config.baseURL });
-
-  const { errors, warnings } = countSeverities(files);
-  const result: BuildResult = { site, files, errors, warnings, pagesWritten: 0, pagesUnchanged: 0, cacheHits, rendered: renderedCount, wrote: false };
-  if (!options.write || (options.failOnErrors && errors > 0)) return result;
-
-  // Write
-  options.onProgress?.('write', 0, 0);
-  const outputs: OutputFile[] = [];
-  for (const page of rendered.values()) outputs.push({ path: page.outputPath, content: page.html });
-  const { assetFiles } = await import('./pipeline/render-pages.js');
-  outputs.push(...(await assetFiles(site, rendered, { config, templatesDir: DEFAULT_TEMPLATES_DIR })));
-  outputs.push(...redirectFiles(site));
-  outputs.push({ path: 'sitemap.xml', content: sitemap(site) });
-  outputs.push({ path: '.nojekyll', content: '' });
-  outputs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const { written, unchanged } = await writeSite(config.outDir, outputs, options.version, config.cwd);
-  result.pagesWritten = written;
-  result.pagesUnchanged = unchanged;
-  result.wrote = true;
-  return result;
+  const { runPipeline } = await import('./pipeline/full-build.js');
+  return runPipeline(options, recordKey);
 }
-
-export type { RenderedPage };

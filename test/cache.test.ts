@@ -1,23 +1,15 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { PageCache, pageKey, cacheSalt, type CacheEntry } from '../src/cache/page-cache.js';
 import type { PageData } from '../src/render/page-data.js';
+import { projectRoot, sampleProject } from './helpers/project.js';
 
-const projectRoot = path.resolve(import.meta.dirname, '../..');
 const BIN = path.join(projectRoot, 'bin/runbook-site.js');
-
-async function sampleProject(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'runbook-site-cache-'));
-  await cp(path.join(projectRoot, 'rules'), path.join(dir, 'rules'), { recursive: true });
-  await cp(path.join(projectRoot, 'runbooks'), path.join(dir, 'runbooks'), { recursive: true });
-  await cp(path.join(projectRoot, 'runbook-site.yaml'), path.join(dir, 'runbook-site.yaml'));
-  return dir;
-}
 
 /** The real CLI as a child process (CI=true: summary only). */
 async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stderr: string; stdout: string }> {
@@ -121,7 +113,7 @@ test('page keys change with the page data and the salt, and only then', () => {
 });
 
 test('through the CLI: a warm build renders nothing, one edit re-renders only that page, unchanged files keep bytes and mtime', async () => {
-  const dir = await sampleProject();
+  const dir = await sampleProject('runbook-site-cache-');
   const first = await cli(['build'], dir);
   assert.equal(first.code, 0, first.stderr);
   const cold = counts(first.stderr);
@@ -133,10 +125,18 @@ test('through the CLI: a warm build renders nothing, one edit re-renders only th
   for (const file of await listFiles(path.join(dir, 'dist'))) before.set(file, await stat(path.join(dir, 'dist', file)));
   await new Promise((resolve) => setTimeout(resolve, 30));
 
+  // Nothing changed at all: the last build's result is replayed without loading anything.
   const second = await cli(['build'], dir);
-  const warm = counts(second.stderr);
-  assert.deepEqual({ rendered: warm.rendered, cached: warm.cached, written: warm.written }, { rendered: 0, cached: cold.rendered, written: 0 });
+  assert.equal(second.code, 0);
+  assert.match(second.stderr, /Nothing changed: dist is up to date/);
+  assert.equal(second.stdout, first.stdout, 'the same diagnostics and summary');
+  // The output was touched (a file deleted): the pipeline runs, every page comes from the cache.
+  await rm(path.join(dir, 'dist/sitemap.xml'));
+  const repaired = await cli(['build'], dir);
+  const warm = counts(repaired.stderr);
+  assert.deepEqual({ rendered: warm.rendered, cached: warm.cached, written: warm.written }, { rendered: 0, cached: cold.rendered, written: 1 });
   for (const file of await listFiles(path.join(dir, 'dist'))) {
+    if (file === 'sitemap.xml') continue; // deleted and written again above
     const info = await stat(path.join(dir, 'dist', file));
     assert.equal(info.mtimeMs, before.get(file)?.mtimeMs, `${file} keeps its mtime`);
     assert.equal(info.ino, before.get(file)?.ino, `${file} is the same file`);
@@ -159,18 +159,19 @@ test('through the CLI: a warm build renders nothing, one edit re-renders only th
   assert.equal(counts(moved.stderr).cached, 0);
   assert.ok((await stat(path.join(dir, 'elsewhere/pages-full.pack'))).isFile());
 
-  // A corrupt cache is ignored and rebuilt; the output is the same.
+  // A corrupt cache (every file in it) is ignored and rebuilt; the output is the same.
   const html = await readFile(path.join(dir, 'dist/index.html'));
-  await writeFile(path.join(dir, '.cache/runbook-site/pages-full.pack'), 'garbage');
+  for (const file of await readdir(path.join(dir, '.cache/runbook-site'))) await writeFile(path.join(dir, '.cache/runbook-site', file), 'garbage');
   const corrupt = await cli(['build'], dir);
   assert.equal(corrupt.code, 0, corrupt.stderr);
   assert.equal(counts(corrupt.stderr).cached, 0);
   assert.deepEqual(await readFile(path.join(dir, 'dist/index.html')), html);
+  await rm(path.join(dir, 'dist/sitemap.xml'));
   assert.equal(counts((await cli(['build'], dir)).stderr).rendered, 0, 'the rebuilt cache is used');
 });
 
 test('a template change invalidates every page; check has its own cache', async () => {
-  const dir = await sampleProject();
+  const dir = await sampleProject('runbook-site-cache-');
   const cold = counts((await cli(['build'], dir)).stderr);
   await mkdir(path.join(dir, 'theme/partials'), { recursive: true });
   const defaults = path.join(projectRoot, 'templates');
@@ -186,7 +187,7 @@ test('a template change invalidates every page; check has its own cache', async 
 });
 
 test('two builds of the same inputs into two folders are byte-identical', async () => {
-  const dir = await sampleProject();
+  const dir = await sampleProject('runbook-site-cache-');
   const a = await cli(['build', '--out', 'out-a', '--no-cache'], dir);
   assert.equal(a.code, 0, a.stderr);
   await new Promise((resolve) => setTimeout(resolve, 1100)); // a per-build timestamp would differ now

@@ -1,22 +1,13 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile, writeFile, stat, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile, stat, readdir } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from './helpers/cli.js';
+import { projectRoot, sampleProject } from './helpers/project.js';
 
-const projectRoot = path.resolve(import.meta.dirname, '../..');
-
-/** A copy of the sample site (rules, runbooks, config) in a fresh folder. */
-async function sampleProject(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'runbook-site-cli-'));
-  await cp(path.join(projectRoot, 'rules'), path.join(dir, 'rules'), { recursive: true });
-  await cp(path.join(projectRoot, 'runbooks'), path.join(dir, 'runbooks'), { recursive: true });
-  await cp(path.join(projectRoot, 'runbook-site.yaml'), path.join(dir, 'runbook-site.yaml'));
-  return dir;
-}
 
 test('--version prints the package version, through the real bin script', async () => {
   const pkg = JSON.parse(await readFile(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string };
@@ -39,7 +30,7 @@ test('unknown flags, commands and arguments are usage errors (exit 2) with a hin
 });
 
 test('a config file with an unknown key is a config error naming the key and its line', async () => {
-  const dir = await sampleProject();
+  const dir = await sampleProject('runbook-site-cli-');
   await writeFile(path.join(dir, 'runbook-site.yaml'), 'title: x\nbaseUrl: https://example.org/\n');
   const result = await runCli(['check'], dir);
   assert.equal(result.code, 2);
@@ -49,7 +40,7 @@ test('a config file with an unknown key is a config error naming the key and its
 });
 
 test('the sample site builds cleanly; the alert without a runbook is listed as missing', async () => {
-  const dir = await sampleProject();
+  const dir = await sampleProject('runbook-site-cli-');
   const result = await runCli(['build'], dir);
   assert.equal(result.code, 0, result.stdout + result.stderr);
   const alerts = await readFile(path.join(dir, 'dist/alerts/index.html'), 'utf8');
@@ -62,7 +53,7 @@ test('the sample site builds cleanly; the alert without a runbook is listed as m
 });
 
 test('a build with content errors exits 1 and leaves the previous output exactly as it was', async () => {
-  const dir = await sampleProject();
+  const dir = await sampleProject('runbook-site-cli-');
   assert.equal((await runCli(['build'], dir)).code, 0);
   const page = path.join(dir, 'dist/runbooks/haproxy/haproxydown/index.html');
   const before = { text: await readFile(page, 'utf8'), mtime: (await stat(page)).mtimeMs };
@@ -79,7 +70,7 @@ test('a build with content errors exits 1 and leaves the previous output exactly
 });
 
 test('--format github prints workflow commands with file, line and column', async () => {
-  const dir = await sampleProject();
+  const dir = await sampleProject('runbook-site-cli-');
   await writeFile(path.join(dir, 'runbooks/haproxy/Broken.md'), '# Broken\n\n{{% figure "x" %}}\n');
   const result = await runCli(['check', '--format', 'github'], dir);
   assert.equal(result.code, 1);

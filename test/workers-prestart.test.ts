@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -55,8 +55,13 @@ test('a cold build of a bigger site (workers started early) writes the same byte
   const html = await readFile(path.join(dir, 'early/runbooks/generated/generated3/index.html'), 'utf8');
   assert.match(html, /href="[^"]*runbooks\/generated\/generated4\/"/, 'the .md link is resolved in a worker');
 
+  // Nothing changed: the last build's result is replayed. With one output file gone, the pipeline
+  // runs again and every page comes from the render cache.
   const warm = await run(dir, ['build', '--out', 'early']);
-  assert.match(warm.stderr, /\(0 rendered, \d+ from cache; 0 files written/);
+  assert.match(warm.stderr, /Nothing changed: early is up to date/);
+  await rm(path.join(dir, 'early/sitemap.xml'));
+  const repaired = await run(dir, ['build', '--out', 'early']);
+  assert.match(repaired.stderr, /\(0 rendered, \d+ from cache; 1 files written/);
 });
 
 test('a build that fails after workers were started early still exits at once', async () => {

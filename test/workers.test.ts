@@ -1,8 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, readdir, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { loadConfig } from '../src/config/load.js';
@@ -12,17 +11,9 @@ import { linkSite } from '../src/link/site.js';
 import { DEFAULT_TEMPLATES_DIR } from '../src/build.js';
 import { renderPages } from '../src/pipeline/render-pages.js';
 import { batchSize, renderInWorkers } from '../src/pipeline/worker-pool.js';
+import { projectRoot, sampleProject } from './helpers/project.js';
 
-const projectRoot = path.resolve(import.meta.dirname, '../..');
 const BIN = path.join(projectRoot, 'bin/runbook-site.js');
-
-async function sampleProject(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'runbook-site-workers-'));
-  await cp(path.join(projectRoot, 'rules'), path.join(dir, 'rules'), { recursive: true });
-  await cp(path.join(projectRoot, 'runbooks'), path.join(dir, 'runbooks'), { recursive: true });
-  await cp(path.join(projectRoot, 'runbook-site.yaml'), path.join(dir, 'runbook-site.yaml'));
-  return dir;
-}
 
 async function sampleSite(dir: string) {
   const config = await loadConfig({ cwd: dir, overrides: {} });
@@ -38,7 +29,7 @@ async function listFiles(dir: string): Promise<string[]> {
 }
 
 test('pages rendered on worker threads are the same as on the main thread, in site order', async () => {
-  const dir = await sampleProject();
+  const dir = await sampleProject('runbook-site-workers-');
   const { config, site } = await sampleSite(dir);
   const base = { config, version: 'test', templatesDir: DEFAULT_TEMPLATES_DIR, markdownOnly: false, cache: false };
   const main = await renderPages(site, { ...base, workers: 0 });
@@ -57,7 +48,7 @@ test('pages rendered on worker threads are the same as on the main thread, in si
 });
 
 test('a handful of pages starts no worker; a warm cache starts none either', async () => {
-  const dir = await sampleProject();
+  const dir = await sampleProject('runbook-site-workers-');
   const { config, site } = await sampleSite(dir);
   const base = { config, version: 'test', templatesDir: DEFAULT_TEMPLATES_DIR, markdownOnly: false };
   const saved = process.env.RUNBOOK_SITE_WORKERS;
@@ -75,7 +66,7 @@ test('a handful of pages starts no worker; a warm cache starts none either', asy
 });
 
 test('a page that fails in a worker fails the render with its URL, and no worker is left running', async () => {
-  const dir = await sampleProject();
+  const dir = await sampleProject('runbook-site-workers-');
   const { config, site } = await sampleSite(dir);
   const init = { mode: 'full' as const, theme: { defaultDir: DEFAULT_TEMPLATES_DIR, basePath: config.basePath }, links: { urlByFile: site.urlByFile, basePath: config.basePath } };
   const broken = site.pages.map((page, i) => (i === 3 ? { ...page, kind: 'no-such-layout' as never } : page));
@@ -84,7 +75,7 @@ test('a page that fails in a worker fails the render with its URL, and no worker
 });
 
 test('through the CLI: RUNBOOK_SITE_WORKERS=2 and =0 write byte-identical sites', async () => {
-  const dir = await sampleProject();
+  const dir = await sampleProject('runbook-site-workers-');
   const run = (out: string, workers: string) =>
     promisify(execFile)(process.execPath, [BIN, 'build', '--no-cache', '--out', out], { cwd: dir, env: { ...process.env, CI: 'true', RUNBOOK_SITE_WORKERS: workers } });
   await run('with-workers', '2');

@@ -1,8 +1,9 @@
 // Runs `build` or `check` once the arguments are parsed; prints diagnostics and the summary.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { buildSite } from '../build.js';
-import { collectDiagnostics, formatGithub, formatHuman, formatJson, type Report } from '../report/format.js';
+import { formatGithub, formatHuman, formatJson, type Report } from '../report/format.js';
 import type { CliIO, CommandOptions } from './run.js';
 import { toolVersion } from './run.js';
 
@@ -52,15 +53,22 @@ export async function runCommand(options: CommandOptions, io: CliIO): Promise<nu
   });
   progress.clear();
 
-  const diagnostics = collectDiagnostics(result.files, io.cwd);
-  const report: Report = { diagnostics, coverage: result.site.coverage, runbooks: result.site.runbooks.filter((r) => !r.isSectionIndex).length };
+  const report: Report = { diagnostics: result.diagnostics, coverage: result.coverage, runbooks: result.runbookCount };
   if (options.format === 'json') {
     io.stdout.write(formatJson(report));
   } else if (options.format === 'github') {
     io.stdout.write(formatGithub(report, { verbose: options.verbose }));
   } else {
-    const sources = new Map<string, string>();
-    for (const file of result.files) sources.set(path.relative(io.cwd, file.path).split(path.sep).join('/'), String(file.value));
+    const sources = result.sources;
+    // A replayed result has no sources in memory: read the few files that need a code frame.
+    for (const d of result.diagnostics) {
+      if (d.severity !== 'error' || sources.has(d.file)) continue;
+      try {
+        sources.set(d.file, readFileSync(path.resolve(io.cwd, d.file), 'utf8'));
+      } catch {
+        // Gone since: no frame.
+      }
+    }
     const colour = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
     io.stdout.write(formatHuman(report, { colour, quiet: options.quiet, verbose: options.verbose, sources }));
   }
@@ -71,7 +79,9 @@ export async function runCommand(options: CommandOptions, io: CliIO): Promise<nu
     const out = path.relative(io.cwd, config.outDir) || config.outDir;
     if (result.wrote) {
       io.stderr.write(
-        `Built ${result.site.pages.length} pages into ${out} in ${seconds}s (${result.rendered - result.cacheHits} rendered, ${result.cacheHits} from cache; ${result.pagesWritten} files written, ${result.pagesUnchanged} unchanged)\n`,
+        result.replayed
+          ? `Nothing changed: ${out} is up to date with its ${result.pageCount} pages (checked in ${seconds}s)\n`
+          : `Built ${result.pageCount} pages into ${out} in ${seconds}s (${result.rendered - result.cacheHits} rendered, ${result.cacheHits} from cache; ${result.pagesWritten} files written, ${result.pagesUnchanged} unchanged)\n`,
       );
     } else {
       io.stderr.write(`Build failed: ${result.errors} error${result.errors === 1 ? '' : 's'}; ${out} was left as it was. Fix them, or pass --no-check to build anyway.\n`);

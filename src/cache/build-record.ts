@@ -1,0 +1,124 @@
+// The record of the last build (or check): when none of its inputs changed and the output folder
+// is exactly as that build left it, the previous diagnostics are replayed and nothing is loaded,
+// rendered or written. Inputs are hashed by content (every rule file, runbook, template, the intro
+// and config files), together with the resolved configuration, the options that change the result,
+// the tool's own code and, for builds, the git commit (last-modified dates come from history).
+import { createHash } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ResolvedConfig } from '../config/load.js';
+import type { Coverage } from '../link/alerts.js';
+import { listFiles } from '../load/files.js';
+import type { Diagnostic } from '../report/format.js';
+import { readBlob, writeBlob } from './blob-cache.js';
+import { codeFingerprint } from './code-fingerprint.js';
+
+const RECORD_FORMAT = 1;
+
+export type RecordMode = 'build' | 'check';
+
+export interface BuildRecord {
+  /** As printed: paths relative to the command's working directory (part of the key). */
+  diagnostics: Diagnostic[];
+  coverage: Coverage;
+  runbookCount: number;
+  pageCount: number;
+  errors: number;
+  warnings: number;
+  /** Build mode: every output file with its size and mtime, to tell that the folder is untouched. */
+  output?: [file: string, size: number, mtimeMs: number][];
+}
+
+function gitHead(dir: string): Promise<string> {
+  return new Promise((resolve) => {
+    execFile('git', ['rev-parse', 'HEAD'], { cwd: dir, timeout: 5_000 }, (error, stdout) => resolve(error ? '' : stdout.trim()));
+  });
+}
+
+async function hashFolder(hash: ReturnType<typeof createHash>, label: string, dir: string | undefined, accept: (name: string) => boolean): Promise<void> {
+  if (!dir) return;
+  let files: string[];
+  try {
+    files = await listFiles(dir, accept);
+  } catch {
+    hash.update(`${label}\0missing\0`);
+    return;
+  }
+  // Synchronous reads: for a thousand small files they beat a thousand thread-pool round trips
+  // (measured on srerun: ~30 ms against ~200 ms), and there is nothing else to do meanwhile.
+  for (const file of files) hash.update(`${label}\0${file}\0`).update(readFileSync(path.join(dir, file))).update('\0');
+}
+
+/** Key of everything a build's result depends on. */
+export async function buildInputsKey(options: {
+  config: ResolvedConfig;
+  mode: RecordMode;
+  failOnErrors: boolean;
+  version: string;
+  templatesDir: string;
+}): Promise<string> {
+  const { config } = options;
+  const hash = createHash('sha1');
+  const [code, head] = await Promise.all([codeFingerprint(), options.mode === 'build' ? gitHead(config.runbooksDir) : Promise.resolve('')]);
+  hash.update(JSON.stringify({ format: RECORD_FORMAT, mode: options.mode, failOnErrors: options.failOnErrors, version: options.version, code, head, config }));
+  await hashFolder(hash, 'rules', config.rulesDir, (name) => /\.ya?ml$/i.test(name));
+  await hashFolder(hash, 'runbooks', config.runbooksDir, (name) => name.toLowerCase().endsWith('.md'));
+  await hashFolder(hash, 'theme', options.templatesDir, () => true);
+  await hashFolder(hash, 'templates', config.templatesDir, () => true);
+  for (const file of [config.introFile, config.configFile]) {
+    if (file) hash.update(`file\0${file}\0`).update(await readFile(file).catch(() => Buffer.from('missing'))).update('\0');
+  }
+  return hash.digest('base64url');
+}
+
+function recordFile(config: ResolvedConfig, mode: RecordMode): string {
+  // One record per output folder, so building two sites from one project does not thrash it.
+  const target = createHash('sha1').update(mode === 'build' ? config.outDir : config.runbooksDir).digest('hex').slice(0, 12);
+  return path.join(config.cacheDirAbs, `last-${mode}-${target}.record`);
+}
+
+/**
+ * Size and mtime of every file in the output folder, sorted. Synchronous on purpose: one pass of
+ * readdir and stat calls is ~10x faster than the same calls through the thread pool here.
+ */
+export function outputManifest(outDir: string): [string, number, number][] {
+  const entries: [string, number, number][] = [];
+  for (const entry of readdirSync(outDir, { recursive: true, withFileTypes: true })) {
+    if (entry.isDirectory()) continue;
+    // `parentPath` is the newer name; Node 20.0-20.11 only has `path`.
+    const parent = (entry as unknown as { parentPath?: string }).parentPath ?? entry.path;
+    const full = path.join(parent, entry.name);
+    const info = lstatSync(full);
+    entries.push([path.relative(outDir, full).split(path.sep).join('/'), info.size, info.mtimeMs]);
+  }
+  return entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+export async function readBuildRecord(config: ResolvedConfig, mode: RecordMode, key: string): Promise<BuildRecord | undefined> {
+  const text = await readBlob(recordFile(config, mode), key);
+  if (text === undefined) return undefined;
+  let record: BuildRecord;
+  try {
+    record = JSON.parse(text) as BuildRecord;
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(record.diagnostics) || !record.coverage) return undefined;
+  if (mode === 'build') {
+    if (!record.output) return undefined;
+    let actual: [string, number, number][];
+    try {
+      actual = outputManifest(config.outDir);
+    } catch {
+      return undefined;
+    }
+    if (JSON.stringify(actual) !== JSON.stringify(record.output)) return undefined;
+  }
+  return record;
+}
+
+export async function writeBuildRecord(config: ResolvedConfig, mode: RecordMode, key: string, record: BuildRecord): Promise<void> {
+  await writeBlob(recordFile(config, mode), key, JSON.stringify(record));
+}

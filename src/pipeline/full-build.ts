@@ -1,0 +1,135 @@
+// The full pipeline, once build.ts has found that the last result cannot be replayed:
+// load (rules, runbooks) → link (site graph, site-wide checks) → render → write.
+// Data flows one way. `check` runs the same stages but renders markdown only and writes nothing.
+// Imported lazily, so that a replayed run never loads the parsers.
+import path from 'node:path';
+import type { VFile } from 'vfile';
+import { RunbookSiteError } from '../errors.js';
+import { loadRuleFiles } from '../rules/load.js';
+import { loadRunbook, loadRunbooks } from '../load/runbooks.js';
+import { gitLastModified } from '../load/git-dates.js';
+import { linkSite } from '../link/site.js';
+import { checkLinks, type PageLinks } from '../link/check-links.js';
+import type { Runbook } from '../model.js';
+import { pointAt, reportError } from '../diagnostics.js';
+import { prestartRenderWorkers, renderPages, assetFiles } from './render-pages.js';
+import { writeSite, type OutputFile } from '../write/output.js';
+import { sitemap } from '../write/sitemap.js';
+import { redirectFiles } from '../write/redirects.js';
+import { outputManifest, writeBuildRecord, type BuildRecord } from '../cache/build-record.js';
+import { collectDiagnostics } from '../report/format.js';
+import { DEFAULT_TEMPLATES_DIR, type BuildOptions, type BuildResult } from '../build.js';
+
+function countSeverities(files: VFile[]): { errors: number; warnings: number } {
+  let errors = 0;
+  let warnings = 0;
+  for (const file of files) {
+    for (const message of file.messages) {
+      if (message.fatal === true) errors++;
+      else if (message.fatal === false) warnings++;
+    }
+  }
+  return { errors, warnings };
+}
+
+/** Runs every stage; `recordKey` (when the cache is on) files the result for replay next time. */
+export async function runPipeline(options: BuildOptions, recordKey: string | undefined): Promise<BuildResult> {
+  const { config } = options;
+  const mode = options.write ? 'build' : 'check';
+  // Render workers load the markdown pipeline and theme while the main thread loads the site.
+  prestartRenderWorkers({ config, templatesDir: DEFAULT_TEMPLATES_DIR, markdownOnly: !options.write, cache: options.cache });
+
+  // Load
+  options.onProgress?.('load', 0, 0);
+  const introPromise: Promise<Runbook | undefined> = config.introFile
+    ? loadRunbook(path.dirname(config.introFile), path.basename(config.introFile)).catch(() => {
+        throw new RunbookSiteError('FolderNotFound', { what: 'intro', path: config.intro ?? '' });
+      })
+    : Promise.resolve(undefined);
+  const [ruleFiles, runbooks, intro, gitDates] = await Promise.all([
+    loadRuleFiles(config.rulesDir),
+    loadRunbooks(config.runbooksDir),
+    introPromise,
+    options.write ? gitLastModified(config.runbooksDir) : Promise.resolve(undefined),
+  ]);
+
+  // Link
+  options.onProgress?.('link', 0, 0);
+  const site = linkSite({ config, ruleFiles, runbooks, version: options.version, intro, gitDates });
+  const files: VFile[] = [...ruleFiles.map((f) => f.vfile), ...runbooks.map((r) => r.vfile), ...(intro ? [intro.vfile] : [])];
+
+  // Render (full pages for build, markdown only for check)
+  const runbookByUrl = new Map<string, Runbook>(site.runbooks.map((runbook) => [runbook.url, runbook]));
+  if (intro) runbookByUrl.set('', intro);
+  const { rendered, cacheHits, renderedCount, problems } = await renderPages(site, {
+    config,
+    version: options.version,
+    templatesDir: DEFAULT_TEMPLATES_DIR,
+    markdownOnly: !options.write,
+    cache: options.cache,
+    onProgress: (done, total) => options.onProgress?.('render', done, total),
+  });
+  for (const problem of problems) {
+    const runbook = runbookByUrl.get(problem.url);
+    if (!runbook) continue;
+    const start = pointAt(runbook.body, problem.start, runbook.bodyStart);
+    reportError(runbook.vfile, problem.message, { start, end: pointAt(runbook.body, problem.end, runbook.bodyStart) }, problem.ruleId);
+  }
+
+  // Site-wide checks on rendered links
+  const pageLinks: PageLinks[] = [];
+  rendered.forEach((page, url) => {
+    const runbook = runbookByUrl.get(url);
+    if (runbook) pageLinks.push({ runbook, url, headingIds: page.headingIds, links: page.links });
+  });
+  checkLinks(pageLinks, { urls: site.urls, urlByFile: site.urlByFile, basePath: config.basePath, baseURL: config.baseURL });
+
+  const { errors, warnings } = countSeverities(files);
+  const sources = new Map<string, string>();
+  for (const file of files) sources.set(path.relative(config.cwd, file.path).split(path.sep).join('/'), String(file.value));
+  const result: BuildResult = {
+    diagnostics: collectDiagnostics(files, config.cwd),
+    sources,
+    coverage: site.coverage,
+    runbookCount: site.runbooks.filter((runbook) => !runbook.isSectionIndex).length,
+    pageCount: site.pages.length,
+    errors,
+    warnings,
+    pagesWritten: 0,
+    pagesUnchanged: 0,
+    cacheHits,
+    rendered: renderedCount,
+    wrote: false,
+    replayed: false,
+  };
+  const recordOf = (output?: BuildRecord['output']): BuildRecord => ({
+    diagnostics: result.diagnostics,
+    coverage: result.coverage,
+    runbookCount: result.runbookCount,
+    pageCount: result.pageCount,
+    errors,
+    warnings,
+    output,
+  });
+  if (!options.write) {
+    if (recordKey) await writeBuildRecord(config, mode, recordKey, recordOf());
+    return result;
+  }
+  if (options.failOnErrors && errors > 0) return result;
+
+  // Write
+  options.onProgress?.('write', 0, 0);
+  const outputs: OutputFile[] = [];
+  for (const page of rendered.values()) outputs.push({ path: page.outputPath, content: page.html });
+  outputs.push(...(await assetFiles(site, rendered, { config, templatesDir: DEFAULT_TEMPLATES_DIR })));
+  outputs.push(...redirectFiles(site));
+  outputs.push({ path: 'sitemap.xml', content: sitemap(site) });
+  outputs.push({ path: '.nojekyll', content: '' });
+  outputs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const { written, unchanged } = await writeSite(config.outDir, outputs, options.version, config.cwd);
+  result.pagesWritten = written;
+  result.pagesUnchanged = unchanged;
+  result.wrote = true;
+  if (recordKey) await writeBuildRecord(config, mode, recordKey, recordOf(outputManifest(config.outDir)));
+  return result;
+}
