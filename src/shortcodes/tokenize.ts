@@ -76,34 +76,6 @@ interface Fence {
   depth: number;
 }
 
-interface LineInfo {
-  /** Offset after block quote markers. */
-  contentStart: number;
-  quoteDepth: number;
-}
-
-/** Strip block quote markers (`>` with up to 3 spaces before and one optional space after). */
-function stripQuotes(text: string, start: number, end: number, maxDepth: number): LineInfo {
-  let pos = start;
-  let depth = 0;
-  while (depth < maxDepth) {
-    let p = pos;
-    let spaces = 0;
-    while (p < end && text.charCodeAt(p) === Ch.Space && spaces < 4) {
-      p++;
-      spaces++;
-    }
-    if (spaces <= 3 && p < end && text.charCodeAt(p) === Ch.Greater) {
-      p++;
-      if (p < end && (text.charCodeAt(p) === Ch.Space || text.charCodeAt(p) === Ch.Tab)) p++;
-      pos = p;
-      depth++;
-    } else {
-      break;
-    }
-  }
-  return { contentStart: pos, quoteDepth: depth };
-}
 
 /** Columns of leading whitespace (tabs to the next multiple of 4) and the offset after it. */
 function measureIndent(text: string, start: number, end: number): { columns: number; pos: number } {
