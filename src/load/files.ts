@@ -1,4 +1,4 @@
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 function inside(root: string, target: string): boolean {
@@ -10,15 +10,16 @@ function inside(root: string, target: string): boolean {
  * every build sees the same order. Hidden entries and node_modules are skipped. Symbolic links are
  * followed only while they stay inside `root` (a link out is never read), and each real folder is
  * walked once, so link cycles cannot hang the walk. Only an unreadable `root` throws.
+ * Synchronous on purpose: one readdir per folder is far cheaper than thread-pool round trips.
  */
 export async function listFiles(root: string, accept: (name: string) => boolean): Promise<string[]> {
-  const realRoot = await realpath(root);
+  const realRoot = realpathSync(root);
   const visited = new Set<string>([realRoot]);
   const files: string[] = [];
-  async function walk(dir: string, relative: string, isRoot: boolean): Promise<void> {
+  const walk = (dir: string, relative: string, isRoot: boolean): void => {
     let entries;
     try {
-      entries = await readdir(dir, { withFileTypes: true });
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch (error) {
       if (isRoot) throw error;
       return;
@@ -29,11 +30,12 @@ export async function listFiles(root: string, accept: (name: string) => boolean)
       const childRelative = relative ? `${relative}/${entry.name}` : entry.name;
       let isDirectory = entry.isDirectory();
       let isFile = entry.isFile();
+      let real: string | undefined;
       if (entry.isSymbolicLink()) {
         try {
-          const target = await realpath(full);
-          if (!inside(realRoot, target)) continue;
-          const info = await stat(target);
+          real = realpathSync(full);
+          if (!inside(realRoot, real)) continue;
+          const info = statSync(real);
           isDirectory = info.isDirectory();
           isFile = info.isFile();
         } catch {
@@ -41,15 +43,16 @@ export async function listFiles(root: string, accept: (name: string) => boolean)
         }
       }
       if (isDirectory) {
-        const real = await realpath(full).catch(() => full);
-        if (visited.has(real)) continue;
-        visited.add(real);
-        await walk(full, childRelative, false);
+        // Only a link can lead back to a folder already walked; plain folders need no realpath.
+        const key = real ?? path.join(dir === root ? realRoot : dir, entry.name);
+        if (visited.has(key)) continue;
+        visited.add(key);
+        walk(full, childRelative, false);
       } else if (isFile && accept(entry.name)) {
         files.push(childRelative);
       }
     }
-  }
-  await walk(root, '', true);
+  };
+  walk(root, '', true);
   return files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }

@@ -1,6 +1,6 @@
 // Find and parse Prometheus rule files (plain rule files and PrometheusRule objects).
 // Content problems become messages on each file's vfile; only I/O errors on the folder throw.
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { listFiles } from '../load/files.js';
 import path from 'node:path';
 import { VFile } from 'vfile';
@@ -145,7 +145,7 @@ export async function loadRuleFiles(rulesDir: string): Promise<RuleFile[]> {
       const abs = path.join(root, ...rel.split('/'));
       let text: string;
       try {
-        text = await readFile(abs, 'utf8');
+        text = readFileSync(abs, 'utf8');
       } catch (err) {
         const vfile = new VFile({ path: abs, value: '' });
         reportError(vfile, `Could not read the rule file: ${(err as Error).message}`, undefined, 'read-error');

@@ -1,7 +1,8 @@
 // Write stage: the site is written into a staging folder next to the output folder and swapped
 // into place only when complete, so a failed build leaves the previous output exactly as it was.
 // Files whose bytes did not change are hard-linked from the previous output: bytes and mtime stay.
-import { link, mkdir, readFile, rename, rm, stat, writeFile, readdir } from 'node:fs/promises';
+import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { RunbookSiteError } from '../errors.js';
 
@@ -51,24 +52,14 @@ export async function assertSafeOutput(outDir: string, guarded: { root: string; 
   }
 }
 
-async function sameBytes(file: string, content: Uint8Array): Promise<boolean> {
+function sameBytes(file: string, content: Uint8Array): boolean {
   try {
-    const info = await stat(file);
+    const info = statSync(file);
     if (!info.isFile() || info.size !== content.byteLength) return false;
-    const old = await readFile(file);
-    return Buffer.compare(old, content) === 0;
+    return Buffer.compare(readFileSync(file), content) === 0;
   } catch {
     return false;
   }
-}
-
-/** Run `task` over `items` with at most `limit` in flight. */
-async function eachLimited<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await task(items[next++]);
-  });
-  await Promise.all(workers);
 }
 
 export async function writeSite(outDir: string, files: OutputFile[], version: string, cwd: string = process.cwd()): Promise<WriteResult> {
@@ -83,52 +74,60 @@ export async function writeSite(outDir: string, files: OutputFile[], version: st
     if (seen.has(file.path)) throw new RunbookSiteError('Internal', { reason: `two outputs for ${file.path}` });
     seen.add(file.path);
   }
+  // The file-system calls are synchronous on purpose: a thousand small reads, links and writes
+  // through the thread pool took several times longer here (srerun: 1,123 files per build).
   let written = 0;
   let unchanged = 0;
   try {
-    await mkdir(parent, { recursive: true });
-    await mkdir(staging);
+    mkdirSync(parent, { recursive: true });
+    mkdirSync(staging);
     const folders = new Set(all.map((file) => path.posix.dirname(file.path)).filter((dir) => dir !== '.'));
-    for (const dir of [...folders].sort()) await mkdir(path.join(staging, dir), { recursive: true });
-    await eachLimited(all, 32, async (file) => {
+    for (const dir of [...folders].sort()) mkdirSync(path.join(staging, dir), { recursive: true });
+    for (const file of all) {
       const bytes = typeof file.content === 'string' ? Buffer.from(file.content) : file.content;
       const previous = path.join(out, file.path);
       const target = path.join(staging, file.path);
-      if (await sameBytes(previous, bytes)) {
+      if (sameBytes(previous, bytes)) {
         try {
-          await link(previous, target);
+          linkSync(previous, target);
           unchanged++;
-          return;
+          continue;
         } catch {
           // Cross-device or unsupported: fall through and write a copy.
         }
       }
-      await writeFile(target, bytes);
+      writeFileSync(target, bytes);
       written++;
-    });
+    }
   } catch (error) {
-    await rm(staging, { recursive: true, force: true });
+    rmSync(staging, { recursive: true, force: true });
     if (error instanceof RunbookSiteError) throw error;
     throw new RunbookSiteError('OutputFailed', { path: path.relative(cwd, out) || out, reason: (error as Error).message });
   }
 
   let hadPrevious = true;
   try {
-    await rename(out, retired);
+    renameSync(out, retired);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      await rm(staging, { recursive: true, force: true });
+      rmSync(staging, { recursive: true, force: true });
       throw new RunbookSiteError('OutputFailed', { path: out, reason: (error as Error).message });
     }
     hadPrevious = false;
   }
   try {
-    await rename(staging, out);
+    renameSync(staging, out);
   } catch (error) {
-    if (hadPrevious) await rename(retired, out).catch(() => undefined);
-    await rm(staging, { recursive: true, force: true });
+    if (hadPrevious) {
+      try {
+        renameSync(retired, out);
+      } catch {
+        // Leave the retired copy for the user to recover; the message names the output folder.
+      }
+    }
+    rmSync(staging, { recursive: true, force: true });
     throw new RunbookSiteError('OutputFailed', { path: out, reason: (error as Error).message });
   }
-  if (hadPrevious) await rm(retired, { recursive: true, force: true });
+  if (hadPrevious) rmSync(retired, { recursive: true, force: true });
   return { written, unchanged };
 }
