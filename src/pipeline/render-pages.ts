@@ -80,8 +80,8 @@ function themeOf(site: Site, options: { config: ResolvedConfig; templatesDir: st
 
 /** The configuration that can change a page but is not (or not only) in its PageData; paths are left out. */
 function renderSettings(config: ResolvedConfig): Record<string, unknown> {
-  const { root, configFile, rulesDir, runbooksDir, outDir, templatesDir, introFile, cacheDirAbs, out, cacheDir, rules, runbooks, templates, intro, ...rest } = config;
-  void [root, configFile, rulesDir, runbooksDir, outDir, templatesDir, introFile, cacheDirAbs, out, cacheDir, rules, runbooks, templates, intro];
+  const { root, cwd, configFile, rulesDir, runbooksDir, outDir, templatesDir, introFile, cacheDirAbs, out, cacheDir, rules, runbooks, templates, intro, ...rest } = config;
+  void [root, cwd, configFile, rulesDir, runbooksDir, outDir, templatesDir, introFile, cacheDirAbs, out, cacheDir, rules, runbooks, templates, intro];
   return rest;
 }
 
