@@ -49,6 +49,14 @@ const catalogue = {
     message: (d) => `Could not write the site into \`${d.path}\`: ${d.reason}`,
     hint: () => 'Check permissions and free disk space. The previous output was left as it was.',
   },
+  TemplateSyntax: {
+    message: (d) => `Template \`${d.file}\` is not valid Handlebars: ${d.reason}`,
+    hint: () => 'Fix the template at that line; the default theme\'s file of the same name shows a working version.',
+  },
+  TemplateFailed: {
+    message: (d) => `Template \`${d.template}\` failed while rendering \`/${d.page}\`: ${d.reason}`,
+    hint: () => 'Check the partials, helpers and fields it uses against templates/README.md.',
+  },
   Internal: {
     message: (d) => `Internal error: ${d.reason}`,
     hint: () => 'This is a bug in runbook-site. Please report it with the command you ran.',
@@ -62,12 +70,15 @@ export class RunbookSiteError extends Error {
   readonly code: ErrorName;
   readonly hint: string;
   readonly exitCode = 2;
+  /** Kept so the error can be sent from a worker thread and raised again on the main thread. */
+  readonly detail: Record<string, string>;
 
   constructor(code: ErrorName, detail: Record<string, string> = {}) {
     const entry = catalogue[code];
     super(entry.message(detail));
     this.name = 'RunbookSiteError';
     this.code = code;
+    this.detail = detail;
     this.hint = entry.hint(detail);
   }
 }

@@ -1,6 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, writeFile, stat, readdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile, stat, readdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
@@ -82,4 +83,27 @@ test('a missing runbooks folder is a usage error, not a crash', async () => {
   const result = await runCli(['build', '--rules', '.', '--runbooks', 'nope'], dir);
   assert.equal(result.code, 2);
   assert.match(result.stderr, /The runbooks folder `nope` does not exist/);
+});
+
+test('template errors are named errors (exit 2) that say which template, also from a worker thread', async () => {
+  const dir = await sampleProject('runbook-site-cli-');
+  await mkdir(path.join(dir, 'theme/partials'), { recursive: true });
+  await writeFile(path.join(dir, 'theme/partials/footer.hbs'), '{{#if site}}unclosed\n');
+  const syntax = await runCli(['build', '--templates', 'theme'], dir);
+  assert.equal(syntax.code, 2);
+  assert.match(syntax.stderr, /Template `[^`]*theme\/partials\/footer\.hbs` is not valid Handlebars: Parse error on line 2/);
+  assert.doesNotMatch(syntax.stderr, /Internal error/);
+
+  await writeFile(path.join(dir, 'theme/partials/footer.hbs'), '{{> no-such-partial}}\n');
+  for (const workers of ['0', '1']) {
+    process.env.RUNBOOK_SITE_WORKERS = workers;
+    try {
+      const runtime = await runCli(['build', '--templates', 'theme', '--no-cache'], dir);
+      assert.equal(runtime.code, 2, `workers=${workers}`);
+      assert.match(runtime.stderr, /Template `\w+\.hbs` failed while rendering `\/[^`]*`: The partial no-such-partial could not be found/);
+    } finally {
+      delete process.env.RUNBOOK_SITE_WORKERS;
+    }
+  }
+  assert.ok(!existsSync(path.join(dir, 'dist')), 'nothing was written');
 });

@@ -3,12 +3,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PageData } from '../render/page-data.js';
 import { createRenderer, linkContext, type LinkContext, type LinkMap, type PageResult, type ThreadInit } from './render-one.js';
+import { isRunbookSiteError, type ErrorName } from '../errors.js';
 
 export type WorkerRequest = { type: 'links'; links: LinkMap } | { type: 'batch'; id: number; pages: PageData[] };
 
 export type BatchResponse =
   | { id: number; results: (PageResult | undefined)[]; /** Time spent rendering the batch, ms. */ ms: number; /** Worker set-up time, sent with its first batch. */ setupMs?: number }
-  | { id: number; error: { message: string; stack?: string; url: string } };
+  | { id: number; error: { message: string; stack?: string; url: string; catalogue?: { code: ErrorName; detail: Record<string, string> } } };
 
 if (parentPort) {
   const port = parentPort;
@@ -40,7 +41,8 @@ if (parentPort) {
       sentSetup = true;
     } catch (error) {
       const err = error as Error;
-      port.postMessage({ id: request.id, error: { message: err?.message ?? String(error), stack: err?.stack, url } } satisfies BatchResponse);
+      const catalogue = isRunbookSiteError(error) ? { code: error.code, detail: error.detail } : undefined;
+      port.postMessage({ id: request.id, error: { message: err?.message ?? String(error), stack: err?.stack, url, catalogue } } satisfies BatchResponse);
     }
   });
 }

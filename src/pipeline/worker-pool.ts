@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import type { PageData } from '../render/page-data.js';
 import type { LinkMap, PageResult, RendererInit, ThreadInit } from './render-one.js';
 import type { BatchResponse, WorkerRequest } from './render-worker.js';
+import { RunbookSiteError } from '../errors.js';
 
 const WORKER_URL = new URL('./render-worker.js', import.meta.url);
 
@@ -82,6 +83,11 @@ export class RenderPool {
         worker.on('message', (response: BatchResponse) => {
           if (settled) return;
           if ('error' in response) {
+            // A named error (a template that fails, say) is raised again as itself: it is the user's to fix.
+            if (response.error.catalogue) {
+              finish(new RunbookSiteError(response.error.catalogue.code, response.error.catalogue.detail));
+              return;
+            }
             const error = new Error(`Rendering ${response.error.url || 'a page'} failed: ${response.error.message}`);
             if (response.error.stack) error.stack = `${error.message}\n  in worker: ${response.error.stack}`;
             finish(error);

@@ -7,6 +7,7 @@ import { highlightPromQL } from '../rules/highlight.js';
 import type { AlertRow, PageData, RenderedPage, RenderProblem } from './page-data.js';
 import type { Theme } from './theme.js';
 import { SEARCH_INDEX_PATH } from './search-index.js';
+import { RunbookSiteError } from '../errors.js';
 
 const KNOWN_SEVERITIES = new Set(['critical', 'warning', 'info']);
 
@@ -246,6 +247,11 @@ export function renderPage(page: PageData, theme: Theme, options: RenderPageOpti
     searchIndexUrl: page.site.searchIndexUrl ?? page.site.basePath + SEARCH_INDEX_PATH,
     sectionNav: { items: page.sectionPages, hidden: page.sectionPagesHidden ?? 0, sectionUrl: parentCrumb?.url, sectionTitle: parentCrumb?.title },
   };
-  const html = theme.layout(page.kind)(context);
+  let html: string;
+  try {
+    html = theme.layout(page.kind)(context);
+  } catch (error) {
+    throw new RunbookSiteError('TemplateFailed', { template: `${page.kind}.hbs`, page: page.url, reason: (error as Error).message });
+  }
   return { outputPath: page.outputPath, html, headingIds, links, searchText, problems };
 }

@@ -12,6 +12,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import Handlebars from 'handlebars';
+import { RunbookSiteError } from '../errors.js';
 
 export type TemplateKind = 'layout' | 'partial';
 
@@ -88,7 +89,15 @@ async function readTemplates(dir: string, into: ThemeData['templates'], override
     const existing = into[name];
     // An override replaces the default of the same name and keeps its kind, wherever it sits in the user's folder.
     const kind = override && existing ? existing.kind : kindOf(file, dir);
-    into[name] = { kind, source: await readFile(file, 'utf8'), origin: file };
+    const source = await readFile(file, 'utf8');
+    try {
+      // Parse now, on the main thread, so a syntax error names its file instead of failing a render.
+      Handlebars.parse(source);
+    } catch (error) {
+      const reason = (error as Error).message.split('\n').filter((line) => !/^[-.]*\^?$/.test(line.trim())).join(' ').replace(/\s+/g, ' ');
+      throw new RunbookSiteError('TemplateSyntax', { file: path.relative(process.cwd(), file) || file, reason });
+    }
+    into[name] = { kind, source, origin: file };
   }
 }
 
