@@ -73,3 +73,12 @@ test('aliases become redirect pages; an alias on an existing page is an error', 
   assert.equal(code, 1);
   assert.deepEqual(diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file} ${d.ruleId}`), ['runbooks/app/Other.md alias-conflict']);
 });
+
+test('a runbook too large to be one is refused with an error instead of hanging the build', async () => {
+  const dir = await site({ 'runbooks/AppDown.md': '# Huge\n\n' + '- item [link](#x)\n'.repeat(20_000) });
+  const started = Date.now();
+  const { code, diagnostics } = await check(dir);
+  assert.equal(code, 1);
+  assert.deepEqual(diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.line}:${d.column} ${d.ruleId}`), ['1:1 runbook-too-large']);
+  assert.ok(Date.now() - started < 10_000);
+});

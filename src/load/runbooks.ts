@@ -11,6 +11,13 @@ import { tokenizeShortcodes } from '../shortcodes/tokenize.js';
 import { hugoSlug, runbookUrl, sectionUrl } from '../link/urls.js';
 import { listFiles } from './files.js';
 
+/**
+ * Largest runbook rendered; real ones are a few kilobytes (srerun's largest is 9 KB). The markdown
+ * libraries are superlinear on some inputs (mdast-util-to-hast checks the whole list for every
+ * item: a 1 MB list took 25 s and 1.9 GB), so the cap keeps the worst case to a few seconds.
+ */
+export const MAX_RUNBOOK_BYTES = 262_144;
+
 const FRONT_MATTER_OPEN = /^---[ \t]*\r?\n/;
 
 /** Dates become ISO strings so front matter is plain, hashable data. */
@@ -60,8 +67,18 @@ function frontMatterErrorPlace(text: string): Point | undefined {
 export async function loadRunbook(runbooksDir: string, relativeFile: string): Promise<Runbook> {
   const absolute = path.join(runbooksDir, relativeFile);
   // Synchronous: a thousand small reads through the thread pool cost ~6x more here (measured).
-  const text = readFileSync(absolute, 'utf8');
+  let text = readFileSync(absolute, 'utf8');
   const vfile = new VFile({ path: absolute, value: text });
+  if (text.length > MAX_RUNBOOK_BYTES) {
+    // Refuse a file no person would write as one runbook rather than hang on it (see above).
+    reportError(
+      vfile,
+      `Unexpected runbook of ${Math.round(text.length / 1024)} KB, expected at most ${MAX_RUNBOOK_BYTES / 1024} KB: split it into several runbooks`,
+      { line: 1, column: 1 },
+      'runbook-too-large',
+    );
+    text = '';
+  }
   const segments = relativeFile.split('/');
   const fileName = segments.pop()!;
   const isSectionIndex = fileName === '_index.md';

@@ -59,8 +59,7 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-function codeFrame(source: string, line: number, column: number, colour: (code: string, text: string) => string): string {
-  const lines = source.split(/\r?\n/);
+function codeFrame(lines: string[], line: number, column: number, colour: (code: string, text: string) => string): string {
   const first = Math.max(1, line - 1);
   const last = Math.min(lines.length, line + 1);
   const width = String(last).length;
@@ -79,12 +78,20 @@ export function formatHuman(report: Report, options: { colour: boolean; quiet: b
   const label: Record<Severity, string> = { error: colour('31', 'error'), warning: colour('33', 'warning'), note: colour('36', 'note') };
   const lines: string[] = [];
   const counts = countBySeverity(report.diagnostics);
+  // Split each source once: a file with thousands of errors must not be split thousands of times.
+  const split = new Map<string, string[] | undefined>();
+  const linesOf = (file: string): string[] | undefined => {
+    if (!split.has(file)) split.set(file, options.sources.get(file)?.split(/\r?\n/));
+    return split.get(file);
+  };
   for (const d of report.diagnostics) {
     if (options.quiet && d.severity !== 'error') continue;
     if (d.severity === 'note' && !options.verbose) continue;
     lines.push(`${colour('4', `${d.file}:${d.line}:${d.column}`)}  ${label[d.severity]}  ${d.message}  ${colour('2', `[${d.ruleId}]`)}`);
-    const source = options.sources.get(d.file);
-    if (d.severity === 'error' && source !== undefined) lines.push(codeFrame(source, d.line, d.column, colour));
+    if (d.severity === 'error') {
+      const fileLines = linesOf(d.file);
+      if (fileLines) lines.push(codeFrame(fileLines, d.line, d.column, colour));
+    }
   }
   const { coverage } = report;
   const percent = coverage.alerts === 0 ? 100 : Math.floor((coverage.withRunbook / coverage.alerts) * 1000) / 10;
