@@ -84,9 +84,23 @@ export function renderMarkdown(markdown: string, options: RenderMarkdownOptions)
   data[PLACEHOLDER_DATA_KEY] = placeholderOptions;
   data[COLLECT_OPTIONS_KEY] = collectOptions;
 
-  const tree = processor.parse(file);
-  const hast = processor.runSync(tree, file);
-  const html = processor.stringify(hast, file);
+  let html: string;
+  try {
+    const tree = processor.parse(file);
+    const hast = processor.runSync(tree, file);
+    html = processor.stringify(hast, file);
+  } catch (error) {
+    // The unified libraries recurse per nesting level: thousands of nested quotes or lists exhaust
+    // the stack. That is the file's problem, reported on it, not a crash of the build.
+    if (!(error instanceof RangeError)) throw error;
+    const problem = {
+      start: 0,
+      end: 0,
+      message: `Unexpected markdown too deeply nested to render (${error.message}), expected at most a few hundred levels of quotes or lists`,
+      ruleId: 'markdown-too-deep',
+    };
+    return { html: '<p>This runbook could not be rendered.</p>', headingIds: [], links: [], text: '', problems: [...expanded.problems, problem] };
+  }
   const collected = data[COLLECT_DATA_KEY] as Collected;
   return { html, headingIds: collected.headingIds, links: collected.links, text: collected.text, problems: expanded.problems };
 }
