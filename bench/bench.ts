@@ -5,7 +5,7 @@
 //
 // Environment: BENCH_RUNS (default 5), BENCH_SKIP_10X=1, SRERUN=<corpus folder>.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { appendFile, cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
@@ -116,6 +116,33 @@ async function hugoSite(dir: string): Promise<void> {
   await symlink(path.join(SRERUN, 'content'), path.join(dir, 'content'));
 }
 
+/** Bytes of the built site; runbook pages are the leaf folders under runbooks/ (sections have sub-folders). */
+function siteSizes(out: string): { total: number; files: number; pages: number; medianPage: number; largestPage: number; searchIndex: number } {
+  let total = 0;
+  let files = 0;
+  let searchIndex = 0;
+  const pageSizes: number[] = [];
+  const walk = (dir: string, relative: string): void => {
+    const entries = readdirSync(dir, { withFileTypes: true });
+    const isLeaf = !entries.some((entry) => entry.isDirectory());
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        walk(full, relative ? `${relative}/${entry.name}` : entry.name);
+        continue;
+      }
+      const size = statSync(full).size;
+      total += size;
+      files++;
+      if (entry.name.startsWith('search-index')) searchIndex += size;
+      if (entry.name === 'index.html' && isLeaf && relative.startsWith('runbooks/')) pageSizes.push(size);
+    }
+  };
+  walk(out, '');
+  pageSizes.sort((a, b) => a - b);
+  return { total, files, pages: pageSizes.length, medianPage: median(pageSizes), largestPage: pageSizes[pageSizes.length - 1] ?? 0, searchIndex };
+}
+
 function changedPages(summary: string): string {
   const match = /\((\d+) rendered, (\d+) from cache/.exec(summary);
   return match ? match[1] : '?';
@@ -146,6 +173,7 @@ async function main(): Promise<void> {
     const cache = path.join(tmp, 'cache-srerun');
     const cold = await scenario('srerun cold (--no-cache)', node, srerunArgs(path.join(tmp, 'out-cold'), cache, ['--no-cache']), opts);
     results.push(cold);
+    const sizes = siteSizes(path.join(tmp, 'out-cold'));
     const warm = await scenario('srerun warm (cache filled, no change)', node, srerunArgs(path.join(tmp, 'out-warm'), cache), opts);
     results.push(warm);
 
@@ -208,6 +236,9 @@ async function main(): Promise<void> {
       console.log(`Target 10× corpus ≤ 11× srerun cold: ${(big.seconds / cold.seconds).toFixed(2)}× — ${verdict(big.seconds <= 11 * cold.seconds)}`);
       if (big.rssMB) console.log(`Target 10× corpus within 1 GB RSS: ${big.rssMB.toFixed(0)} MB — ${verdict(big.rssMB <= 1024)}`);
     }
+    const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+    console.log(`\nSite (srerun): ${(sizes.total / 2 ** 20).toFixed(1)} MB in ${sizes.files} files; median runbook page ${kb(sizes.medianPage)} (largest ${kb(sizes.largestPage)}, ${sizes.pages} pages); search index ${kb(sizes.searchIndex)}`);
+    console.log(`Target median runbook page ≤ 25 KB: ${verdict(sizes.medianPage <= 25 * 1024)}; target site ≤ 25 MB: ${verdict(sizes.total <= 25 * 2 ** 20)}`);
     console.log(`\nLoad average after: ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
   } finally {
     await rm(tmp, { recursive: true, force: true });
