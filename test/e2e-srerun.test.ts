@@ -11,7 +11,7 @@ import { runCli } from './helpers/cli.js';
 import { SRERUN, SRERUN_BASE_URL, srerunAvailable } from './helpers/corpus.js';
 
 const available = srerunAvailable();
-const args = ['--rules', path.join(SRERUN, 'rules'), '--runbooks', path.join(SRERUN, 'content/runbooks'), '--base-url', SRERUN_BASE_URL, '--no-cache'];
+const args = ['--rules', path.join(SRERUN, 'rules'), '--runbooks', path.join(SRERUN, 'content/runbooks'), '--intro', path.join(SRERUN, 'content/_index.md'), '--base-url', SRERUN_BASE_URL, '--no-cache'];
 
 function htmlFiles(root: string, dir = ''): string[] {
   const out: string[] = [];
@@ -100,6 +100,7 @@ test('srerun: no page shows an unresolved shortcode; Go templates stay verbatim'
     if (/(\{\{[%<]|&#x3C;&#x3C;%|<<%)\s*\/?\s*(rule|comment)\b/.test(html)) leftovers.push(file);
   }
   assert.deepEqual(leftovers, []);
+  assert.match(await readFile(path.join(out, 'index.html'), 'utf8'), /Welcome to the site hosting runbooks/, 'the home page shows the --intro file');
   const page = await readFile(path.join(out, 'runbooks/haproxy-exporter-v1/haproxyhighhttp4xxerrorratebackend/index.html'), 'utf8');
   assert.ok(page.includes('{{ $labels.fqdn }}'), 'the annotation template is shown as written');
 });

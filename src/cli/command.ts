@@ -36,6 +36,7 @@ export async function runCommand(options: CommandOptions, io: CliIO): Promise<nu
       runbooks: options.runbooks,
       out: options.out,
       templates: options.templates,
+      intro: options.intro,
       baseURL: options.baseURL,
       title: options.title,
       cacheDir: options.cacheDir,

@@ -21,6 +21,7 @@ export interface CommandOptions {
   runbooks?: string;
   out?: string;
   templates?: string;
+  intro?: string;
   baseURL?: string;
   title?: string;
   cacheDir?: string;
@@ -48,6 +49,7 @@ Options:
   --runbooks DIR     runbooks folder (default: runbooks)
   --out DIR          output folder (build; default: dist)
   --templates DIR    templates overriding the default theme by file name
+  --intro FILE       markdown shown on the home page (default: the runbooks' _index.md)
   --base-url URL     site URL, e.g. https://org.github.io/repo/ (its path prefixes every link)
   --title TEXT       site title
   --config FILE      config file (default: runbook-site.yaml if present)
@@ -70,6 +72,7 @@ const OPTIONS = {
   runbooks: { type: 'string' },
   out: { type: 'string' },
   templates: { type: 'string' },
+  intro: { type: 'string' },
   'base-url': { type: 'string' },
   title: { type: 'string' },
   format: { type: 'string' },
@@ -120,6 +123,7 @@ function parse(argv: string[]): CommandOptions | 'help' | 'version' {
     runbooks: values.runbooks,
     out: values.out,
     templates: values.templates,
+    intro: values.intro,
     baseURL: values['base-url'],
     title: values.title,
     cacheDir: values['cache-dir'],
