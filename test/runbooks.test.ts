@@ -89,3 +89,10 @@ test('markdown nested too deeply to render is an error on its file, not a crash'
   assert.equal(code, 1);
   assert.deepEqual(diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file} ${d.ruleId}`), ['runbooks/AppDown.md markdown-too-deep']);
 });
+
+test('links with malformed percent escapes are checked, not a crash', async () => {
+  const dir = await site({ 'runbooks/AppDown.md': '# App down\n\n[a](100%25%.md) [b](#50%) [c](/runbooks/x%/)\n' });
+  const { code, diagnostics } = await check(dir);
+  assert.equal(code, 1);
+  assert.deepEqual(diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.line}:${d.column} ${d.ruleId}`), ['3:1 broken-link', '3:17 broken-anchor', '3:27 broken-link']);
+});

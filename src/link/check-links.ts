@@ -17,6 +17,15 @@ function isGeneratedFile(target: string): boolean {
   return target === '404.html' || target === 'sitemap.xml' || target.startsWith('assets/');
 }
 
+/** Percent-decoding that keeps malformed escapes (`100%`) as written instead of throwing. */
+function decode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 export function checkLinks(pages: PageLinks[], options: { urls: Set<string>; urlByFile: Record<string, string>; basePath: string; baseURL: string }): void {
   const headingsByUrl = new Map(pages.map((page) => [page.url, new Set(page.headingIds)]));
   const base = new URL(options.baseURL);
@@ -27,9 +36,8 @@ export function checkLinks(pages: PageLinks[], options: { urls: Set<string>; url
       if (!href || /^(mailto|tel|data|javascript):/i.test(href)) continue;
       const hashAt = href.indexOf('#');
       const pathPart = hashAt === -1 ? href : href.slice(0, hashAt);
-      const fragment = hashAt === -1 ? '' : decodeURIComponent(href.slice(hashAt + 1));
+      const fragment = hashAt === -1 ? '' : decode(href.slice(hashAt + 1));
       let targetUrl: string | undefined;
-      let shown = href;
 
       if (/^[a-z][a-z0-9+.-]*:/i.test(pathPart) || pathPart.startsWith('//')) {
         // Absolute URL: only links into this site are checked.
@@ -40,12 +48,12 @@ export function checkLinks(pages: PageLinks[], options: { urls: Set<string>; url
           continue;
         }
         if (absolute.host !== base.host || !absolute.pathname.startsWith(options.basePath)) continue;
-        targetUrl = decodeURIComponent(absolute.pathname.slice(options.basePath.length));
+        targetUrl = decode(absolute.pathname.slice(options.basePath.length));
       } else if (pathPart === '') {
         targetUrl = page.url;
       } else if (/\.md$/i.test(pathPart.split('?')[0])) {
         const from = path.posix.dirname(page.runbook.file);
-        const file = pathPart.startsWith('/') ? pathPart.slice(1) : path.posix.normalize(path.posix.join(from, decodeURIComponent(pathPart.split('?')[0])));
+        const file = pathPart.startsWith('/') ? pathPart.slice(1) : path.posix.normalize(path.posix.join(from, decode(pathPart.split('?')[0])));
         targetUrl = options.urlByFile[file];
         if (targetUrl === undefined) {
           reportError(page.runbook.vfile, `Unexpected link to \`${pathPart}\`: no runbook \`${file}\` is built, expected a path relative to this file`, place, 'broken-link');
@@ -53,7 +61,7 @@ export function checkLinks(pages: PageLinks[], options: { urls: Set<string>; url
         }
       } else {
         const resolved = new URL(pathPart, new URL(page.url, 'https://site.invalid' + options.basePath));
-        let sitePath = decodeURIComponent(resolved.pathname);
+        let sitePath = decode(resolved.pathname);
         if (pathPart.startsWith('/') && !sitePath.startsWith(options.basePath)) {
           // A site-absolute link written without the base path: Hugo sites commonly do this.
           sitePath = options.basePath + sitePath.slice(1);
@@ -68,15 +76,14 @@ export function checkLinks(pages: PageLinks[], options: { urls: Set<string>; url
       const normalised = targetUrl === '' || targetUrl.endsWith('/') || /\.[a-z0-9]+$/i.test(targetUrl) ? targetUrl : targetUrl + '/';
       const pageUrl = normalised.endsWith('index.html') ? normalised.slice(0, -'index.html'.length) : normalised;
       if (!options.urls.has(pageUrl) && !isGeneratedFile(pageUrl)) {
-        reportError(page.runbook.vfile, `Unexpected link \`${shown}\` to \`/${pageUrl}\`: the site has no such page`, place, 'broken-link');
+        reportError(page.runbook.vfile, `Unexpected link \`${href}\` to \`/${pageUrl}\`: the site has no such page`, place, 'broken-link');
         continue;
       }
       if (fragment) {
         const headings = headingsByUrl.get(pageUrl);
         if (headings && !headings.has(fragment)) {
           const known = [...headings].slice(0, 8).map((id) => `#${id}`).join(', ');
-          shown = fragment;
-          reportError(page.runbook.vfile, `Unexpected anchor \`#${shown}\` on \`/${pageUrl}\`: no heading has that id${known ? `, expected one of ${known}` : ''}`, place, 'broken-anchor');
+          reportError(page.runbook.vfile, `Unexpected anchor \`#${fragment}\` on \`/${pageUrl}\`: no heading has that id${known ? `, expected one of ${known}` : ''}`, place, 'broken-anchor');
         }
       }
     }
