@@ -1,7 +1,7 @@
 // Resolve the configuration: defaults < runbook-site.yaml < command-line flags.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LineCounter, parseDocument, isMap, isNode, type Node } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
 import { configSchema, type Config, type ConfigInput } from './schema.js';
 import { RunbookSiteError } from '../errors.js';
 
@@ -34,7 +34,8 @@ async function readIfExists(file: string): Promise<string | undefined> {
   }
 }
 
-function linePrefix(doc: ReturnType<typeof parseDocument>, counter: LineCounter, keyPath: (string | number)[]): string {
+function linePrefix(yaml: typeof import('yaml'), doc: Document, counter: LineCounter, keyPath: (string | number)[]): string {
+  const { isMap, isNode } = yaml;
   let node: unknown = doc.contents;
   for (const key of keyPath) {
     if (!isMap(node)) break;
@@ -72,8 +73,10 @@ export async function loadConfig(options: { cwd: string; configPath?: string; ov
   let fromFile: Record<string, unknown> = {};
   let located: (keyPath: (string | number)[]) => string = () => '';
   if (text !== undefined && configFile) {
-    const counter = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false });
+    // Imported only when there is a config file: a replayed run without one never pays for it.
+    const yaml = await import('yaml');
+    const counter = new yaml.LineCounter();
+    const doc = yaml.parseDocument(text, { lineCounter: counter, prettyErrors: false });
     const display = path.relative(options.cwd, configFile) || configFile;
     if (doc.errors.length > 0) {
       const first = doc.errors[0];
@@ -87,7 +90,7 @@ export async function loadConfig(options: { cwd: string; configPath?: string; ov
       }
       fromFile = value as Record<string, unknown>;
     }
-    located = (keyPath) => linePrefix(doc, counter, keyPath);
+    located = (keyPath) => linePrefix(yaml, doc, counter, keyPath);
   }
 
   const merged: Record<string, unknown> = { ...fromFile };
