@@ -221,6 +221,20 @@ test('dark-mode toggle persists across reload, applied before first paint', { sk
   await page.close();
 });
 
+test('without a choice saved, the system colour scheme decides', { skip }, async () => {
+  const backgrounds: string[] = [];
+  for (const scheme of ['light', 'dark'] as const) {
+    const page = await newPage();
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.goto(`${origin}${BASE}${RUNBOOK}`);
+    await page.evaluate(() => localStorage.removeItem('rs-theme')); // forget the toggle test's choice
+    await page.reload();
+    backgrounds.push(await page.evaluate(() => getComputedStyle(document.body).backgroundColor));
+    await page.close();
+  }
+  assert.deepEqual(backgrounds, ['rgb(255, 255, 255)', 'rgb(13, 17, 23)']);
+});
+
 test('no horizontal scroll at 360 px on home, section, runbook and alerts', { skip }, async () => {
   const page = await newPage({ width: 360, height: 740 });
   for (const [name, url] of [['home', ''], ['section', SECTION], ['runbook', RUNBOOK], ['alerts', 'alerts/']] as const) {
