@@ -46,6 +46,8 @@ test('the sample site builds cleanly; the alert without a runbook is listed as m
   assert.equal(result.code, 0, result.stdout + result.stderr);
   const alerts = await readFile(path.join(dir, 'dist/alerts/index.html'), 'utf8');
   assert.match(alerts, /KubeJobFailed/);
+  // An alias is relative to the site root, as in Hugo, even when the base URL has a path (/runbooks/).
+  assert.match(await readFile(path.join(dir, 'dist/runbooks/node/hostoutofmemory/index.html'), 'utf8'), /url=https:\/\/example\.github\.io\/runbooks\/runbooks\/node-exporter\/hostoutofmemory\//);
   const files = await readdir(path.join(dir, 'dist'));
   for (const expected of ['index.html', '404.html', 'sitemap.xml', '.nojekyll', 'runbooks', 'alerts']) assert.ok(files.includes(expected), expected);
   const json = await runCli(['check', '--format', 'json'], dir);

@@ -49,12 +49,11 @@ function severityOf(rule: LoadedRule): string {
   return rule.labels.severity ?? '';
 }
 
-/** Hugo-style alias: `/x/y/` is site-relative (with or without the base path), `old-name` is relative to the page's folder. */
-function aliasUrl(alias: string, pageUrl: string, basePath: string): string | undefined {
+/** Hugo-style alias: `/x/y/` is relative to the site root (as in Hugo, without the base URL's path), `old-name` to the page's folder. */
+function aliasUrl(alias: string, pageUrl: string): string | undefined {
   let target = alias.trim();
   if (!target || /^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('//')) return undefined;
-  if (target.startsWith(basePath)) target = target.slice(basePath.length);
-  else if (target.startsWith('/')) target = target.slice(1);
+  if (target.startsWith('/')) target = target.slice(1);
   else target = path.posix.join(path.posix.dirname(pageUrl.replace(/\/$/, '')), target);
   const normal = path.posix.normalize(target).replace(/^\.\/?/, '');
   if (normal.startsWith('..') || normal === '') return undefined;
@@ -312,7 +311,7 @@ export function buildPages({ config, info, pagesRunbooks, root, sectionByKey, em
   const redirectByUrl = new Map<string, Runbook>();
   for (const runbook of pagesRunbooks) {
     for (const alias of runbook.frontMatter.aliases ?? []) {
-      const from = aliasUrl(alias, runbook.url, config.basePath);
+      const from = aliasUrl(alias, runbook.url);
       if (from === undefined) {
         reportError(runbook.vfile, `Unexpected alias \`${alias}\`: it leaves the site, expected a path such as \`/runbooks/old-name/\``, { line: 1, column: 1 }, 'alias-invalid');
         continue;
