@@ -71,7 +71,7 @@ test('aliases become redirect pages; an alias on an existing page is an error', 
   await writeFile(path.join(dir, 'runbooks/app/Other.md'), '---\ntitle: Other\naliases: [/runbooks/app/appdown/]\n---\n\nText.\n');
   const { code, diagnostics } = await check(dir);
   assert.equal(code, 1);
-  assert.deepEqual(diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file} ${d.ruleId}`), ['runbooks/app/Other.md alias-conflict']);
+  assert.deepEqual(diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.line}:${d.column} ${d.ruleId}`), ['runbooks/app/Other.md:3:1 alias-conflict']);
 });
 
 test('a runbook too large to be one is refused with an error instead of hanging the build', async () => {
@@ -95,4 +95,10 @@ test('links with malformed percent escapes are checked, not a crash', async () =
   const { code, diagnostics } = await check(dir);
   assert.equal(code, 1);
   assert.deepEqual(diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.line}:${d.column} ${d.ruleId}`), ['3:1 broken-link', '3:17 broken-anchor', '3:27 broken-link']);
+});
+
+test('an alert named in front matter that no rule defines is a warning at the `alert:` key', async () => {
+  const dir = await site({ 'runbooks/Guide.md': '---\ntitle: Guide\ntags: [x]\nalert: NoSuchAlert\n---\n\nText.\n' });
+  const { diagnostics } = await check(dir);
+  assert.deepEqual(diagnostics.filter((d) => d.ruleId === 'alert-not-found').map((d) => `${d.line}:${d.column} ${d.severity}`), ['4:1 warning']);
 });

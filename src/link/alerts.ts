@@ -4,6 +4,7 @@ import type { ResolvedConfig } from '../config/load.js';
 import { reportNote, reportWarning } from '../diagnostics.js';
 import type { LoadedRule, RuleFile, Runbook } from '../model.js';
 import type { RuleEmbed } from '../render/page-data.js';
+import { frontMatterKeyPlace } from '../load/runbooks.js';
 
 /** One alerting-rule definition and the runbook linked to it. */
 export interface AlertLink {
@@ -67,7 +68,7 @@ export function linkAlerts(
     for (const name of asList(runbook.frontMatter.alert)) {
       const links = definitionsByName.get(name.toLowerCase());
       if (!links) {
-        reportWarning(runbook.vfile, `Unexpected alert \`${name}\` in front matter \`alert:\`: no rule file defines it`, { line: 1, column: 1 }, 'alert-not-found');
+        reportWarning(runbook.vfile, `Unexpected alert \`${name}\` in front matter \`alert:\`: no rule file defines it`, frontMatterKeyPlace(runbook, 'alert'), 'alert-not-found');
         continue;
       }
       for (const link of links) claim(link, runbook, 'front-matter');

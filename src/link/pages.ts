@@ -6,6 +6,7 @@ import type { LoadedRule, Runbook } from '../model.js';
 import type { AlertRow, NavLink, PageData, RuleEmbed, SiteInfo } from '../render/page-data.js';
 import type { AlertLink, Coverage } from './alerts.js';
 import { RUNBOOKS_URL_PREFIX, hugoSlug, outputPathFor } from './urls.js';
+import { frontMatterKeyPlace } from '../load/runbooks.js';
 
 export interface Section {
   /** Folder segments from the runbooks root; [] is the root. */
@@ -313,7 +314,7 @@ export function buildPages({ config, info, pagesRunbooks, root, sectionByKey, em
     for (const alias of runbook.frontMatter.aliases ?? []) {
       const from = aliasUrl(alias, runbook.url);
       if (from === undefined) {
-        reportError(runbook.vfile, `Unexpected alias \`${alias}\`: it leaves the site, expected a path such as \`/runbooks/old-name/\``, { line: 1, column: 1 }, 'alias-invalid');
+        reportError(runbook.vfile, `Unexpected alias \`${alias}\`: it leaves the site, expected a path such as \`/runbooks/old-name/\``, frontMatterKeyPlace(runbook, 'aliases'), 'alias-invalid');
         continue;
       }
       const other = redirectByUrl.get(from);
@@ -321,7 +322,7 @@ export function buildPages({ config, info, pagesRunbooks, root, sectionByKey, em
         reportError(
           runbook.vfile,
           `Unexpected alias \`${alias}\`: \`/${from}\` is already ${other ? `an alias of \`${other.file}\`` : 'a page'}, expected an unused old address`,
-          { line: 1, column: 1 },
+          frontMatterKeyPlace(runbook, 'aliases'),
           'alias-conflict',
         );
         continue;

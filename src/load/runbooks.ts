@@ -32,9 +32,18 @@ function plain(value: unknown): unknown {
   return value;
 }
 
-/** Where a front-matter key is written, to point schema errors at it. */
-function keyPosition(frontMatterText: string, key: string | number | undefined): Point | undefined {
+/**
+ * Where a front-matter key is written in a runbook (1:1 when it is not found), for messages about
+ * its value. Parses the front matter again: only asked on the error path.
+ */
+export function frontMatterKeyPlace(runbook: Runbook, key: string): Point {
+  return keyPosition(String(runbook.vfile.value), runbook.bodyStart, key) ?? { line: 1, column: 1 };
+}
+
+/** Where a front-matter key is written in `text` (whose body starts at `bodyStart`). */
+function keyPosition(text: string, bodyStart: Point, key: string | number | undefined): Point | undefined {
   if (key === undefined) return undefined;
+  const frontMatterText = text.slice(0, bodyStart.offset ?? 0).replace(FRONT_MATTER_OPEN, '').replace(/\n---[\s\S]*$/, '\n');
   const counter = new LineCounter();
   const doc = parseDocument(frontMatterText, { lineCounter: counter });
   if (!isMap(doc.contents)) return undefined;
@@ -116,13 +125,12 @@ export async function loadRunbook(runbooksDir: string, relativeFile: string): Pr
   if (checked.success) {
     frontMatter = checked.data;
   } else {
-    const frontMatterText = text.slice(0, bodyStart.offset ?? 0).replace(FRONT_MATTER_OPEN, '').replace(/\n---[\s\S]*$/, '\n');
     for (const issue of checked.error.issues) {
       const key = issue.path[0] as string | number | undefined;
       reportError(
         vfile,
         `Unexpected value for front matter \`${issue.path.join('.')}\`: ${issue.message}`,
-        keyPosition(frontMatterText, key) ?? { line: 1, column: 1 },
+        keyPosition(text, bodyStart, key) ?? { line: 1, column: 1 },
         'front-matter-schema',
       );
       // Drop the bad key so the rest of the pipeline sees schema-valid data.
