@@ -17,20 +17,8 @@ import { writeSite, type OutputFile } from '../write/output.js';
 import { sitemap } from '../write/sitemap.js';
 import { redirectFiles } from '../write/redirects.js';
 import { outputManifest, writeBuildRecord, type BuildRecord } from '../cache/build-record.js';
-import { collectDiagnostics } from '../report/format.js';
+import { collectDiagnostics, countBySeverity } from '../report/format.js';
 import { DEFAULT_TEMPLATES_DIR, type BuildOptions, type BuildResult } from '../build.js';
-
-function countSeverities(files: VFile[]): { errors: number; warnings: number } {
-  let errors = 0;
-  let warnings = 0;
-  for (const file of files) {
-    for (const message of file.messages) {
-      if (message.fatal === true) errors++;
-      else if (message.fatal === false) warnings++;
-    }
-  }
-  return { errors, warnings };
-}
 
 /** Runs every stage; `recordKey` (when the cache is on) files the result for replay next time. */
 export async function runPipeline(options: BuildOptions, recordKey: string | undefined): Promise<BuildResult> {
@@ -84,11 +72,12 @@ export async function runPipeline(options: BuildOptions, recordKey: string | und
   });
   checkLinks(pageLinks, { urls: site.urls, urlByFile: site.urlByFile, basePath: config.basePath, baseURL: config.baseURL });
 
-  const { errors, warnings } = countSeverities(files);
+  const diagnostics = collectDiagnostics(files, config.cwd);
+  const { error: errors, warning: warnings } = countBySeverity(diagnostics);
   const sources = new Map<string, string>();
   for (const file of files) sources.set(path.relative(config.cwd, file.path).split(path.sep).join('/'), String(file.value));
   const result: BuildResult = {
-    diagnostics: collectDiagnostics(files, config.cwd),
+    diagnostics,
     sources,
     coverage: site.coverage,
     runbookCount: site.runbooks.filter((runbook) => !runbook.isSectionIndex).length,
