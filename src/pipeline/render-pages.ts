@@ -260,11 +260,6 @@ export async function renderPages(site: Site, options: RenderOptions): Promise<R
   return { rendered, problems, cacheHits: hits, renderedCount: rendered.size, workers, cacheIgnored };
 }
 
-/** A relative `.md` link in `fromFile` (relative to the runbooks folder) → site-relative page URL with basePath. */
-export function resolveMarkdownLink(site: Site, fromFile: string, href: string): string | undefined {
-  return resolveLinkIn({ urlByFile: site.urlByFile, basePath: site.info.basePath }, fromFile, href);
-}
-
 export async function assetFiles(site: Site, rendered: Map<string, RenderedPage>, options: { config: ResolvedConfig; templatesDir: string }): Promise<OutputFile[]> {
   const [theme, { themeAssets }] = await Promise.all([themeOf(site, options), import('../render/theme.js')]);
   const files: OutputFile[] = themeAssets(theme).map((asset) => ({ path: asset.path, content: asset.content }));
