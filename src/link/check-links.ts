@@ -1,8 +1,8 @@
 // Site-wide link check over what rendering found: relative `.md` links, site-absolute links and
 // `#anchors` must point at pages (and headings) the build generates. Runs before anything is written.
-import path from 'node:path';
 import { reportError } from '../diagnostics.js';
 import type { Runbook } from '../model.js';
+import { markdownLinkFile, safeDecode } from './urls.js';
 
 export interface PageLinks {
   /** The page's runbook (links are reported on its file). */
@@ -17,15 +17,6 @@ function isGeneratedFile(target: string): boolean {
   return target === '404.html' || target === 'sitemap.xml' || target.startsWith('assets/');
 }
 
-/** Percent-decoding that keeps malformed escapes (`100%`) as written instead of throwing. */
-function decode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
 export function checkLinks(pages: PageLinks[], options: { urls: Set<string>; urlByFile: Record<string, string>; basePath: string; baseURL: string }): void {
   const headingsByUrl = new Map(pages.map((page) => [page.url, new Set(page.headingIds)]));
   const base = new URL(options.baseURL);
@@ -36,8 +27,9 @@ export function checkLinks(pages: PageLinks[], options: { urls: Set<string>; url
       if (!href || /^(mailto|tel|data|javascript):/i.test(href)) continue;
       const hashAt = href.indexOf('#');
       const pathPart = hashAt === -1 ? href : href.slice(0, hashAt);
-      const fragment = hashAt === -1 ? '' : decode(href.slice(hashAt + 1));
+      const fragment = hashAt === -1 ? '' : safeDecode(href.slice(hashAt + 1));
       let targetUrl: string | undefined;
+      const markdownFile = markdownLinkFile(page.runbook.file, pathPart);
 
       if (/^[a-z][a-z0-9+.-]*:/i.test(pathPart) || pathPart.startsWith('//')) {
         // Absolute URL: only links into this site are checked.
@@ -48,20 +40,19 @@ export function checkLinks(pages: PageLinks[], options: { urls: Set<string>; url
           continue;
         }
         if (absolute.host !== base.host || !absolute.pathname.startsWith(options.basePath)) continue;
-        targetUrl = decode(absolute.pathname.slice(options.basePath.length));
+        targetUrl = safeDecode(absolute.pathname.slice(options.basePath.length));
       } else if (pathPart === '') {
         targetUrl = page.url;
-      } else if (/\.md$/i.test(pathPart.split('?')[0])) {
-        const from = path.posix.dirname(page.runbook.file);
-        const file = pathPart.startsWith('/') ? pathPart.slice(1) : path.posix.normalize(path.posix.join(from, decode(pathPart.split('?')[0])));
-        targetUrl = options.urlByFile[file];
+      } else if (markdownFile !== undefined) {
+        const file = markdownFile;
+        targetUrl = Object.hasOwn(options.urlByFile, file) ? options.urlByFile[file] : undefined;
         if (targetUrl === undefined) {
           reportError(page.runbook.vfile, `Unexpected link to \`${pathPart}\`: no runbook \`${file}\` is built, expected a path relative to this file`, place, 'broken-link');
           continue;
         }
       } else {
         const resolved = new URL(pathPart, new URL(page.url, 'https://site.invalid' + options.basePath));
-        let sitePath = decode(resolved.pathname);
+        let sitePath = safeDecode(resolved.pathname);
         if (pathPart.startsWith('/') && !sitePath.startsWith(options.basePath)) {
           // A site-absolute link written without the base path: Hugo sites commonly do this.
           sitePath = options.basePath + sitePath.slice(1);

@@ -1,3 +1,5 @@
+import path from 'node:path';
+
 // Page URLs compatible with Hugo's for the same content, so existing runbook_url annotations keep working.
 
 /**
@@ -41,6 +43,26 @@ export function sectionUrl(sectionPath: string[]): string {
 export function runbookUrl(sectionPath: string[], fileName: string): string {
   const stem = fileName.replace(/\.md$/i, '');
   return sectionUrl(sectionPath) + hugoSlug(stem) + '/';
+}
+
+/** Percent-decoding that keeps malformed escapes (`100%`) as written instead of throwing. */
+export function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * The runbook file (relative to the runbooks folder) a `.md` link points at, resolved against the
+ * linking file's folder (or the runbooks root for `/x.md`); undefined when `pathPart` is not a `.md` link.
+ * Both the renderer (to rewrite the link) and the link check (to report it) go through here.
+ */
+export function markdownLinkFile(fromFile: string, pathPart: string): string | undefined {
+  const target = safeDecode(pathPart.split('?')[0]);
+  if (!/\.md$/i.test(target)) return undefined;
+  return target.startsWith('/') ? target.slice(1) : path.posix.normalize(path.posix.join(path.posix.dirname(fromFile), target));
 }
 
 /** Output file for a site-relative URL. */

@@ -1,9 +1,9 @@
 // Rendering one page, the same on the main thread and in a worker: a PageData in, a RenderedPage
 // and the `.md` links it resolved (for the cache) out. Set up once per thread from plain options.
-import path from 'node:path';
 import type { LinkDependency, RenderMode } from '../cache/page-cache.js';
 import type { PageData, RenderedPage } from '../render/page-data.js';
 import type { Theme } from '../render/theme.js';
+import { markdownLinkFile } from '../link/urls.js';
 
 /** The site-wide data a thread needs to resolve markdown links: sent once per worker. */
 export interface LinkMap {
@@ -53,13 +53,7 @@ export function resolveLinkIn(map: LinkMap, fromFile: string, href: string): str
     if (href.startsWith('/') && !href.startsWith(map.basePath)) return map.basePath + href.slice(1);
     return undefined;
   }
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(target);
-  } catch {
-    return undefined;
-  }
-  const file = decoded.startsWith('/') ? decoded.slice(1) : path.posix.normalize(path.posix.join(path.posix.dirname(fromFile), decoded));
+  const file = markdownLinkFile(fromFile, target)!;
   if (!Object.hasOwn(map.urlByFile, file)) return undefined;
   return map.basePath + map.urlByFile[file] + (hashAt === -1 ? '' : href.slice(hashAt));
 }
