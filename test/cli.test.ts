@@ -25,6 +25,12 @@ test('unknown flags, commands and arguments are usage errors (exit 2) with a hin
   const command = await runCli(['publish']);
   assert.equal(command.code, 2);
   assert.match(command.stderr, /Unknown command `publish`/);
+  const url = await runCli(['check', '--base-url', 'not a url']);
+  assert.equal(url.code, 2);
+  assert.match(url.stderr, /Invalid value for `--base-url`/);
+  const empty = await runCli(['check', '--cache-dir', '']);
+  assert.equal(empty.code, 2);
+  assert.match(empty.stderr, /`--cache-dir`: expected a path/);
   const format = await runCli(['check', '--format', 'xml']);
   assert.equal(format.code, 2);
   assert.match(format.stderr, /`xml` is not a format/);

@@ -105,8 +105,13 @@ export async function loadConfig(options: { cwd: string; configPath?: string; ov
     const reason =
       issue.code === 'unrecognized_keys'
         ? `${located([issue.keys[0]])}Unexpected key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `\`${k}\``).join(', ')}, expected one of ${Object.keys(configSchema.shape).map((k) => `\`${k}\``).join(', ')}`
-        : `${fromFlag ? "" : located(issue.path as (string | number)[])}\`${where}\`: ${issue.message}`;
-    const file = fromFlag ? 'command-line options' : configFile ? path.relative(options.cwd, configFile) || configFile : 'command-line options';
+        : `${located(issue.path as (string | number)[])}\`${where}\`: ${issue.message}`;
+    if (fromFlag) {
+      const key = String(issue.path[0]);
+      const flag = `--${key.replace(/URL$/, '-url').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+      throw new RunbookSiteError('InvalidFlag', { flag, reason: issue.message, hint: 'Run `runbook-site --help` for usage.' });
+    }
+    const file = configFile ? path.relative(options.cwd, configFile) || configFile : 'runbook-site.yaml';
     throw new RunbookSiteError('ConfigInvalid', { file, reason });
   }
   const config = parsed.data;

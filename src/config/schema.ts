@@ -1,7 +1,11 @@
 // One schema for configuration and front matter; the TypeScript types are inferred from it.
-import { z } from 'zod';
+// zod's v3 API, from the same package: it loads in ~11 ms against ~45 ms for v4, which matters
+// to a run that only replays its last result.
+import { z } from 'zod/v3';
 
 const dateLike = z.union([z.string(), z.date()]);
+/** A path: empty would resolve to the project folder itself. */
+const folder = z.string().min(1, 'expected a path, got an empty string');
 
 /** Runbook front matter. Keys from other tools (Hugo, wiki.js…) pass through untouched. */
 export const frontMatterSchema = z
@@ -27,12 +31,12 @@ export const configSchema = z
     title: z.string().default('Runbooks'),
     /** Absolute site URL, e.g. https://org.github.io/repo/. Its path becomes the prefix of every link. */
     baseURL: z.string().url().default('http://localhost/'),
-    rules: z.string().default('rules'),
-    runbooks: z.string().default('runbooks'),
-    out: z.string().default('dist'),
-    templates: z.string().optional(),
+    rules: folder.default('rules'),
+    runbooks: folder.default('runbooks'),
+    out: folder.default('dist'),
+    templates: folder.optional(),
     /** Markdown file shown on the home page. */
-    intro: z.string().optional(),
+    intro: folder.optional(),
     /** Repository web URL for "edit this page" and rule source links, e.g. https://github.com/org/repo */
     repository: z
       .object({
@@ -45,7 +49,7 @@ export const configSchema = z
     editLinks: z.boolean().default(true),
     prometheusURL: z.string().url().optional(),
     grafanaURL: z.string().url().optional(),
-    cacheDir: z.string().default('.cache/runbook-site'),
+    cacheDir: folder.default('.cache/runbook-site'),
   })
   .strict();
 
