@@ -8,6 +8,7 @@ import type { AlertRow, PageData, RenderedPage, RenderProblem } from './page-dat
 import type { Theme } from './theme.js';
 import { SEARCH_INDEX_PATH } from './search-index.js';
 import { RunbookSiteError } from '../errors.js';
+import { escapeText } from '../html.js';
 
 const KNOWN_SEVERITIES = new Set(['critical', 'warning', 'info']);
 
@@ -80,18 +81,7 @@ export interface TemplateContext {
 }
 
 /** Escapes text for element content (not attributes): `&`, `<`, `>` only, so YAML keeps its `=` and quotes readable in the source. */
-const escapeText = (text: string): Handlebars.SafeString => new Handlebars.SafeString(text.replace(/[&<>]/g, (ch) => (ch === '&' ? '&amp;' : ch === '<' ? '&lt;' : '&gt;')));
-
-const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
-
-function safeHighlight(expr: string): string {
-  try {
-    return highlightPromQL(expr);
-  } catch {
-    return escapeHtml(expr);
-  }
-}
+const safeText = (text: string): Handlebars.SafeString => new Handlebars.SafeString(escapeText(text));
 
 function prometheusLink(base: string | undefined, expr: string): string | undefined {
   if (!base) return undefined;
@@ -132,13 +122,13 @@ function ruleView(rule: LoadedRule, page: PageData, id: string, embeddedYamlId: 
     for: rule.for,
     keepFiringFor: rule.keepFiringFor,
     expr: rule.expr,
-    exprHtml: new Handlebars.SafeString(safeHighlight(rule.expr)),
+    exprHtml: new Handlebars.SafeString(highlightPromQL(rule.expr)),
     labels: Object.entries(rule.labels).map(([key, value]) => ({ key, value: String(value) })),
     annotations: Object.entries(rule.annotations).map(([key, value]) => ({ key, value: String(value), multiline: String(value).includes('\n') })),
     group: rule.group,
     file: rule.file,
     sourceUrl: page.ruleSourceUrls?.[rule.file],
-    yaml: escapeText(rule.yaml.replace(/\n+$/, '')),
+    yaml: safeText(rule.yaml.replace(/\n+$/, '')),
     yamlId: embeddedYamlId ?? `${id}-y`,
     showYaml: embeddedYamlId === undefined,
     prometheusUrl: prometheusLink(page.site.prometheusURL, rule.expr),
@@ -200,7 +190,7 @@ export function renderPage(page: PageData, theme: Theme, options: RenderPageOpti
         const views = embed.rules.map((rule) => {
           const id = ids.take(`rule-${slugId(rule.file)}-${slugId(rule.name)}`);
           if (!embeddedYaml.has(ruleKey(rule))) embeddedYaml.set(ruleKey(rule), `${id}-c`);
-          return { id, name: rule.name, file: rule.file, group: rule.group, yaml: escapeText(rule.yaml.replace(/\n+$/, '')) };
+          return { id, name: rule.name, file: rule.file, group: rule.group, yaml: safeText(rule.yaml.replace(/\n+$/, '')) };
         });
         return embedPartial({ rules: views, missing: embed.missing, page, site: page.site });
       },

@@ -1,6 +1,7 @@
 // Build-time PromQL highlighting: escaped HTML with <span class="pq-…"> around tokens
 // from the lezer-promql parse tree. No client-side highlighter needed.
 import { parser } from '@prometheus-io/lezer-promql';
+import { escapeHtml } from '../html.js';
 
 /** CSS class per grammar node; descendants of a classed node are not looked at. */
 const classes: Record<string, string> = {
@@ -42,12 +43,6 @@ for (const op of ['Pow', 'Mul', 'Div', 'Mod', 'Add', 'Sub', 'Eql', 'Neq', 'Gtr',
   classes[op] = 'pq-operator';
 }
 
-const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHTML(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => escapes[c]);
-}
-
 /** A number literal that is really a duration (`5m`, `1h30m`), as opposed to `1e3`, `0x1f`, `Inf`. */
 function isDuration(text: string): boolean {
   return /^\d+(?:ms|[smhdwy])(?:\d+(?:ms|[smhdwy]))*$/.test(text);
@@ -67,14 +62,14 @@ export function highlightPromQL(expr: string): string {
         const text = expr.slice(node.from, node.to);
         if (node.name === 'NumberDurationLiteral' && isDuration(text)) cls = 'pq-duration';
         else if (node.name === 'NumberDurationLiteralInDurationContext' && !isDuration(text)) cls = 'pq-number';
-        out += escapeHTML(expr.slice(pos, node.from));
-        out += `<span class="${cls}">${escapeHTML(text)}</span>`;
+        out += escapeHtml(expr.slice(pos, node.from));
+        out += `<span class="${cls}">${escapeHtml(text)}</span>`;
         pos = node.to;
         return false;
       },
     });
-    return out + escapeHTML(expr.slice(pos));
+    return out + escapeHtml(expr.slice(pos));
   } catch {
-    return escapeHTML(expr);
+    return escapeHtml(expr);
   }
 }

@@ -9,6 +9,7 @@
 import type { Html, Nodes, Parent, Root, RootContent, Text } from 'mdast';
 import type { VFile } from 'vfile';
 import { PLACEHOLDER_OPEN, type Placeholder } from './expand.js';
+import { escapeHtml } from '../html.js';
 
 export interface PlaceholderOptions {
   placeholders: Placeholder[];
@@ -21,10 +22,6 @@ export const PLACEHOLDER_DATA_KEY = 'shortcodePlaceholders';
 
 const PATTERN = /\uE000(\d+)\uE001/g;
 const ONLY = /^\s*\uE000(\d+)\uE001\s*$/;
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;'));
-}
 
 export default function remarkPlaceholders(options?: PlaceholderOptions) {
   return function transformer(tree: Root, file: VFile): void {

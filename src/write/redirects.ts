@@ -1,14 +1,11 @@
 import type { Site } from '../link/site.js';
 import type { OutputFile } from './output.js';
-
-function escapeAttribute(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-}
+import { escapeHtml } from '../html.js';
 
 /** A small page per front-matter alias that sends the reader (and search engines) to the new URL. */
 export function redirectFiles(site: Site): OutputFile[] {
   return site.redirects.map((redirect) => {
-    const target = escapeAttribute(new URL(redirect.to, site.info.baseURL).href);
+    const target = escapeHtml(new URL(redirect.to, site.info.baseURL).href);
     return {
       path: redirect.outputPath,
       content:

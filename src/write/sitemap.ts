@@ -1,8 +1,5 @@
 import type { Site } from '../link/site.js';
-
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
+import { escapeHtml } from '../html.js';
 
 /** sitemap.xml listing every page but 404, with absolute URLs under the base URL. */
 export function sitemap(site: Site): string {
@@ -10,8 +7,8 @@ export function sitemap(site: Site): string {
     .filter((page) => page.kind !== '404')
     .map((page) => {
       const loc = new URL(page.url, site.info.baseURL).href;
-      const lastmod = page.lastModified ? `<lastmod>${escapeXml(page.lastModified)}</lastmod>` : '';
-      return `  <url><loc>${escapeXml(loc)}</loc>${lastmod}</url>`;
+      const lastmod = page.lastModified ? `<lastmod>${escapeHtml(page.lastModified)}</lastmod>` : '';
+      return `  <url><loc>${escapeHtml(loc)}</loc>${lastmod}</url>`;
     });
   return `<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${entries.join('\n')}\n</urlset>\n`;
 }
