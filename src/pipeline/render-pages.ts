@@ -128,8 +128,9 @@ export function prestartRenderWorkers(options: Pick<RenderOptions, 'config' | 't
       return undefined;
     }
     if (files < MIN_PAGES_FOR_WORKERS) return undefined;
+    const size = workerCount(files, options.workers);
+    if (size === 0) return undefined;
     const { RenderPool } = await import('./worker-pool.js');
-    const size = forcedWorkers(options.workers) ?? Math.max(1, Math.min(availableParallelism(), Math.floor(files / MIN_PAGES_PER_WORKER), MAX_WORKERS));
     return new RenderPool({ mode, theme: themeOptions(config, options.templatesDir) }, size);
   })().catch(() => undefined);
   prestarted = { config, pool };

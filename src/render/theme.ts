@@ -8,7 +8,8 @@
 // Escaping stays on. Runbook and rule text only ever reaches templates as data; rendered markdown
 // and highlighted PromQL (HTML we produced) are wrapped in SafeString by the page renderer.
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { listFiles } from '../load/files.js';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import Handlebars from 'handlebars';
@@ -60,20 +61,10 @@ function packageFile(require: NodeRequire, packageName: string, file: string): s
   return path.join(entry.slice(0, at + marker.length), file);
 }
 
-async function listFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const entry of entries) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await listFiles(full)));
-    else if (entry.isFile()) out.push(full);
-  }
-  return out.sort();
+/** Absolute paths of the files under `dir` (none when it does not exist), through the shared walker. */
+async function filesUnder(dir: string): Promise<string[]> {
+  const relative = await listFiles(dir, () => true).catch(() => [] as string[]);
+  return relative.map((file) => path.join(dir, ...file.split('/')));
 }
 
 function kindOf(file: string, root: string): TemplateKind {
@@ -82,7 +73,7 @@ function kindOf(file: string, root: string): TemplateKind {
 }
 
 async function readTemplates(dir: string, into: ThemeData['templates'], override: boolean): Promise<void> {
-  for (const file of await listFiles(dir)) {
+  for (const file of await filesUnder(dir)) {
     if (!file.endsWith('.hbs')) continue;
     if (path.relative(dir, file).split(path.sep)[0] === 'assets') continue;
     const name = path.basename(file, '.hbs');
@@ -102,7 +93,7 @@ async function readTemplates(dir: string, into: ThemeData['templates'], override
 }
 
 async function readAssets(dir: string, into: ThemeData['assets']): Promise<void> {
-  for (const file of await listFiles(path.join(dir, 'assets'))) {
+  for (const file of await filesUnder(path.join(dir, 'assets'))) {
     into[path.basename(file)] = new Uint8Array(await readFile(file));
   }
 }
