@@ -28,11 +28,6 @@ export interface SiteInfo {
   grafanaURL?: string;
   /** Tool version, for the generator meta tag and cache keys. */
   version: string;
-  /**
-   * (Optional, added by the theme.) Absolute-path URL of the search index, when the pipeline builds
-   * it before rendering and gives it a fingerprinted name. Default: basePath + `search-index.json`.
-   */
-  searchIndexUrl?: string;
 }
 
 /** One row of the alerts page. */

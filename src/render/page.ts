@@ -234,7 +234,7 @@ export function renderPage(page: PageData, theme: Theme, options: RenderPageOpti
     rules,
     alertRows: page.alertRows.map((row) => ({ ...row, severityClass: severityClass(row.severity) })),
     severities,
-    searchIndexUrl: page.site.searchIndexUrl ?? page.site.basePath + SEARCH_INDEX_PATH,
+    searchIndexUrl: page.site.basePath + SEARCH_INDEX_PATH,
     sectionNav: { items: page.sectionPages, hidden: page.sectionPagesHidden ?? 0, sectionUrl: parentCrumb?.url, sectionTitle: parentCrumb?.title },
   };
   let html: string;

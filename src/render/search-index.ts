@@ -6,7 +6,6 @@
 // the id, the section is derived from it), the body text is cut to its first words, stop words are
 // dropped, and alert names are split at camelCase boundaries (`HaproxyHighHttp4xxErrorRateBackend`
 // is also indexed as `haproxy high http 4xx error rate backend`) so partial words match.
-import { createHash } from 'node:crypto';
 import MiniSearch from 'minisearch';
 
 export interface SearchDoc {
@@ -65,7 +64,7 @@ function shortText(text: string): string {
   return kept.join(' ');
 }
 
-export function buildSearchIndex(docs: SearchDoc[], options: { fingerprint?: boolean } = {}): { path: string; content: string } {
+export function buildSearchIndex(docs: SearchDoc[]): { path: string; content: string } {
   const search = new MiniSearch({ idField: SEARCH_OPTIONS.idField, fields: [...SEARCH_OPTIONS.fields], storeFields: [...SEARCH_OPTIONS.storeFields] });
   const seen = new Set<string>();
   const prepared = [];
@@ -86,14 +85,13 @@ export function buildSearchIndex(docs: SearchDoc[], options: { fingerprint?: boo
   const json = search.toJSON() as unknown as { storedFields: Record<string, { title: string }>; documentIds: Record<string, string> };
   for (const [short, id] of Object.entries(json.documentIds)) json.storedFields[short] = { title: titles.get(id) ?? id };
   const content = JSON.stringify({ v: 1, options: SEARCH_OPTIONS, index: json });
-  const digest = createHash('sha256').update(content).digest('hex').slice(0, 8);
-  return { path: options.fingerprint ? `assets/search-index.${digest}.json` : SEARCH_INDEX_PATH, content };
+  return { path: SEARCH_INDEX_PATH, content };
 }
 
 /**
  * Where the index is written by default. Pages are rendered before the index exists (its text
  * comes from the rendered pages), so they cannot name a content hash: the file has a fixed name
- * and the browser revalidates it. A pipeline that builds the index before rendering can ask for a
- * fingerprinted name (`{ fingerprint: true }`) and pass the URL in `PageData.site.searchIndexUrl`.
+ * and the browser revalidates it. (A hashed name would also change every page whenever any page's
+ * text changed, defeating the render cache.)
  */
 export const SEARCH_INDEX_PATH = 'search-index.json';
