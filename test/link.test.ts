@@ -38,7 +38,11 @@ test('front matter, shortcode and file name each link an alert to its runbook', 
 test('pages carry only their own navigation, never the whole site', async () => {
   const site = await linked('linking');
   const page = site.pages.find((p) => p.url === 'runbooks/app/appdown/')!;
-  assert.deepEqual(page.sections.map((s) => s.url), ['runbooks/app/', 'runbooks/edge/']);
+  // No site-wide list on a runbook page: a section added elsewhere must not change (and re-render) it.
+  assert.deepEqual(page.sections, []);
+  assert.equal(page.site.sectionsUrl, 'runbooks/');
+  const home = site.pages.find((p) => p.kind === 'home')!;
+  assert.deepEqual(home.sections.map((s) => s.url), ['runbooks/app/', 'runbooks/edge/']);
   assert.deepEqual(page.sectionPages.map((s) => s.url).sort(), ['runbooks/app/appdown/', 'runbooks/app/errors-guide/', 'runbooks/app/notes/', 'runbooks/app/slow/']);
   assert.ok(!page.sectionPages.some((link) => link.url.startsWith('runbooks/edge/')));
   assert.deepEqual(page.breadcrumbs.map((b) => b.url), ['', 'runbooks/', 'runbooks/app/']);

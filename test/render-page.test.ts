@@ -33,14 +33,11 @@ function page(overrides: Partial<PageData> = {}): PageData {
     url: 'runbooks/node/hostdown/',
     outputPath: 'runbooks/node/hostdown/index.html',
     title: 'HostDown',
-    site: { title: 'Ops <Runbooks>', baseURL: 'https://example.org/runbooks-site/', basePath: BASE, version: '0.0.0-test' },
+    site: { title: 'Ops <Runbooks>', baseURL: 'https://example.org/runbooks-site/', basePath: BASE, sectionsUrl: 'runbooks/', version: '0.0.0-test' },
     frontMatter: {},
     rules: [rule()],
     tags: [],
-    sections: [
-      { title: 'node', url: 'runbooks/node/', count: 2, current: true },
-      { title: 'mysql', url: 'runbooks/mysql/', count: 1 },
-    ],
+    sections: [],
     sectionPages: [
       { title: 'HostDown', url: 'runbooks/node/hostdown/', current: true },
       { title: 'HostOutOfMemory', url: 'runbooks/node/hostoutofmemory/' },
@@ -168,15 +165,20 @@ test('a user folder overrides a partial and a layout by file name', async () => 
   assert.notEqual(themeFingerprint(theme), themeFingerprint(await defaultTheme()));
 });
 
-test('navigation: top-level sections and the current section only, never the whole tree', async () => {
+test('navigation: the current section and a link to all sections, never the whole tree', async () => {
   const theme = await defaultTheme();
   const { html } = renderPage(page(), theme);
   const nav = html.match(/<nav class="side"[\s\S]*?<\/nav>/)?.[0] ?? '';
   const hrefs = [...nav.matchAll(/href="([^"]+)"/g)].map((m) => m[1]);
-  // Links within the site are relative to the page (shorter); resolved they are the four expected pages.
+  // Links within the site are relative to the page (shorter); resolved they are the three expected pages.
   const resolved = hrefs.map((href) => new URL(href, 'https://example.org' + BASE + 'runbooks/node/hostdown/').pathname);
-  assert.deepEqual(resolved.sort(), [BASE + 'runbooks/mysql/', BASE + 'runbooks/node/', BASE + 'runbooks/node/hostdown/', BASE + 'runbooks/node/hostoutofmemory/'].sort());
+  assert.deepEqual(resolved.sort(), [BASE + 'runbooks/', BASE + 'runbooks/node/hostdown/', BASE + 'runbooks/node/hostoutofmemory/'].sort());
   assert.match(nav, /href="\.\/" aria-current="page"/);
+  assert.match(nav, /<a href="\.\.\/\.\.\/">All sections<\/a>/);
+  // Pages outside any section (home, alerts, tags, 404) list the sections themselves.
+  const sections = [{ title: 'node', url: 'runbooks/node/' }, { title: 'mysql', url: 'runbooks/mysql/' }];
+  const alerts = renderPage(page({ kind: 'alerts', url: 'alerts/', outputPath: 'alerts/index.html', rules: [], sectionPages: [], sections }), theme).html;
+  assert.match(alerts, /<details class="all" open><summary>All sections <span class="n">2<\/span><\/summary>\n<ul><li><a href="\.\.\/runbooks\/node\/">node<\/a><\/li>/);
   assert.match(html, /<nav class="crumbs" aria-label="Breadcrumb">/);
 });
 

@@ -44,13 +44,19 @@ export async function runCommand(options: CommandOptions, io: CliIO): Promise<nu
   });
   const interactive = Boolean(io.stderr.isTTY) && io.env.CI !== 'true' && options.format === 'human' && !options.quiet;
   const progress = progressReporter(io, interactive);
+  // Where the time went, by phase (printed with --verbose): the start of each phase as first reported.
+  const phaseStarts: [string, number][] = [];
+  const onProgress = (phase: string, done: number, total: number) => {
+    if (phaseStarts.at(-1)?.[0] !== phase) phaseStarts.push([phase, performance.now()]);
+    progress.update(phase, done, total);
+  };
   const result = await buildSite({
     config,
     version: toolVersion(),
     write: options.command === 'build',
     failOnErrors: options.check,
     cache: options.cache,
-    onProgress: progress.update,
+    onProgress,
   });
   progress.clear();
 
@@ -74,6 +80,11 @@ export async function runCommand(options: CommandOptions, io: CliIO): Promise<nu
     io.stdout.write(formatHuman(report, { colour, quiet: options.quiet, verbose: options.verbose, sources }));
   }
 
+  if (options.verbose && phaseStarts.length > 0) {
+    const ended = performance.now();
+    const spans = phaseStarts.map(([phase, at], i) => `${phase} ${(((phaseStarts[i + 1]?.[1] ?? ended) - at) / 1000).toFixed(2)}s`);
+    io.stderr.write(`Phases: start ${((phaseStarts[0][1] - started) / 1000).toFixed(2)}s · ${spans.join(' · ')}\n`);
+  }
   const failed = result.errors > 0 || (options.strict && result.warnings > 0);
   if (options.command === 'build' && options.format !== 'json') {
     const seconds = ((performance.now() - started) / 1000).toFixed(2);

@@ -145,10 +145,8 @@ export function buildPages({ config, info, pagesRunbooks, root, sectionByKey, em
   for (const runbook of pagesRunbooks) urlByFile[runbook.file] = runbook.url;
 
   const topSections: NavLink[] = root.sections.map((section) => ({ title: section.title, url: section.url, count: section.count }));
-  const navFor = (currentSection: Section | undefined): NavLink[] => {
-    const top = currentSection?.path[0];
-    return topSections.map((link, i) => (top !== undefined && root.sections[i].path[0] === top ? { ...link, current: true } : link));
-  };
+  // The sidebar's list leaves counts out, so that a runbook added elsewhere does not change these pages.
+  const sectionsNav: NavLink[] = topSections.map(({ title, url }) => ({ title, url }));
   const breadcrumbsFor = (segments: string[]): NavLink[] => {
     const crumbs: NavLink[] = [{ title: 'Home', url: '' }, { title: root.title, url: root.url }];
     for (let i = 1; i <= segments.length; i++) {
@@ -215,7 +213,7 @@ export function buildPages({ config, info, pagesRunbooks, root, sectionByKey, em
     title: config.title,
     site: info,
     markdown: intro ? markdownOf(intro) : root.index && !root.index.empty ? markdownOf(root.index) : undefined,
-    sections: topSections,
+    sections: sectionsNav,
     breadcrumbs: [],
     children: topSections,
     stats,
@@ -232,7 +230,7 @@ export function buildPages({ config, info, pagesRunbooks, root, sectionByKey, em
       site: info,
       markdown: section.index && !section.index.empty ? markdownOf(section.index) : undefined,
       frontMatter: (section.index?.frontMatter ?? {}) as Record<string, unknown>,
-      sections: navFor(section.path.length ? section : undefined),
+      sections: [],
       ...sectionWindow(parent ? childrenOf(parent, section.url) : []),
       breadcrumbs: breadcrumbsFor(section.path.slice(0, -1)).slice(0, section.path.length === 0 ? 1 : undefined),
       children: childrenOf(section),
@@ -257,7 +255,7 @@ export function buildPages({ config, info, pagesRunbooks, root, sectionByKey, em
       rules: ruleLinks.get(runbook) ?? [],
       ruleSourceUrls: ruleSourceUrlsFor([...(ruleLinks.get(runbook) ?? []), ...(embedsByRunbook.get(runbook) ?? []).flatMap((e) => e.rules)]),
       tags: tagLinks(runbook),
-      sections: navFor(section),
+      sections: [],
       ...sectionWindow(childrenOf(section, runbook.url)),
       breadcrumbs: breadcrumbsFor(runbook.sectionPath),
       editUrl: config.editLinks ? repositoryUrl(config, 'edit', runbook.vfile.path) : undefined,
@@ -281,7 +279,7 @@ export function buildPages({ config, info, pagesRunbooks, root, sectionByKey, em
     outputPath: 'alerts/index.html',
     title: 'Alerts',
     site: info,
-    sections: topSections,
+    sections: sectionsNav,
     breadcrumbs: [{ title: 'Home', url: '' }],
     alertRows,
     stats,
@@ -289,7 +287,7 @@ export function buildPages({ config, info, pagesRunbooks, root, sectionByKey, em
   const tagNav: NavLink[] = [...tagIndex.entries()]
     .map(([slug, entry]) => ({ title: entry.title, url: `tags/${slug}/`, count: entry.runbooks.length }))
     .sort((a, b) => byWeightThenTitle(a, b));
-  pages.push({ ...emptyPage, kind: 'tags', url: 'tags/', outputPath: 'tags/index.html', title: 'Tags', site: info, sections: topSections, breadcrumbs: [{ title: 'Home', url: '' }], children: tagNav });
+  pages.push({ ...emptyPage, kind: 'tags', url: 'tags/', outputPath: 'tags/index.html', title: 'Tags', site: info, sections: sectionsNav, breadcrumbs: [{ title: 'Home', url: '' }], children: tagNav });
   for (const [slug, entry] of [...tagIndex.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     pages.push({
       ...emptyPage,
@@ -298,14 +296,14 @@ export function buildPages({ config, info, pagesRunbooks, root, sectionByKey, em
       outputPath: `tags/${slug}/index.html`,
       title: entry.title,
       site: info,
-      sections: topSections,
+      sections: sectionsNav,
       breadcrumbs: [{ title: 'Home', url: '' }, { title: 'Tags', url: 'tags/' }],
       children: entry.runbooks
         .map((runbook) => ({ title: runbookTitle(runbook), url: runbook.url }))
         .sort((a, b) => byWeightThenTitle(a, b)),
     });
   }
-  pages.push({ ...emptyPage, kind: '404', url: '404.html', outputPath: '404.html', title: 'Page not found', site: info, sections: topSections, breadcrumbs: [] });
+  pages.push({ ...emptyPage, kind: '404', url: '404.html', outputPath: '404.html', title: 'Page not found', site: info, sections: sectionsNav, breadcrumbs: [] });
 
   const urls = new Set(pages.map((page) => page.url));
   const redirects: Redirect[] = [];

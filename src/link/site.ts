@@ -4,6 +4,7 @@ import type { ResolvedConfig } from '../config/load.js';
 import { reportError } from '../diagnostics.js';
 import type { RuleFile, Runbook } from '../model.js';
 import type { PageData, SiteInfo } from '../render/page-data.js';
+import { RUNBOOKS_URL_PREFIX } from './urls.js';
 import { checkCoverage, linkAlerts, type AlertLink, type Coverage } from './alerts.js';
 import { buildPages, buildSections, type Redirect, type Section } from './pages.js';
 import { resolveRuleEmbeds } from './shortcode-references.js';
@@ -64,6 +65,7 @@ export function linkSite({ config, ruleFiles, runbooks, version, intro, gitDates
     title: config.title,
     baseURL: config.baseURL,
     basePath: config.basePath,
+    sectionsUrl: RUNBOOKS_URL_PREFIX,
     prometheusURL: config.prometheusURL,
     grafanaURL: config.grafanaURL,
     version,

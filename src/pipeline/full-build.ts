@@ -65,6 +65,7 @@ export async function runPipeline(options: BuildOptions, recordKey: string | und
   }
 
   // Site-wide checks on rendered links
+  options.onProgress?.('check links', 0, 0);
   const pageLinks: PageLinks[] = [];
   rendered.forEach((page, url) => {
     const runbook = runbookByUrl.get(url);

@@ -1,8 +1,8 @@
 // The contract between the link stage and the render stage.
 // A PageData is everything needed to render one page: plain, structured-clone-safe data,
 // so pages can be rendered in worker threads and cached by a hash of this object.
-// Nothing here is site-wide: a page carries only its own navigation (top-level sections
-// and its own section's pages), never the whole site tree.
+// Nothing here is site-wide: a runbook or section page carries only its own navigation (its
+// section's pages), never the whole site tree, so that a change elsewhere does not change it.
 import type { LoadedRule, ShortcodeToken } from '../model.js';
 
 export type PageKind = 'home' | 'section' | 'runbook' | 'alerts' | 'tag' | 'tags' | '404';
@@ -24,6 +24,8 @@ export interface SiteInfo {
   baseURL: string;
   /** Path part of baseURL with leading and trailing slash, e.g. /repo/ — prefix of every internal link. */
   basePath: string;
+  /** Site-relative URL of the page that lists every top-level section (`runbooks/`). */
+  sectionsUrl: string;
   prometheusURL?: string;
   grafanaURL?: string;
   /** Tool version, for the generator meta tag and cache keys. */
@@ -85,7 +87,11 @@ export interface PageData {
   /** The alert rules this page is the runbook for (runbook pages), each definition once. */
   rules: LoadedRule[];
   tags: NavLink[];
-  /** Top-level sections: on every page. */
+  /**
+   * Top-level sections, on the few pages outside any section (home, alerts, tags, 404). Runbook and
+   * section pages get none and link `site.sectionsUrl` instead: a list on every page would make a
+   * new section re-render the whole site, and it was a third of each page's bytes.
+   */
   sections: NavLink[];
   /**
    * Pages and subsections of the current section (for runbook and section pages): all of them, or a
