@@ -93,6 +93,30 @@ test('a missing runbooks folder is a usage error, not a crash', async () => {
   assert.match(result.stderr, /The runbooks folder `nope` does not exist/);
 });
 
+test('an error found while rendering (pages already staged) still leaves the previous output as it was', async () => {
+  const dir = await sampleProject('runbook-site-cli-');
+  assert.equal((await runCli(['build'], dir)).code, 0);
+  const page = path.join(dir, 'dist/runbooks/haproxy/haproxydown/index.html');
+  const before = { text: await readFile(page, 'utf8'), mtime: (await stat(page)).mtimeMs };
+  // A closing shortcode without its opening one is only found when the body is rendered, after
+  // other pages have been written into the staging folder.
+  const runbook = path.join(dir, 'runbooks/haproxy/HaproxyDown.md');
+  await writeFile(runbook, (await readFile(runbook, 'utf8')) + '\n{{< /comment >}}\n');
+  for (const workers of ['0', '2']) {
+    process.env.RUNBOOK_SITE_WORKERS = workers;
+    try {
+      const failed = await runCli(['build', '--no-cache'], dir);
+      assert.equal(failed.code, 1, `workers=${workers}: ${failed.stdout}`);
+      assert.match(failed.stdout, /HaproxyDown\.md:\d+:\d+\s+error\s+.*\[shortcode-stray-close\]/);
+    } finally {
+      delete process.env.RUNBOOK_SITE_WORKERS;
+    }
+    assert.equal(await readFile(page, 'utf8'), before.text);
+    assert.equal((await stat(page)).mtimeMs, before.mtime);
+    assert.deepEqual((await readdir(dir)).filter((name) => name.includes('staging')), [], 'no staging folder is left');
+  }
+});
+
 test('template errors are named errors (exit 2) that say which template, also from a worker thread', async () => {
   const dir = await sampleProject('runbook-site-cli-');
   await mkdir(path.join(dir, 'theme/partials'), { recursive: true });
@@ -114,4 +138,5 @@ test('template errors are named errors (exit 2) that say which template, also fr
     }
   }
   assert.ok(!existsSync(path.join(dir, 'dist')), 'nothing was written');
+  assert.deepEqual((await readdir(dir)).filter((name) => name.includes('staging')), [], 'no staging folder is left');
 });

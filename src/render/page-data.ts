@@ -131,7 +131,7 @@ export interface RenderedPage {
   headingIds: string[];
   /** Links written in the markdown, for link checks (positions are file lines/columns). */
   links: { href: string; line: number; column: number }[];
-  /** Text for the search index. */
+  /** The first words of the body worth indexing (see `searchSummary`), for the search index. */
   searchText: string;
   /** Problems found in the markdown (unclosed comment…), reported by the pipeline. */
   problems?: RenderProblem[];

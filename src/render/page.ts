@@ -6,7 +6,7 @@ import { renderMarkdown } from '../markdown/render.js';
 import { highlightPromQL } from '../rules/highlight.js';
 import type { AlertRow, PageData, RenderedPage, RenderProblem } from './page-data.js';
 import type { Theme } from './theme.js';
-import { SEARCH_INDEX_PATH } from './search-index.js';
+import { SEARCH_INDEX_PATH, searchSummary } from './search-index.js';
 import { RunbookSiteError } from '../errors.js';
 import { escapeText } from '../html.js';
 
@@ -210,7 +210,7 @@ export function renderPage(page: PageData, theme: Theme, options: RenderPageOpti
     if (page.kind === 'runbook') toc = tableOfContents(html);
     headingIds = out.headingIds;
     links = out.links;
-    searchText = out.text;
+    searchText = searchSummary(out.text);
     problems = out.problems?.length ? out.problems : undefined;
   }
 

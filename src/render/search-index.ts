@@ -53,7 +53,8 @@ function withParts(names: string[]): string {
   return names.map((name) => `${name} ${splitIdentifier(name)}`).join(' ');
 }
 
-function shortText(text: string): string {
+/** The first words of a page's body worth indexing: what `RenderedPage.searchText` holds (made in the render workers). */
+export function searchSummary(text: string): string {
   const words = text.split(/[^\p{L}\p{N}_]+/u);
   const kept: string[] = [];
   for (const word of words) {
@@ -64,6 +65,7 @@ function shortText(text: string): string {
   return kept.join(' ');
 }
 
+/** `doc.text` is already a `searchSummary`. */
 export function buildSearchIndex(docs: SearchDoc[]): { path: string; content: string } {
   const search = new MiniSearch({ idField: SEARCH_OPTIONS.idField, fields: [...SEARCH_OPTIONS.fields], storeFields: [...SEARCH_OPTIONS.storeFields] });
   const seen = new Set<string>();
@@ -76,7 +78,7 @@ export function buildSearchIndex(docs: SearchDoc[]): { path: string; content: st
       title: `${doc.title} ${splitIdentifier(doc.title)}`,
       alerts: withParts(doc.alerts.filter((name) => name !== doc.title)),
       headings: (doc.headings ?? []).join(' '),
-      text: shortText(doc.text),
+      text: doc.text,
     });
   }
   search.addAll(prepared);
