@@ -1,7 +1,8 @@
 // A run whose inputs and output are unchanged replays the previous result; anything else runs.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { runCli } from './helpers/cli.js';
 import { sampleProject } from './helpers/project.js';
@@ -23,6 +24,18 @@ test('an unchanged build is replayed; an edited output file or rule file makes i
   const third = await runCli(['build'], dir);
   assert.doesNotMatch(third.stderr, replayed);
   assert.deepEqual(await readFile(index), original, 'the output is repaired');
+
+  // A file added or removed deep in the output (the check stats, it does not list folders).
+  const section = path.join(dir, 'dist/runbooks/haproxy');
+  await writeFile(path.join(section, 'stray.html'), 'not ours');
+  const added = await runCli(['build'], dir);
+  assert.doesNotMatch(added.stderr, replayed);
+  assert.ok(!existsSync(path.join(section, 'stray.html')), 'the stray file is gone');
+  assert.match((await runCli(['build'], dir)).stderr, replayed);
+  await rm(path.join(section, 'haproxydown/index.html'));
+  const removed = await runCli(['build'], dir);
+  assert.doesNotMatch(removed.stderr, replayed);
+  assert.ok(existsSync(path.join(section, 'haproxydown/index.html')), 'the page is back');
 
   const rules = path.join(dir, 'rules/haproxy/haproxy.yml');
   await writeFile(rules, (await readFile(rules, 'utf8')).replace('haproxy_up == 0', 'haproxy_up < 1'));

@@ -5,7 +5,7 @@
 // the tool's own code and, for builds, the git commit (last-modified dates come from history).
 import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, type Stats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/load.js';
@@ -15,7 +15,7 @@ import type { Diagnostic } from '../report/format.js';
 import { readBlob, writeBlob } from './blob-cache.js';
 import { codeFingerprint } from './code-fingerprint.js';
 
-const RECORD_FORMAT = 1;
+const RECORD_FORMAT = 2;
 
 export type RecordMode = 'build' | 'check';
 
@@ -29,6 +29,8 @@ export interface BuildRecord {
   warnings: number;
   /** Build mode: every output file with its size and mtime, to tell that the folder is untouched. */
   output?: [file: string, size: number, mtimeMs: number][];
+  /** Build mode: every output folder (`.` is the output folder) with its mtime, which changes when an entry is added or removed. */
+  outputDirs?: [dir: string, mtimeMs: number][];
 }
 
 function gitHead(dir: string): Promise<string> {
@@ -79,21 +81,54 @@ function recordFile(config: ResolvedConfig, mode: RecordMode): string {
   return path.join(config.cacheDirAbs, `last-${mode}-${target}.record`);
 }
 
+export interface OutputManifest {
+  files: [file: string, size: number, mtimeMs: number][];
+  dirs: [dir: string, mtimeMs: number][];
+}
+
+const byName = <T extends [string, ...unknown[]]>(a: T, b: T) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+
 /**
- * Size and mtime of every file in the output folder, sorted. Synchronous on purpose: one pass of
- * readdir and stat calls is ~10x faster than the same calls through the thread pool here.
+ * Size and mtime of every file in the output folder and the mtime of every folder, sorted.
+ * Synchronous on purpose: one pass of readdir and stat calls is ~10x faster than the same calls
+ * through the thread pool here.
  */
-export function outputManifest(outDir: string): [string, number, number][] {
-  const entries: [string, number, number][] = [];
+export function outputManifest(outDir: string): OutputManifest {
+  const files: OutputManifest['files'] = [];
+  const dirs: OutputManifest['dirs'] = [['.', lstatSync(outDir).mtimeMs]];
   for (const entry of readdirSync(outDir, { recursive: true, withFileTypes: true })) {
-    if (entry.isDirectory()) continue;
     // `parentPath` is the newer name; Node 20.0-20.11 only has `path`.
     const parent = (entry as unknown as { parentPath?: string }).parentPath ?? entry.path;
     const full = path.join(parent, entry.name);
+    const relative = path.relative(outDir, full).split(path.sep).join('/');
     const info = lstatSync(full);
-    entries.push([path.relative(outDir, full).split(path.sep).join('/'), info.size, info.mtimeMs]);
+    if (entry.isDirectory()) dirs.push([relative, info.mtimeMs]);
+    else files.push([relative, info.size, info.mtimeMs]);
   }
-  return entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return { files: files.sort(byName), dirs: dirs.sort(byName) };
+}
+
+/**
+ * True when the output folder is as the manifest describes it. Only stat calls, no directory
+ * listing: a file added or removed changes its folder's mtime, a file edited in place its own.
+ */
+export function outputUnchanged(outDir: string, manifest: OutputManifest): boolean {
+  const stat = (relative: string): Stats | undefined => {
+    try {
+      return lstatSync(path.join(outDir, relative));
+    } catch {
+      return undefined;
+    }
+  };
+  for (const [dir, mtimeMs] of manifest.dirs) {
+    const info = stat(dir);
+    if (!info?.isDirectory() || info.mtimeMs !== mtimeMs) return false;
+  }
+  for (const [file, size, mtimeMs] of manifest.files) {
+    const info = stat(file);
+    if (!info?.isFile() || info.size !== size || info.mtimeMs !== mtimeMs) return false;
+  }
+  return true;
 }
 
 export async function readBuildRecord(config: ResolvedConfig, mode: RecordMode, key: string): Promise<BuildRecord | undefined> {
@@ -107,14 +142,8 @@ export async function readBuildRecord(config: ResolvedConfig, mode: RecordMode, 
   }
   if (!Array.isArray(record.diagnostics) || !record.coverage) return undefined;
   if (mode === 'build') {
-    if (!record.output) return undefined;
-    let actual: [string, number, number][];
-    try {
-      actual = outputManifest(config.outDir);
-    } catch {
-      return undefined;
-    }
-    if (JSON.stringify(actual) !== JSON.stringify(record.output)) return undefined;
+    if (!Array.isArray(record.output) || !Array.isArray(record.outputDirs)) return undefined;
+    if (!outputUnchanged(config.outDir, { files: record.output, dirs: record.outputDirs })) return undefined;
   }
   return record;
 }

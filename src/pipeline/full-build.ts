@@ -16,7 +16,7 @@ import { prestartRenderWorkers, renderPages, assetFiles } from './render-pages.j
 import { writeSite, type OutputFile } from '../write/output.js';
 import { sitemap } from '../write/sitemap.js';
 import { redirectFiles } from '../write/redirects.js';
-import { outputManifest, writeBuildRecord, type BuildRecord } from '../cache/build-record.js';
+import { outputManifest, writeBuildRecord, type BuildRecord, type OutputManifest } from '../cache/build-record.js';
 import { collectDiagnostics, countBySeverity } from '../report/format.js';
 import { DEFAULT_TEMPLATES_DIR, type BuildOptions, type BuildResult } from '../build.js';
 
@@ -92,14 +92,15 @@ export async function runPipeline(options: BuildOptions, recordKey: string | und
     wrote: false,
     replayed: false,
   };
-  const recordOf = (output?: BuildRecord['output']): BuildRecord => ({
+  const recordOf = (output?: OutputManifest): BuildRecord => ({
     diagnostics: result.diagnostics,
     coverage: result.coverage,
     runbookCount: result.runbookCount,
     pageCount: result.pageCount,
     errors,
     warnings,
-    output,
+    output: output?.files,
+    outputDirs: output?.dirs,
   });
   if (!options.write) {
     if (recordKey) await writeBuildRecord(config, mode, recordKey, recordOf());
