@@ -33,6 +33,7 @@ const expected: Record<string, [string, number, number, 'error' | 'warning', str
   'promql-scalar-comparison.yml': ['promql-type', 5, 15, 'error', 'Comparisons between scalars must use the bool modifier.'],
   'promql-string-binary.yml': ['promql-type', 5, 16, 'error', 'Binary expression must contain only scalar and instant vector types, got string.'],
   'promql-syntax.yml': ['promql-syntax', 5, 51, 'error', 'Unclosed left parenthesis.'],
+  'promql-number-glued.yml': ['promql-syntax', 5, 32, 'error', 'Unexpected `and` right after the number `0.05`, expected a space or an operator between them.'],
   'promql-unknown-function.yml': ['promql-syntax', 5, 38, 'error', 'Unknown function with name "hist_quantile".'],
   'record-and-alert.yml': ['record-and-alert', 5, 9, 'error', 'only one of `record` and `alert`'],
   'record-name.yml': ['invalid-record-name', 4, 17, 'error', 'Invalid recording rule name `job:up:sum{job="x"}`'],

@@ -216,8 +216,16 @@ class Checker {
         const [inner] = children(node);
         return inner ? this.check(inner) : undefined;
       }
-      case 'NumberDurationLiteral':
+      case 'NumberDurationLiteral': {
+        // Prometheus' lexer reads a number and the letters glued to it as one bad token
+        // (`0.05and` is not `0.05 and`); the lezer grammar splits them, so check it here.
+        const next = this.expr[node.to];
+        if (next !== undefined && /[\p{L}\p{N}_]/u.test(next)) {
+          const glued = /^[\p{L}\p{N}_]+/u.exec(this.expr.slice(node.to))![0];
+          this.fail({ from: node.from, to: node.to + glued.length }, `Unexpected \`${glued}\` right after the number \`${this.text(node)}\`, expected a space or an operator between them.`, 'promql-syntax');
+        }
         return 'scalar';
+      }
       case 'StringLiteral':
         if (unquotePromQLString(this.text(node)) === undefined) this.fail(node, `Invalid string literal ${this.text(node)}.`, 'promql-syntax');
         return 'string';
