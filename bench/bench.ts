@@ -6,16 +6,16 @@
 // Environment: BENCH_RUNS (default 5), BENCH_SKIP_10X=1, SRERUN=<corpus folder>.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { appendFile, cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateCorpus } from './corpus.js';
+import { BASE_URL, hugoSite } from './hugo-site.js';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = path.join(projectRoot, 'bin/runbook-site.js');
 const SRERUN = path.resolve(process.env.SRERUN ?? path.join(projectRoot, '../shared/corpora/srerun'));
-const BASE_URL = 'https://srerun.github.io/prometheus-alerts/';
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
@@ -103,19 +103,6 @@ function srerunArgs(out: string, cache: string, extra: string[] = [], rules = pa
   return [BIN, 'build', '--rules', rules, '--runbooks', runbooks, '--base-url', BASE_URL, '--out', out, '--cache-dir', cache, '--no-check', ...extra];
 }
 
-async function hugoSite(dir: string): Promise<void> {
-  await mkdir(path.join(dir, 'layouts/_default'), { recursive: true });
-  await mkdir(path.join(dir, 'layouts/shortcodes'), { recursive: true });
-  await writeFile(
-    path.join(dir, 'hugo.toml'),
-    `baseURL = "${BASE_URL}"\ntitle = "bench"\n[markup.goldmark.renderer]\nunsafe = true\n`,
-  );
-  for (const layout of ['_default/single.html', '_default/list.html', 'index.html']) await writeFile(path.join(dir, 'layouts', layout), '{{ .Content }}\n');
-  await writeFile(path.join(dir, 'layouts/shortcodes/rule.html'), '<pre>{{ .Get 0 }} {{ .Get 1 }}</pre>\n');
-  await writeFile(path.join(dir, 'layouts/shortcodes/comment.html'), '{{ if false }}{{ .Inner }}{{ end }}\n');
-  await symlink(path.join(SRERUN, 'content'), path.join(dir, 'content'));
-}
-
 /** Bytes of the built site; runbook pages are the leaf folders under runbooks/ (sections have sub-folders). */
 function siteSizes(out: string): { total: number; files: number; pages: number; medianPage: number; largestPage: number; searchIndex: number } {
   let total = 0;
@@ -162,7 +149,7 @@ async function main(): Promise<void> {
     let hugo: Scenario | undefined;
     if (hasCommand('hugo')) {
       const site = path.join(tmp, 'hugo-site');
-      await hugoSite(site);
+      await hugoSite(site, SRERUN);
       const version = spawnSync('hugo', ['version'], { encoding: 'utf8' }).stdout.trim().split(' ').slice(0, 2).join(' ');
       hugo = await scenario(`Hugo (${version}, bare layouts)`, 'hugo', ['--quiet', '--source', site, '--destination', path.join(tmp, 'hugo-out')], { ...opts, node: false });
       results.push(hugo);
