@@ -61,11 +61,16 @@ test('the sample site builds cleanly; the alert without a runbook is listed as m
   assert.deepEqual(report.coverage.withoutRunbook, ['KubeJobFailed']);
 });
 
-test('a build with content errors exits 1 and leaves the previous output exactly as it was', async () => {
+/** The sample project built once, with the HaproxyDown page's text and mtime. */
+async function builtSample(): Promise<{ dir: string; page: string; before: { text: string; mtime: number } }> {
   const dir = await sampleProject('runbook-site-cli-');
   assert.equal((await runCli(['build'], dir)).code, 0);
   const page = path.join(dir, 'dist/runbooks/haproxy/haproxydown/index.html');
-  const before = { text: await readFile(page, 'utf8'), mtime: (await stat(page)).mtimeMs };
+  return { dir, page, before: { text: await readFile(page, 'utf8'), mtime: (await stat(page)).mtimeMs } };
+}
+
+test('a build with content errors exits 1 and leaves the previous output exactly as it was', async () => {
+  const { dir, page, before } = await builtSample();
   const runbook = path.join(dir, 'runbooks/haproxy/HaproxyDown.md');
   await writeFile(runbook, (await readFile(runbook, 'utf8')).replace('"haproxy/haproxy.yml"', '"haproxy/nope.yml"'));
   const failed = await runCli(['build'], dir);
@@ -93,13 +98,9 @@ test('a missing runbooks folder is a usage error, not a crash', async () => {
   assert.match(result.stderr, /The runbooks folder `nope` does not exist/);
 });
 
-test('an error found while rendering (pages already staged) still leaves the previous output as it was', async () => {
-  const dir = await sampleProject('runbook-site-cli-');
-  assert.equal((await runCli(['build'], dir)).code, 0);
-  const page = path.join(dir, 'dist/runbooks/haproxy/haproxydown/index.html');
-  const before = { text: await readFile(page, 'utf8'), mtime: (await stat(page)).mtimeMs };
-  // A closing shortcode without its opening one is only found when the body is rendered, after
-  // other pages have been written into the staging folder.
+test('an error found only while rendering still leaves the previous output as it was, and no staging folder', async () => {
+  const { dir, page, before } = await builtSample();
+  // A closing shortcode without its opening one is only found when the body is rendered.
   const runbook = path.join(dir, 'runbooks/haproxy/HaproxyDown.md');
   await writeFile(runbook, (await readFile(runbook, 'utf8')) + '\n{{< /comment >}}\n');
   for (const workers of ['0', '2']) {
