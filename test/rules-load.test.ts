@@ -34,6 +34,7 @@ const expected: Record<string, [string, number, number, 'error' | 'warning', str
   'promql-string-binary.yml': ['promql-type', 5, 16, 'error', 'Binary expression must contain only scalar and instant vector types, got string.'],
   'promql-syntax.yml': ['promql-syntax', 5, 51, 'error', 'Unclosed left parenthesis.'],
   'promql-number-glued.yml': ['promql-syntax', 5, 32, 'error', 'Unexpected `and` right after the number `0.05`, expected a space or an operator between them.'],
+  'template-syntax.yml': ['template-syntax', 10, 46, 'error', 'Invalid template in annotation `description` (Prometheus would not load this file): Unknown template function `humanise`, expected a Go template or Prometheus function (did you mean `humanize`?)'],
   'promql-unknown-function.yml': ['promql-syntax', 5, 38, 'error', 'Unknown function with name "hist_quantile".'],
   'record-and-alert.yml': ['record-and-alert', 5, 9, 'error', 'only one of `record` and `alert`'],
   'record-name.yml': ['invalid-record-name', 4, 17, 'error', 'Invalid recording rule name `job:up:sum{job="x"}`'],
@@ -70,7 +71,7 @@ test('good near-miss fixtures load without errors or warnings (hidden folders sk
   const files = await loadRuleFiles(fixtures + 'good');
   assert.deepEqual(
     files.map((f) => f.path),
-    ['near-misses.yml', 'prometheusrule.yaml'],
+    ['near-misses.yml', 'prometheusrule.yaml', 'templates.yml'],
   );
   for (const file of files) {
     const problems = messages(file).filter((m) => m.severity !== 'note');

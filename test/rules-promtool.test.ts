@@ -1,20 +1,13 @@
 // Compares pass/fail verdicts with `promtool check rules` when promtool is installed.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadRuleFiles } from '../src/rules/load.js';
+import { promtoolVersion } from './helpers/promtool.js';
 
 const fixtures = fileURLToPath(new URL('../../test/fixtures/rules/', import.meta.url));
 
-function promtoolVersion(): string | undefined {
-  try {
-    const out = execFileSync('promtool', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return /version (\d+\.\d+\.\d+)/.exec(out)?.[1];
-  } catch {
-    return undefined;
-  }
-}
 
 const version = promtoolVersion();
 const major = version ? Number(version.split('.')[0]) : 0;

@@ -5,6 +5,8 @@ import type { VFile } from 'vfile';
 import { reportError, reportNote, reportWarning, type Place } from '../diagnostics.js';
 import type { LoadedRule, LoadedRuleGroup, Point } from '../model.js';
 import { checkPromQL } from './promql.js';
+import { checkGoTemplate } from './go-template.js';
+import { editDistance } from '../edit-distance.js';
 
 export interface DocumentContext {
   vfile: VFile;
@@ -56,20 +58,6 @@ interface Entry {
 
 function list(items: string[]): string {
   return items.map((f) => `\`${f}\``).join(', ');
-}
-
-function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
 }
 
 function suggestion(key: string, allowed: string[]): string {
@@ -201,7 +189,8 @@ class Walker {
     return s;
   }
 
-  stringMap(e: Entry | undefined, what: 'labels' | 'annotations', owner: string, rejectName: boolean): Record<string, string> {
+  /** `templates`: the values are Go templates (labels and annotations of an alerting rule), checked as Prometheus parses them. */
+  stringMap(e: Entry | undefined, what: 'labels' | 'annotations', owner: string, rejectName: boolean, templates = false): Record<string, string> {
     const out: Record<string, string> = {};
     if (!e || e.value === null || (isScalar(e.value) && e.value.value === null)) return out;
     if (!isMap(e.value)) {
@@ -220,8 +209,19 @@ class Walker {
         continue;
       }
       out[name] = item.value === null ? '' : v;
+      if (templates && item.value && v.includes('{{')) this.template(item.value, v, what === 'labels' ? 'label' : 'annotation', name);
     }
     return out;
+  }
+
+  /** Reports the first Go template error in a label or annotation value, at its place in the YAML. */
+  template(node: Node, value: string, kind: 'label' | 'annotation', name: string): void {
+    const problem = checkGoTemplate(value);
+    if (!problem) return;
+    const start = this.mapExprOffset(node, value, problem.start);
+    const end = this.mapExprOffset(node, value, Math.max(problem.start, problem.end));
+    const place = { start: this.point(start), end: this.point(Math.max(start, end)) };
+    reportError(this.file, `Invalid template in ${kind} \`${name}\` (Prometheus would not load this file): ${problem.message}`, place, 'template-syntax');
   }
 
   /** Entry point: one YAML document. */
@@ -392,8 +392,8 @@ class Walker {
 
     const forValue = this.duration(get('for'), 'of a rule');
     const keepFiringFor = this.duration(get('keep_firing_for'), 'of a rule');
-    const labels = this.stringMap(get('labels'), 'labels', 'of a rule', true);
-    const annotations = this.stringMap(get('annotations'), 'annotations', 'of a rule', false);
+    const labels = this.stringMap(get('labels'), 'labels', 'of a rule', true, kind === 'alert');
+    const annotations = this.stringMap(get('annotations'), 'annotations', 'of a rule', false, kind === 'alert');
     if (kind === 'record') {
       for (const k of ['for', 'keep_firing_for', 'annotations']) {
         const e = get(k);
