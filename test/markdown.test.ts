@@ -125,3 +125,30 @@ test('render: plain text for search is whitespace-collapsed and block-separated'
   const out = render('# Title\n\nOne  *two*\nthree.\n\n- a\n- b\n\n<details><summary>S</summary>\n\n{{% rule "f" "A" %}}\n\n</details>\n');
   assert.equal(out.text, 'Title One two three. a b');
 });
+
+test("heading attributes as in Hugo: {#id .class} set the id and class and are not shown; other attributes are dropped", () => {
+  const md = [
+    '## Restart the pods {#restart .important}',
+    '## Use {placeholder}',
+    '## Click {onclick="alert(1)" #x}',
+    '## Restart',
+    'Text {#not-a-heading}',
+    '## Two classes {.a .b}',
+    '## Bad {#id junk',
+  ].join('\n\n');
+  const out = render(md);
+  // The expected HTML is what Hugo 0.111 (goldmark) writes for the same markdown.
+  assert.equal(
+    out.html,
+    [
+      '<h2 id="restart" class="important">Restart the pods</h2>',
+      '<h2 id="use-placeholder">Use {placeholder}</h2>',
+      '<h2 id="x">Click</h2>',
+      '<h2 id="restart-1">Restart</h2>',
+      '<p>Text {#not-a-heading}</p>',
+      '<h2 class="a b" id="two-classes">Two classes</h2>',
+      '<h2 id="bad-id-junk">Bad {#id junk</h2>',
+    ].join('\n'),
+  );
+  assert.deepEqual(out.headingIds, ['restart', 'use-placeholder', 'x', 'restart-1', 'two-classes', 'bad-id-junk']);
+});

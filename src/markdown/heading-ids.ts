@@ -3,6 +3,10 @@
 // (lower-cased), spaces and `-` become `-`, everything else is dropped; an empty id is
 // `heading`; repeats get `-1`, `-2`… (checked against every id already given on the page).
 // Ids are set on the mdast node (`data.hProperties.id`) because the source text is needed.
+// As in Hugo (goldmark's heading attributes, on by default), a heading may end with an attribute
+// block: `## Restart the pods {#restart .important}` sets the id and class and is not shown.
+// Only `#id` and `.class` are applied; other attributes are dropped (an `onclick` must not reach
+// the page).
 import type { Heading, Root, RootContent } from 'mdast';
 import type { VFile } from 'vfile';
 
@@ -19,10 +23,10 @@ export function hugoAnchor(text: string): string {
   return id;
 }
 
-/** Gives unique ids within one page. */
-export function createIdFactory(): (text: string) => string {
+/** Gives unique ids within one page; `reserve` marks an id given explicitly. */
+export function createIdFactory(): ((text: string) => string) & { reserve(id: string): void } {
   const used = new Set<string>();
-  return (text) => {
+  const next = (text: string) => {
     let id = hugoAnchor(text) || 'heading';
     if (used.has(id)) {
       let n = 1;
@@ -32,6 +36,38 @@ export function createIdFactory(): (text: string) => string {
     used.add(id);
     return id;
   };
+  return Object.assign(next, { reserve: (id: string) => void used.add(id) });
+}
+
+/** One attribute of a heading's `{…}` block: `#id`, `.class` or `key=value` (quoted or not; the value is required, as in goldmark). */
+const ATTRIBUTE = /^(?:#([^\s{}#.="']+)|\.([^\s{}#.="']+)|[A-Za-z_:][\w:.-]*\s*=\s*(?:"[^"]*"|'[^']*'|[^\s{}"'=]+))/;
+
+interface HeadingAttributes {
+  id?: string;
+  classes: string[];
+  /** Where the block starts in the text it ends. */
+  start: number;
+}
+
+/** The attribute block that ends `text`, when it is one (else it is ordinary text and stays). */
+function trailingAttributes(text: string): HeadingAttributes | undefined {
+  const trimmed = text.trimEnd();
+  if (!trimmed.endsWith('}')) return undefined;
+  const open = trimmed.lastIndexOf('{');
+  if (open === -1 || (open > 0 && !/\s/.test(trimmed[open - 1]))) return undefined;
+  const attributes: HeadingAttributes = { classes: [], start: open };
+  let rest = trimmed.slice(open + 1, -1).trim();
+  if (!rest) return undefined;
+  while (rest) {
+    const match = ATTRIBUTE.exec(rest);
+    if (!match) return undefined;
+    if (match[1] !== undefined) attributes.id = match[1];
+    if (match[2] !== undefined) attributes.classes.push(match[2]);
+    rest = rest.slice(match[0].length);
+    if (rest && !/^\s/.test(rest)) return undefined;
+    rest = rest.trimStart();
+  }
+  return attributes;
 }
 
 function headingSource(node: Heading, source: string): string {
@@ -52,7 +88,21 @@ export default function remarkHeadingIds(_options?: Record<string, never>) {
         if (node.type === 'heading') {
           const data = (node.data ??= {});
           const properties = (data.hProperties ??= {});
-          if (properties.id === undefined) properties.id = nextId(headingSource(node, source));
+          const last = node.children[node.children.length - 1];
+          const attributes = last?.type === 'text' ? trailingAttributes(last.value) : undefined;
+          if (last?.type === 'text' && attributes) {
+            last.value = last.value.slice(0, attributes.start).trimEnd();
+            if (!last.value) node.children.pop();
+            if (attributes.id) {
+              properties.id = attributes.id;
+              nextId.reserve(attributes.id);
+            }
+            if (attributes.classes.length) properties.className = attributes.classes;
+          }
+          if (properties.id === undefined) {
+            const text = headingSource(node, source);
+            properties.id = nextId(attributes ? text.slice(0, text.lastIndexOf('{')) : text);
+          }
         } else if ('children' in node) {
           walk(node.children as RootContent[]);
         }
