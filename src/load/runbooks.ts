@@ -10,6 +10,7 @@ import type { Point, Runbook } from '../model.js';
 import { tokenizeShortcodes } from '../shortcodes/tokenize.js';
 import { hugoSlug, runbookUrl, sectionUrl } from '../link/urls.js';
 import { listFiles } from './files.js';
+import type { LoadCache } from '../cache/load-cache.js';
 
 /**
  * Largest runbook rendered; real ones are a few kilobytes (srerun's largest is 9 KB). The markdown
@@ -73,11 +74,32 @@ function frontMatterErrorPlace(text: string): Point | undefined {
   return { line: line + 1, column: col };
 }
 
-export async function loadRunbook(runbooksDir: string, relativeFile: string): Promise<Runbook> {
+/** A runbook as kept in the load cache: without its vfile, and its body as an offset into the text. */
+type CachedRunbook = Omit<Runbook, 'vfile' | 'body'> & { bodyOffset: number; bodyLength: number };
+
+export async function loadRunbook(runbooksDir: string, relativeFile: string, cache?: LoadCache): Promise<Runbook> {
   const absolute = path.join(runbooksDir, relativeFile);
   // Synchronous: a thousand small reads through the thread pool cost ~6x more here (measured).
-  let text = readFileSync(absolute, 'utf8');
+  const text = readFileSync(absolute, 'utf8');
   const vfile = new VFile({ path: absolute, value: text });
+  const cached = cache?.reuse<CachedRunbook>('runbook', relativeFile, text, vfile);
+  if (cached) {
+    const { bodyOffset, bodyLength, ...rest } = cached;
+    return { ...rest, vfile, body: text.slice(bodyOffset, bodyOffset + bodyLength) };
+  }
+  const runbook = parseRunbook(text, vfile, relativeFile);
+  if (cache) {
+    const { vfile: _vfile, body, ...rest } = runbook;
+    // The body is a tail of the text (or empty for a refused file): keep where it is, not a copy.
+    const bodyOffset = body.length === 0 ? 0 : text.length - body.length;
+    if (text.slice(bodyOffset, bodyOffset + body.length) === body) cache.keep('runbook', relativeFile, text, vfile, { ...rest, bodyOffset, bodyLength: body.length } satisfies CachedRunbook);
+  }
+  return runbook;
+}
+
+/** Front matter, body and shortcodes of one runbook's text; problems go on `vfile`. */
+function parseRunbook(fullText: string, vfile: VFile, relativeFile: string): Runbook {
+  let text = fullText;
   if (text.length > MAX_RUNBOOK_BYTES) {
     // Refuse a file no person would write as one runbook rather than hang on it (see above).
     reportError(
@@ -164,7 +186,7 @@ export async function loadRunbook(runbooksDir: string, relativeFile: string): Pr
 }
 
 /** Every `*.md` under the runbooks folder, sorted, loaded. */
-export async function loadRunbooks(runbooksDir: string): Promise<Runbook[]> {
+export async function loadRunbooks(runbooksDir: string, cache?: LoadCache): Promise<Runbook[]> {
   const files = await listFiles(runbooksDir, (name) => name.toLowerCase().endsWith('.md'));
-  return Promise.all(files.map((file) => loadRunbook(runbooksDir, file)));
+  return Promise.all(files.map((file) => loadRunbook(runbooksDir, file, cache)));
 }

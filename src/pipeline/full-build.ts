@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { VFile } from 'vfile';
 import { RunbookSiteError } from '../errors.js';
 import { loadRuleFiles } from '../rules/load.js';
+import { openLoadCache } from '../cache/load-cache.js';
 import { loadRunbook, loadRunbooks } from '../load/runbooks.js';
 import { gitLastModified } from '../load/git-dates.js';
 import { linkSite } from '../link/site.js';
@@ -29,17 +30,21 @@ export async function runPipeline(options: BuildOptions, recordKey: string | und
 
   // Load
   options.onProgress?.('load', 0, 0);
+  // Files whose text did not change since the last build are not parsed again (cache/load-cache.ts).
+  const loadCache = options.cache ? await openLoadCache(config.cacheDirAbs, options.version) : undefined;
   const introPromise: Promise<Runbook | undefined> = config.introFile
     ? loadRunbook(path.dirname(config.introFile), path.basename(config.introFile)).catch(() => {
         throw new RunbookSiteError('FolderNotFound', { what: 'intro', path: config.intro ?? '' });
       })
     : Promise.resolve(undefined);
   const [ruleFiles, runbooks, intro, gitDates] = await Promise.all([
-    loadRuleFiles(config.rulesDir),
-    loadRunbooks(config.runbooksDir),
+    loadRuleFiles(config.rulesDir, loadCache),
+    loadRunbooks(config.runbooksDir, loadCache),
     introPromise,
     options.write ? gitLastModified(config.runbooksDir) : Promise.resolve(undefined),
   ]);
+
+  const loadCacheSaved = loadCache?.save();
 
   // Link
   options.onProgress?.('link', 0, 0);
@@ -104,9 +109,13 @@ export async function runPipeline(options: BuildOptions, recordKey: string | und
   });
   if (!options.write) {
     if (recordKey) await writeBuildRecord(config, mode, recordKey, recordOf());
+    await loadCacheSaved;
     return result;
   }
-  if (options.failOnErrors && errors > 0) return result;
+  if (options.failOnErrors && errors > 0) {
+    await loadCacheSaved;
+    return result;
+  }
 
   // Write
   options.onProgress?.('write', 0, 0);
@@ -122,5 +131,6 @@ export async function runPipeline(options: BuildOptions, recordKey: string | und
   result.pagesUnchanged = unchanged;
   result.wrote = true;
   if (recordKey) await writeBuildRecord(config, mode, recordKey, recordOf(outputManifest(config.outDir)));
+  await loadCacheSaved;
   return result;
 }

@@ -8,6 +8,7 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit,
 import { reportError, reportWarning } from '../diagnostics.js';
 import type { LoadedRuleGroup, RuleFile } from '../model.js';
 import { checkDuplicateGroupsAcrossDocuments, validateRuleDocument } from './validate.js';
+import type { LoadCache } from '../cache/load-cache.js';
 
 /** Documents whose aliases would expand to more nodes than this are refused (YAML "billion laughs"). */
 export const MAX_EXPANDED_NODES = 200_000;
@@ -137,7 +138,7 @@ export function parseRuleFile(text: string, absolutePath: string, relPath: strin
  * Load every `*.yml` / `*.yaml` file under rulesDir (sorted by path, hidden folders skipped).
  * Each RuleFile comes back with its diagnostics attached.
  */
-export async function loadRuleFiles(rulesDir: string): Promise<RuleFile[]> {
+export async function loadRuleFiles(rulesDir: string, cache?: LoadCache): Promise<RuleFile[]> {
   const root = path.resolve(rulesDir);
   const files = await listFiles(root, (name) => /\.ya?ml$/i.test(name));
   return Promise.all(
@@ -152,7 +153,13 @@ export async function loadRuleFiles(rulesDir: string): Promise<RuleFile[]> {
         return { path: rel, vfile, groups: [] };
       }
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      return parseRuleFile(text, abs, rel);
+      if (!cache) return parseRuleFile(text, abs, rel);
+      const vfile = new VFile({ path: abs, value: text });
+      const groups = cache.reuse<RuleFile['groups']>('rules', rel, text, vfile);
+      if (groups) return { path: rel, vfile, groups };
+      const parsed = parseRuleFile(text, abs, rel);
+      cache.keep('rules', rel, text, parsed.vfile, parsed.groups);
+      return parsed;
     }),
   );
 }

@@ -1,0 +1,65 @@
+// Rule files and runbooks whose text did not change are not parsed again: their result and their
+// diagnostics come from the load cache, exactly as a fresh parse would give them.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { VFile } from 'vfile';
+import { openLoadCache } from '../src/cache/load-cache.js';
+import { reportError, reportWarning } from '../src/diagnostics.js';
+import { runCli } from './helpers/cli.js';
+import { sampleProject } from './helpers/project.js';
+
+test('load cache: a value and its diagnostics come back for the same text only, and only for the same version', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'runbook-site-load-'));
+  const first = await openLoadCache(dir, '1.0.0');
+  const parsed = new VFile({ path: '/x/a.yml', value: 'text' });
+  reportError(parsed, 'Bad thing', { start: { line: 2, column: 3, offset: 9 }, end: { line: 2, column: 5, offset: 11 } }, 'bad-thing');
+  reportWarning(parsed, 'Odd thing', { line: 1, column: 1, offset: 0 }, 'odd-thing');
+  first.keep('rules', 'a.yml', 'text', parsed, { groups: ['g'] });
+  await first.save();
+
+  const second = await openLoadCache(dir, '1.0.0');
+  const again = new VFile({ path: '/x/a.yml', value: 'text' });
+  assert.deepEqual(second.reuse('rules', 'a.yml', 'text', again), { groups: ['g'] });
+  assert.deepEqual(
+    again.messages.map((m) => [m.reason, m.ruleId, m.fatal, m.line, m.column, m.place && 'end' in m.place ? m.place.end.column : undefined]),
+    [
+      ['Bad thing', 'bad-thing', true, 2, 3, 5],
+      ['Odd thing', 'odd-thing', false, 1, 1, undefined],
+    ],
+  );
+  assert.equal(second.reuse('rules', 'a.yml', 'text changed', new VFile()), undefined);
+  assert.equal(second.reuse('runbook', 'a.yml', 'text', new VFile()), undefined, 'kinds are apart');
+  assert.equal((await openLoadCache(dir, '1.0.1')).reuse('rules', 'a.yml', 'text', new VFile()), undefined, 'another version misses');
+
+  await writeFile(path.join(dir, 'load.cache'), 'garbage');
+  assert.equal((await openLoadCache(dir, '1.0.0')).reuse('rules', 'a.yml', 'text', new VFile()), undefined, 'a corrupt file is a miss, not a crash');
+});
+
+test('load cache: after an edit, a build reports exactly what a build without any cache reports', async () => {
+  const dir = await sampleProject('runbook-site-load-');
+  // Problems in a rule file and a runbook that stay unchanged, so their diagnostics must come back from the cache.
+  const rules = path.join(dir, 'rules/haproxy/haproxy.yml');
+  await writeFile(rules, (await readFile(rules, 'utf8')).replace('haproxy_up == 0', 'haproxy_up == 0.05and up'));
+  await writeFile(path.join(dir, 'runbooks/haproxy/Broken.md'), '---\ntitle: Broken\nweight: heavy\n---\n# Broken\n\n{{% rule "haproxy/haproxy.yml" %}}\n');
+  const first = await runCli(['check', '--format', 'json'], dir);
+  assert.equal(first.code, 1);
+  const stored = await readFile(path.join(dir, '.cache/runbook-site/load.cache'), 'utf8');
+  assert.match(stored, /"rules:haproxy\/haproxy\.yml"/);
+  assert.match(stored, /"runbook:haproxy\/Broken\.md"/);
+
+  const other = path.join(dir, 'runbooks/haproxy/HaproxyDown.md');
+  await writeFile(other, (await readFile(other, 'utf8')) + '\nOne more line.\n');
+  const cached = await runCli(['check', '--format', 'json'], dir);
+  const fresh = await runCli(['check', '--format', 'json', '--no-cache'], dir);
+  assert.equal(cached.stdout, fresh.stdout);
+  const ruleIds = (JSON.parse(cached.stdout) as { diagnostics: { ruleId: string }[] }).diagnostics.map((d) => d.ruleId);
+  assert.ok(ruleIds.includes('promql-syntax') && ruleIds.includes('front-matter-schema'), ruleIds.join(', '));
+
+  // A fixed file is parsed again: its problem is gone.
+  await writeFile(rules, (await readFile(rules, 'utf8')).replace('haproxy_up == 0.05and up', 'haproxy_up == 0'));
+  const fixed = JSON.parse((await runCli(['check', '--format', 'json'], dir)).stdout) as { diagnostics: { ruleId: string }[] };
+  assert.ok(!fixed.diagnostics.some((d) => d.ruleId === 'promql-syntax'));
+});
