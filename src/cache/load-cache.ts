@@ -38,7 +38,6 @@ export interface LoadCache {
   keep(kind: LoadKind, file: string, text: string, vfile: VFile, value: unknown): void;
   /** Writes the entries used by this build (atomically; a failure only means a miss next time). */
   save(): Promise<void>;
-  readonly stats: { reused: number; parsed: number };
 }
 
 function hashOf(text: string): string {
@@ -61,20 +60,18 @@ export async function openLoadCache(cacheDir: string, version: string): Promise<
     }
   }
   const current: Record<string, Entry> = {};
-  const stats = { reused: 0, parsed: 0 };
+  let parsed = 0;
   return {
-    stats,
     reuse<T>(kind: LoadKind, name: string, text: string, vfile: VFile): T | undefined {
       const id = `${kind}:${name}`;
       const entry = Object.hasOwn(previous, id) ? previous[id] : undefined;
       if (!entry || entry.textHash !== hashOf(text) || !Array.isArray(entry.messages)) return undefined;
       for (const message of entry.messages) report[message.severity](vfile, message.reason, message.place, message.ruleId);
       current[id] = entry;
-      stats.reused++;
       return entry.value as T;
     },
     keep(kind, name, text, vfile, value) {
-      stats.parsed++;
+      parsed++;
       current[`${kind}:${name}`] = {
         textHash: hashOf(text),
         value,
@@ -87,7 +84,8 @@ export async function openLoadCache(cacheDir: string, version: string): Promise<
       };
     },
     async save() {
-      if (stats.parsed === 0 && Object.keys(current).length === Object.keys(previous).length) return;
+      // Nothing parsed and no file gone: the file on disk already says the same.
+      if (parsed === 0 && Object.keys(current).length === Object.keys(previous).length) return;
       await writeBlob(file, key, JSON.stringify(current));
     },
   };

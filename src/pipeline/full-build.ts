@@ -43,8 +43,7 @@ export async function runPipeline(options: BuildOptions, recordKey: string | und
     introPromise,
     options.write ? gitLastModified(config.runbooksDir) : Promise.resolve(undefined),
   ]);
-
-  const loadCacheSaved = loadCache?.save();
+  await loadCache?.save();
 
   // Link
   options.onProgress?.('link', 0, 0);
@@ -109,13 +108,9 @@ export async function runPipeline(options: BuildOptions, recordKey: string | und
   });
   if (!options.write) {
     if (recordKey) await writeBuildRecord(config, mode, recordKey, recordOf());
-    await loadCacheSaved;
     return result;
   }
-  if (options.failOnErrors && errors > 0) {
-    await loadCacheSaved;
-    return result;
-  }
+  if (options.failOnErrors && errors > 0) return result;
 
   // Write
   options.onProgress?.('write', 0, 0);
@@ -131,6 +126,5 @@ export async function runPipeline(options: BuildOptions, recordKey: string | und
   result.pagesUnchanged = unchanged;
   result.wrote = true;
   if (recordKey) await writeBuildRecord(config, mode, recordKey, recordOf(outputManifest(config.outDir)));
-  await loadCacheSaved;
   return result;
 }

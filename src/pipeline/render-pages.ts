@@ -8,8 +8,9 @@
 // The main thread keeps loading, linking and writing; the order of `rendered` is the site order.
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { listFiles } from '../load/files.js';
 import type { ResolvedConfig } from '../config/load.js';
 import type { Site } from '../link/site.js';
 import type { PageData, RenderedPage } from '../render/page-data.js';
@@ -100,11 +101,6 @@ function workerCount(pages: number, requested: number | undefined): number {
 /** The cache pack being written by the last renderPages call. */
 let pendingSave: Promise<void> | undefined;
 
-/** Resolves when the render cache of the last build has been written (for tests and embedders). */
-export async function cacheWritten(): Promise<void> {
-  await pendingSave;
-}
-
 /** Workers started by prestartRenderWorkers, waiting for renderPages with the same config. */
 let prestarted: { config: ResolvedConfig; pool: Promise<RenderPool | undefined> } | undefined;
 
@@ -121,12 +117,8 @@ export function prestartRenderWorkers(options: Pick<RenderOptions, 'config' | 't
   const pool = (async () => {
     const mode: RenderMode = options.markdownOnly ? 'markdown' : 'full';
     if (options.cache && (await stat(path.join(config.cacheDirAbs, `pages-${mode}.pack`)).then(() => true, () => false))) return undefined;
-    let files = 0;
-    try {
-      for (const name of await readdir(config.runbooksDir, { recursive: true })) if (name.endsWith('.md')) files++;
-    } catch {
-      return undefined;
-    }
+    // The same walk as the loader's, so hidden folders count the same way.
+    const files = (await listFiles(config.runbooksDir, (name) => name.toLowerCase().endsWith('.md'))).length;
     if (files < MIN_PAGES_FOR_WORKERS) return undefined;
     const size = workerCount(files, options.workers);
     if (size === 0) return undefined;

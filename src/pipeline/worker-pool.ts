@@ -16,8 +16,6 @@ export interface RenderRunOptions {
   workers?: number;
   /** Called after each batch with the number of pages it held. */
   onBatch?: (pages: number) => void;
-  /** Timing figures per worker, for profiling. */
-  stats?: { setupMs: number[]; renderMs: number[] };
 }
 
 /** Pages per message: big enough to amortise messaging, small enough to balance the load. */
@@ -79,7 +77,7 @@ export class RenderPool {
         const id = next++;
         worker.postMessage({ type: 'batch', id, pages: batches[id].pages } satisfies WorkerRequest);
       };
-      workers.forEach((worker, i) => {
+      workers.forEach((worker) => {
         worker.on('message', (response: BatchResponse) => {
           if (settled) return;
           if ('error' in response) {
@@ -94,10 +92,6 @@ export class RenderPool {
             return;
           }
           const batch = batches[response.id];
-          if (options.stats) {
-            if (response.setupMs !== undefined) options.stats.setupMs[i] = response.setupMs;
-            options.stats.renderMs[i] = (options.stats.renderMs[i] ?? 0) + response.ms;
-          }
           response.results.forEach((result, j) => {
             results[batch.start + j] = result;
           });
