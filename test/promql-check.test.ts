@@ -81,3 +81,12 @@ test('experimental functions are warnings, not errors', () => {
   assert.equal(p?.ruleId, 'promql-experimental');
   assert.equal(p?.severity, 'warning');
 });
+
+test('nested modifiers are checked once each: 30 offsets take milliseconds, not minutes', () => {
+  // Each level used to be checked twice, doubling the work: 25 levels took 1.2 s, 30 about 40 s.
+  const started = performance.now();
+  const problems = checkPromQL(`x${' offset 1m'.repeat(30)}`);
+  assert.ok(performance.now() - started < 2_000, 'finished quickly');
+  assert.equal(problems.length, 29);
+  assert.ok(problems.every((p) => p.message === 'Offset may not be set multiple times.'));
+});

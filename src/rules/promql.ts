@@ -341,9 +341,10 @@ class Checker {
     const modifier = node.name === 'OffsetExpr' ? 'offset' : '@';
     const allowed = ['VectorSelector', 'MatrixSelector', 'SubqueryExpr'];
     if (inner.name === node.name) {
-      this.check(inner);
+      // Checked once: checking it again for its type doubled the work at every nesting level.
+      const t = this.check(inner);
       this.fail(node, modifier === 'offset' ? 'Offset may not be set multiple times.' : '@ <timestamp> may not be set multiple times.');
-      return this.typeOf(inner);
+      return t;
     }
     const other = node.name === 'OffsetExpr' ? 'StepInvariantExpr' : 'OffsetExpr';
     if (inner.name === other) {
@@ -357,14 +358,6 @@ class Checker {
     if (!allowed.includes(inner.name)) {
       this.fail(node, `The ${modifier} modifier must be preceded by an instant vector selector or range vector selector or a subquery.`);
     }
-    return t;
-  }
-
-  typeOf(node: ENode): ValueType | undefined {
-    const saved = this.problems;
-    this.problems = [];
-    const t = this.check(node);
-    this.problems = saved;
     return t;
   }
 
