@@ -203,12 +203,13 @@ class Walker {
         const kind = what === 'labels' ? 'label' : 'annotation';
         this.error(`Invalid ${kind} name \`${name}\`${name === '__name__' ? ': `__name__` is reserved for the metric name' : ''}.`, item.keyNode, what === 'labels' ? 'invalid-label-name' : 'invalid-annotation-name');
       }
-      const v = this.str(item.value);
+      // A key without a value (`{a}`) is the empty string to Prometheus, as `a:` is.
+      const v = item.value === null ? '' : this.str(item.value);
       if (v === undefined) {
         this.error(`The value of ${what === 'labels' ? 'label' : 'annotation'} \`${name}\` must be a string, not a ${isSeq(item.value) ? 'list' : 'mapping'}.`, item.value, 'value-type', item.keyNode);
         continue;
       }
-      out[name] = item.value === null ? '' : v;
+      out[name] = v;
       if (templates && item.value && v.includes('{{')) this.template(item.value, v, what === 'labels' ? 'label' : 'annotation', name);
     }
     return out;
