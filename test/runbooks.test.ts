@@ -44,6 +44,16 @@ test('a front matter value of the wrong type points at its key', async () => {
   assert.match(error!.message, /`weight`/);
 });
 
+test('one bad front matter key does not leave the others unconverted (a lone tag, a lone alias)', async () => {
+  const dir = await site({ 'runbooks/app/AppDown.md': '---\ntitle: App down\nweight: heavy\ntags: paging\naliases: [/old/app-down/]\n---\n\nText.\n' });
+  const build = await runCli(['build', '--no-check'], dir);
+  assert.equal(build.code, 0, build.stderr);
+  assert.match(build.stdout, /front-matter-schema/);
+  // The tag became a list of one (a tag page), not a string looped over letter by letter.
+  assert.match(await readFile(path.join(dir, 'dist/tags/paging/index.html'), 'utf8'), /App down/);
+  assert.match(await readFile(path.join(dir, 'dist/old/app-down/index.html'), 'utf8'), /runbooks\/app\/appdown\//);
+});
+
 test('keys from other tools are kept and are never an error', async () => {
   const dir = await site({ 'runbooks/AppDown.md': '---\ntitle: App down\nbookCollapseSection: true\neditor: markdown\ndateCreated: 2020-04-10T18:32:27.079Z\n#published: true\n---\n\nText.\n' });
   const { code, diagnostics } = await check(dir);

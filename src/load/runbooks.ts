@@ -155,9 +155,12 @@ function parseRunbook(fullText: string, vfile: VFile, relativeFile: string): Run
         keyPosition(text, bodyStart, key) ?? { line: 1, column: 1 },
         'front-matter-schema',
       );
-      // Drop the bad key so the rest of the pipeline sees schema-valid data.
       if (typeof key === 'string') delete (frontMatter as Record<string, unknown>)[key];
     }
+    // Without its bad keys, parsed again: the rest of the pipeline gets schema data (a lone tag
+    // as a list, say), never the raw values. Should that still fail, no front matter at all.
+    const retried = frontMatterSchema.safeParse(frontMatter);
+    frontMatter = retried.success ? retried.data : ({} as FrontMatter);
   }
 
   const empty = body.trim().length === 0;
