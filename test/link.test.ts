@@ -49,6 +49,7 @@ test('pages carry only their own navigation, never the whole site', async () => 
 });
 
 test('annotation URLs that do not match the generated page are warnings giving the right URL', async () => {
+  // edge.yml's runbook_url ends in `appdown/index.html`: the same page, no warning.
   const site = await linked('linking');
   const messages = site.ruleFiles.flatMap((file) => file.vfile.messages).filter((m) => m.ruleId === 'runbook-url-mismatch');
   assert.equal(messages.length, 1);

@@ -5,6 +5,7 @@ import { reportNote, reportWarning } from '../diagnostics.js';
 import type { LoadedRule, RuleFile, Runbook } from '../model.js';
 import type { RuleEmbed } from '../render/page-data.js';
 import { frontMatterKeyPlace } from '../load/runbooks.js';
+import { sitePageUrl } from './urls.js';
 
 /** One alerting-rule definition and the runbook linked to it. */
 export interface AlertLink {
@@ -126,13 +127,9 @@ export function checkCoverage(
       } catch {
         continue;
       }
-      if (target.host !== base.host || !target.pathname.startsWith(config.basePath)) continue;
-      let written: string;
-      try {
-        written = decodeURIComponent(target.pathname.slice(config.basePath.length)).replace(/\/?$/, '/');
-      } catch {
-        written = target.pathname.slice(config.basePath.length).replace(/\/?$/, '/');
-      }
+      // The same reading of a URL as the link check's: `…/slow/index.html` names `…/slow/`.
+      const written = sitePageUrl(target, base, config.basePath);
+      if (written === undefined) continue;
       const expected = link.runbook?.url;
       if (expected && written === expected) continue;
       const should = expected ? new URL(expected, config.baseURL).href : undefined;

@@ -2,7 +2,7 @@
 // `#anchors` must point at pages (and headings) the build generates. Runs before anything is written.
 import { reportError } from '../diagnostics.js';
 import type { Runbook } from '../model.js';
-import { markdownLinkFile, safeDecode } from './urls.js';
+import { markdownLinkFile, pageUrlOf, safeDecode, sitePageUrl } from './urls.js';
 
 export interface PageLinks {
   /** The page's runbook (links are reported on its file). */
@@ -39,8 +39,8 @@ export function checkLinks(pages: PageLinks[], options: { urls: Set<string>; url
         } catch {
           continue;
         }
-        if (absolute.host !== base.host || !absolute.pathname.startsWith(options.basePath)) continue;
-        targetUrl = safeDecode(absolute.pathname.slice(options.basePath.length));
+        targetUrl = sitePageUrl(absolute, base, options.basePath);
+        if (targetUrl === undefined) continue;
       } else if (pathPart === '') {
         targetUrl = page.url;
       } else if (markdownFile !== undefined) {
@@ -64,8 +64,7 @@ export function checkLinks(pages: PageLinks[], options: { urls: Set<string>; url
         targetUrl = sitePath.slice(options.basePath.length);
       }
 
-      const normalised = targetUrl === '' || targetUrl.endsWith('/') || /\.[a-z0-9]+$/i.test(targetUrl) ? targetUrl : targetUrl + '/';
-      const pageUrl = normalised.endsWith('index.html') ? normalised.slice(0, -'index.html'.length) : normalised;
+      const pageUrl = pageUrlOf(targetUrl);
       if (!options.urls.has(pageUrl) && !isGeneratedFile(pageUrl)) {
         reportError(page.runbook.vfile, `Unexpected link \`${href}\` to \`/${pageUrl}\`: the site has no such page`, place, 'broken-link');
         continue;

@@ -70,9 +70,14 @@ export function outputPathFor(url: string): string {
   return url === '' ? 'index.html' : url + 'index.html';
 }
 
-/** Normalise an absolute URL or path to compare it with a page URL: no query, no fragment, trailing slash. */
-export function normaliseUrlPath(pathname: string): string {
-  let p = pathname.split('#')[0].split('?')[0];
-  if (!p.endsWith('/') && !/\.[a-z0-9]+$/i.test(p)) p += '/';
-  return p;
+/** A site-relative path as the page URL it names: folder paths get their trailing slash, `index.html` is dropped. */
+export function pageUrlOf(sitePath: string): string {
+  const withSlash = sitePath === '' || sitePath.endsWith('/') || /\.[a-z0-9]+$/i.test(sitePath) ? sitePath : sitePath + '/';
+  return withSlash.endsWith('index.html') ? withSlash.slice(0, -'index.html'.length) : withSlash;
+}
+
+/** The page URL that an absolute URL names when it is inside the site (same host, under the base path); else undefined. */
+export function sitePageUrl(url: URL, base: URL, basePath: string): string | undefined {
+  if (url.host !== base.host || !url.pathname.startsWith(basePath)) return undefined;
+  return pageUrlOf(safeDecode(url.pathname.slice(basePath.length)));
 }
