@@ -70,8 +70,9 @@ test('rule text and annotations are escaped and Go templates are kept as text', 
   assert.ok(html.includes('Ops &lt;Runbooks&gt;'), 'site title escaped');
   assert.ok(html.includes('Host &lt;down&gt;'), 'page title escaped');
   // The expression is highlighted at build time; its text is intact.
-  assert.match(html, /class="pq-/);
-  assert.ok(html.includes('&quot;node&quot;') || html.includes('&#34;node&#34;') || html.includes('"node"'));
+  const expr = /<code id="alert-hostdown-e">([\s\S]*?)<\/code>/.exec(html)?.[1] ?? '';
+  assert.match(expr, /class="pq-/);
+  assert.equal(expr.replace(/<[^>]*>/g, ''), 'up{job=&quot;node&quot;} == 0');
 });
 
 test('markdown body with Go template text and raw HTML in code stays text; the body h1 becomes the page heading', async () => {
@@ -84,6 +85,19 @@ test('markdown body with Go template text and raw HTML in code stays text; the b
   assert.ok(headingIds.includes('meaning'));
   assert.match(html, /<nav class="toc"[^>]*>.*href="#meaning"/s, 'table of contents for three h2s');
   assert.match(searchText, /Mitigation/);
+});
+
+test('the lifted heading and the table of contents show heading text as written, and no id repeats', async () => {
+  const theme = await defaultTheme();
+  const body = '# A < B & C\n\n## Alert HostDown\n\n## x & y\n\n## z\n';
+  const { html } = renderPage(page({ markdown: markdown(body) }), theme);
+  // Escaped once by the template: not `&amp;#x3C;` (entities of the rendered body decoded first).
+  assert.match(html, /<h1 id="a--b--c">A &lt; B &amp; C<\/h1>/);
+  assert.match(html, /<a href="#x--y">x &amp; y<\/a>/);
+  // The heading `Alert HostDown` keeps its id; the HostDown rule card takes the next one.
+  assert.match(html, /<h2 id="alert-hostdown">Alert HostDown<\/h2>/);
+  const ids = [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
+  assert.equal(new Set(ids).size, ids.length, `duplicate ids: ${ids.filter((id, i) => ids.indexOf(id) !== i)}`);
 });
 
 test('no table of contents for short pages', async () => {

@@ -1,5 +1,5 @@
 // rehype plugin: rewrite relative `.md` links and collect what later stages need —
-// heading ids, links with their place in the file, and plain text for search —
+// headings (level, id, text), links with their place in the file, and plain text for search —
 // into `file.data[COLLECT_DATA_KEY]`. Per-file settings come from `file.data[COLLECT_OPTIONS_KEY]`
 // (or the plugin options), so one frozen processor serves every file.
 import type { Element, Root, RootContent } from 'hast';
@@ -12,8 +12,15 @@ export interface CollectOptions {
   locate?: (offset: number) => { line: number; column: number };
 }
 
+/** A heading of the body as rendered: its text is what the reader sees (entities decoded, tags gone). */
+export interface CollectedHeading {
+  level: number;
+  id: string;
+  text: string;
+}
+
 export interface Collected {
-  headingIds: string[];
+  headings: CollectedHeading[];
   links: { href: string; line: number; column: number }[];
   text: string;
 }
@@ -23,6 +30,12 @@ export const COLLECT_DATA_KEY = 'runbookCollected';
 
 const HEADING = /^h[1-6]$/;
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+function textOf(node: Element): string {
+  let text = '';
+  for (const child of node.children) text += child.type === 'text' ? child.value : child.type === 'element' ? textOf(child) : '';
+  return text;
+}
+
 const BLOCK = new Set([
   'address', 'article', 'aside', 'blockquote', 'br', 'dd', 'details', 'div', 'dl', 'dt', 'figcaption', 'figure',
   'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre', 'section',
@@ -40,11 +53,13 @@ export function isMarkdownLink(href: string): boolean {
 export default function rehypeCollect(options?: CollectOptions) {
   return function transformer(tree: Root, file: VFile): void {
     const settings: CollectOptions = options ?? ((file.data as Record<string, unknown>)[COLLECT_OPTIONS_KEY] as CollectOptions | undefined) ?? {};
-    const collected: Collected = { headingIds: [], links: [], text: '' };
+    const collected: Collected = { headings: [], links: [], text: '' };
     const text: string[] = [];
 
     const visitElement = (node: Element) => {
-      if (HEADING.test(node.tagName) && typeof node.properties.id === 'string') collected.headingIds.push(node.properties.id);
+      if (HEADING.test(node.tagName) && typeof node.properties.id === 'string') {
+        collected.headings.push({ level: Number(node.tagName[1]), id: node.properties.id, text: textOf(node).trim() });
+      }
       if (node.tagName === 'a' && typeof node.properties.href === 'string') {
         const href = node.properties.href;
         const offset = node.position?.start.offset;

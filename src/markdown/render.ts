@@ -14,7 +14,7 @@ import { expandShortcodes, originalOffset } from '../shortcodes/expand.js';
 import remarkPlaceholders, { PLACEHOLDER_DATA_KEY, type PlaceholderOptions } from '../shortcodes/remark-placeholders.js';
 import type { ShortcodeProblem } from '../shortcodes/tokenize.js';
 import remarkHeadingIds from './heading-ids.js';
-import rehypeCollect, { COLLECT_DATA_KEY, COLLECT_OPTIONS_KEY, type Collected, type CollectOptions } from './rehype-collect.js';
+import rehypeCollect, { COLLECT_DATA_KEY, COLLECT_OPTIONS_KEY, type Collected, type CollectedHeading, type CollectOptions } from './rehype-collect.js';
 
 export interface RenderMarkdownOptions {
   /** Shortcodes of `markdown` as found by `tokenizeShortcodes` (offsets into `markdown`). */
@@ -31,6 +31,8 @@ export interface RenderMarkdownOptions {
 
 export interface RenderedMarkdown {
   html: string;
+  /** Every heading in document order. */
+  headings: CollectedHeading[];
   headingIds: string[];
   /** Links as written, with their file line/column. */
   links: { href: string; line: number; column: number }[];
@@ -99,8 +101,8 @@ export function renderMarkdown(markdown: string, options: RenderMarkdownOptions)
       message: `Unexpected markdown too deeply nested to render (${error.message}), expected at most a few hundred levels of quotes or lists`,
       ruleId: 'markdown-too-deep',
     };
-    return { html: '<p>This runbook could not be rendered.</p>', headingIds: [], links: [], text: '', problems: [...expanded.problems, problem] };
+    return { html: '<p>This runbook could not be rendered.</p>', headings: [], headingIds: [], links: [], text: '', problems: [...expanded.problems, problem] };
   }
   const collected = data[COLLECT_DATA_KEY] as Collected;
-  return { html, headingIds: collected.headingIds, links: collected.links, text: collected.text, problems: expanded.problems };
+  return { html, headings: collected.headings, headingIds: collected.headings.map((heading) => heading.id), links: collected.links, text: collected.text, problems: expanded.problems };
 }

@@ -48,11 +48,7 @@ export function resolveLinkIn(map: LinkMap, fromFile: string, href: string): str
   if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('//') || href.startsWith('#')) return undefined;
   const hashAt = href.indexOf('#');
   const target = hashAt === -1 ? href : href.slice(0, hashAt);
-  if (!/\.md$/i.test(target)) {
-    // Site-absolute links are written from the site root; on a project site they need the base path.
-    if (href.startsWith('/') && !href.startsWith(map.basePath)) return map.basePath + href.slice(1);
-    return undefined;
-  }
+  if (!/\.md$/i.test(target)) return undefined;
   const file = markdownLinkFile(fromFile, target)!;
   if (!Object.hasOwn(map.urlByFile, file)) return undefined;
   return map.basePath + map.urlByFile[file] + (hashAt === -1 ? '' : href.slice(hashAt));

@@ -75,12 +75,6 @@ export interface PageData {
     embeds: RuleEmbed[];
     /** Line of the body's first line in the file (1-based). */
     startLine: number;
-    /**
-     * (Optional, added by the theme.) Links written in this body (href exactly as written) → the
-     * href to use instead (e.g. `../x/Y.md#a` → `/base/runbooks/x/y/#a`). Used when renderPage gets
-     * no `resolveLink` function (worker threads cannot receive functions). Hrefs absent here are kept.
-     */
-    linkTargets?: Record<string, string>;
   };
   /** Front matter as written, including keys from other tools (Hugo, wiki.js…). */
   frontMatter: Record<string, unknown>;

@@ -3,6 +3,7 @@
 import Handlebars from 'handlebars';
 import type { LoadedRule } from '../model.js';
 import { renderMarkdown } from '../markdown/render.js';
+import type { CollectedHeading } from '../markdown/rehype-collect.js';
 import { highlightPromQL } from '../rules/highlight.js';
 import type { AlertRow, PageData, RenderedPage, RenderProblem } from './page-data.js';
 import type { Theme } from './theme.js';
@@ -56,11 +57,8 @@ export interface RuleView {
   grafanaUrl?: string;
 }
 
-export interface TocEntry {
-  id: string;
-  text: string;
-  level: number;
-}
+/** An h2 or h3 of the body in the table of contents. */
+export type TocEntry = CollectedHeading;
 
 /** Everything a layout receives. Documented in templates/README.md. */
 export interface TemplateContext {
@@ -99,6 +97,9 @@ class IdAllocator {
   constructor(reserved: Iterable<string> = []) {
     for (const id of reserved) this.used.add(id);
   }
+  reserve(id: string): void {
+    this.used.add(id);
+  }
   take(base: string): string {
     let id = base;
     for (let n = 2; this.used.has(id); n++) id = `${base}-${n}`;
@@ -136,24 +137,12 @@ function ruleView(rule: LoadedRule, page: PageData, id: string, embeddedYamlId: 
   };
 }
 
-const H1_AT_START = /^\s*<h1(?:\s+id="([^"]*)")?[^>]*>([\s\S]*?)<\/h1>\s*/;
-const H2_OR_H3 = /<h([23])\b[^>]*\bid="([^"]+)"[^>]*>([\s\S]*?)<\/h\1>/g;
+/** The body's leading h1 (lifted out of it on runbook pages to become the page heading). */
+const H1_AT_START = /^\s*<h1\b[^>]*>[\s\S]*?<\/h1>\s*/;
 
-function stripTags(html: string): string {
-  return html
-    .replace(/<[^>]*>/g, '')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;|&#x27;/g, "'")
-    .replace(/&amp;/g, '&')
-    .trim();
-}
-
-/** Table of contents from the rendered body: shown when the page has at least `minH2` h2 headings. */
-export function tableOfContents(html: string, minH2 = 3): TocEntry[] {
-  const entries: TocEntry[] = [];
-  for (const match of html.matchAll(H2_OR_H3)) entries.push({ level: Number(match[1]), id: match[2], text: stripTags(match[3]) });
+/** Table of contents from the body's headings: h2 and h3, shown when there are at least `minH2` h2. */
+export function tableOfContents(headings: CollectedHeading[], minH2 = 3): TocEntry[] {
+  const entries = headings.filter((heading) => heading.level === 2 || heading.level === 3);
   return entries.filter((entry) => entry.level === 2).length >= minH2 ? entries : [];
 }
 
@@ -163,7 +152,8 @@ export interface RenderPageOptions {
 }
 
 export function renderPage(page: PageData, theme: Theme, options: RenderPageOptions = {}): RenderedPage {
-  const ids = new IdAllocator(['main', 'q', 'search-results', 'rules', 'toc']);
+  // Ids the default theme's layouts use; body heading ids are added once the body is rendered.
+  const ids = new IdAllocator(['rs-main', 'rs-q', 'rs-results', 'rs-status']);
   const embeddedYaml = new Map<string, string>();
 
   let content: Handlebars.SafeString | undefined;
@@ -179,9 +169,6 @@ export function renderPage(page: PageData, theme: Theme, options: RenderPageOpti
     const markdown = page.markdown;
     const embedByToken = new Map(markdown.embeds.map((embed) => [embed.token, embed]));
     const embedPartial = theme.partial('rule-embed');
-    const linkTargets = markdown.linkTargets;
-    const resolveLink =
-      options.resolveLink ?? (linkTargets ? (href: string) => (Object.hasOwn(linkTargets, href) ? linkTargets[href] : undefined) : undefined);
     const out = renderMarkdown(markdown.body, {
       shortcodes: markdown.shortcodes,
       renderEmbed: (tokenIndex: number) => {
@@ -194,21 +181,25 @@ export function renderPage(page: PageData, theme: Theme, options: RenderPageOpti
         });
         return embedPartial({ rules: views, missing: embed.missing, page, site: page.site });
       },
-      resolveLink,
+      resolveLink: options.resolveLink,
       startLine: markdown.startLine,
     });
     let html = out.html;
     const h1 = H1_AT_START.exec(html);
     if (h1 && page.kind === 'runbook') {
-      headingId = h1[1];
-      heading = stripTags(h1[2]) || page.title;
+      // The first heading collected is that h1: its text as the reader sees it, and its id.
+      const lifted = out.headings[0];
+      headingId = lifted?.id;
+      heading = lifted?.text || page.title;
       html = html.slice(h1[0].length);
     }
     // Code blocks scroll sideways on small screens: make them reachable by keyboard.
     html = html.replace(/<pre(?![^>]*\btabindex=)(?=[\s>])/g, '<pre tabindex="0"');
     content = new Handlebars.SafeString(html);
-    if (page.kind === 'runbook') toc = tableOfContents(html);
+    if (page.kind === 'runbook') toc = tableOfContents(out.headings);
     headingIds = out.headingIds;
+    // A rule card's id must not repeat a heading's (`## Alert HostDown` is `alert-hostdown` too).
+    for (const id of headingIds) ids.reserve(id);
     links = out.links;
     searchText = searchSummary(out.text);
     problems = out.problems?.length ? out.problems : undefined;
