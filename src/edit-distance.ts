@@ -14,3 +14,13 @@ export function editDistance(a: string, b: string): number {
   }
   return previous[b.length];
 }
+
+/** The candidate nearest to `word` and its distance (the first of equals wins), or undefined when there are none. */
+export function closest(word: string, candidates: Iterable<string>, distance: (word: string, candidate: string) => number = editDistance): { candidate: string; distance: number } | undefined {
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const d = distance(word, candidate);
+    if (!best || d < best.distance) best = { candidate, distance: d };
+  }
+  return best;
+}

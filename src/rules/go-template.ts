@@ -13,7 +13,7 @@
 // with messages written for people editing rule files. Nesting is handled with
 // explicit stacks, never recursion, so deep input cannot overflow the JS stack.
 
-import { editDistance } from '../edit-distance.js';
+import { closest, editDistance } from '../edit-distance.js';
 
 export interface TemplateProblem {
   start: number;
@@ -821,16 +821,9 @@ class TemplateParseError extends Error {
 
 function closestFunction(name: string): string | undefined {
   if (name.length > 40) return undefined;
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of KNOWN_FUNCTIONS) {
-    const distance = candidate.toLowerCase() === name.toLowerCase() ? 0 : editDistance(name, candidate);
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return bestDistance <= Math.min(2, Math.floor(name.length / 2)) ? best : undefined;
+  // A different case only is the nearest of all.
+  const best = closest(name, KNOWN_FUNCTIONS, (word, candidate) => (candidate.toLowerCase() === word.toLowerCase() ? 0 : editDistance(word, candidate)));
+  return best && best.distance <= Math.min(2, Math.floor(name.length / 2)) ? best.candidate : undefined;
 }
 
 class TemplateParser {

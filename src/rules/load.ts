@@ -92,8 +92,7 @@ function firstLine(message: string): string {
 }
 
 /** Parse one rule file's text. Never throws: problems are messages on the returned vfile. */
-export function parseRuleFile(text: string, absolutePath: string, relPath: string): RuleFile {
-  const vfile = new VFile({ path: absolutePath, value: text });
+export function parseRuleFile(text: string, absolutePath: string, relPath: string, vfile = new VFile({ path: absolutePath, value: text })): RuleFile {
   const lineCounter = new LineCounter();
   const point = (offset: number) => {
     const { line, col } = lineCounter.linePos(offset);
@@ -153,12 +152,11 @@ export async function loadRuleFiles(rulesDir: string, cache?: LoadCache): Promis
         return { path: rel, vfile, groups: [] };
       }
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      if (!cache) return parseRuleFile(text, abs, rel);
       const vfile = new VFile({ path: abs, value: text });
-      const groups = cache.reuse<RuleFile['groups']>('rules', rel, text, vfile);
-      if (groups) return { path: rel, vfile, groups };
-      const parsed = parseRuleFile(text, abs, rel);
-      cache.keep('rules', rel, text, parsed.vfile, parsed.groups);
+      const reused = cache?.reuse<RuleFile['groups']>('rules', rel, text, vfile);
+      if (reused) return { path: rel, vfile, groups: reused };
+      const parsed = parseRuleFile(text, abs, rel, vfile);
+      cache?.keep('rules', rel, text, vfile, parsed.groups);
       return parsed;
     }),
   );

@@ -546,12 +546,9 @@ function syntaxProblem(expr: string, tree: Tree): PromQLProblem | undefined {
   });
   if (!found) return undefined;
   const err = found;
-  // An identifier directly followed by `(` that the grammar did not take as a function.
+  // An identifier followed by `(` (spaces allowed) that the grammar did not take as a function.
   const prev = err.prevSibling;
-  if (prev && prev.name === 'Identifier' && expr[err.from] === '(' && prev.to === err.from) {
-    return { from: prev.from, to: prev.to, message: `Unknown function with name "${expr.slice(prev.from, prev.to)}".`, ruleId: 'promql-syntax', severity: 'error' };
-  }
-  if (prev && prev.name === 'Identifier' && /^\s*\(/.test(expr.slice(prev.to)) && expr.slice(prev.to, err.from).trim() === '' ) {
+  if (prev && prev.name === 'Identifier' && /^\s*\(/.test(expr.slice(prev.to)) && expr.slice(prev.to, err.from).trim() === '') {
     return { from: prev.from, to: prev.to, message: `Unknown function with name "${expr.slice(prev.from, prev.to)}".`, ruleId: 'promql-syntax', severity: 'error' };
   }
   // Describe the token at the error.

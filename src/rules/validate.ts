@@ -6,7 +6,7 @@ import { reportError, reportNote, reportWarning, type Place } from '../diagnosti
 import type { LoadedRule, LoadedRuleGroup, Point } from '../model.js';
 import { checkPromQL } from './promql.js';
 import { checkGoTemplate } from './go-template.js';
-import { editDistance } from '../edit-distance.js';
+import { closest } from '../edit-distance.js';
 
 export interface DocumentContext {
   vfile: VFile;
@@ -61,16 +61,8 @@ function list(items: string[]): string {
 }
 
 function suggestion(key: string, allowed: string[]): string {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const f of allowed) {
-    const d = editDistance(key.toLowerCase(), f);
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = f;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? ` Did you mean \`${best}\`?` : '';
+  const best = closest(key.toLowerCase(), allowed);
+  return best && best.distance <= Math.max(2, Math.floor(best.candidate.length / 3)) ? ` Did you mean \`${best.candidate}\`?` : '';
 }
 
 class Walker {
