@@ -82,8 +82,8 @@ export interface Runbook {
   isSectionIndex: boolean;
   /** Folder segments from the runbooks root, e.g. ['haproxy-exporter-v1']. */
   sectionPath: string[];
-  /** Last path segment of the page URL, Hugo-compatible. Empty for section indexes. */
-  slug: string;
+  /** File name without `.md` (any case): the default title, and the alert name it is the runbook of. */
+  stem: string;
   /** Site-relative URL of the page, no leading slash, trailing slash: `runbooks/haproxy/haproxydown/`. */
   url: string;
   /** True when the body has no content (only whitespace). */

@@ -54,6 +54,14 @@ test('one bad front matter key does not leave the others unconverted (a lone tag
   assert.match(await readFile(path.join(dir, 'dist/old/app-down/index.html'), 'utf8'), /runbooks\/app\/appdown\//);
 });
 
+test('a runbook file ending in .MD is the runbook of its alert, titled without the extension', async () => {
+  const dir = await site({ 'runbooks/AppDown.MD': '---\ndescription: upper-case extension\n---\n\nRestart it.\n' });
+  const result = await runCli(['build', '--format', 'json'], dir);
+  assert.equal(result.code, 0, result.stdout);
+  assert.deepEqual((JSON.parse(result.stdout) as { coverage: { withoutRunbook: string[] } }).coverage.withoutRunbook, []);
+  assert.match(await readFile(path.join(dir, 'dist/runbooks/appdown/index.html'), 'utf8'), /<title>AppDown · /);
+});
+
 test('keys from other tools are kept and are never an error', async () => {
   const dir = await site({ 'runbooks/AppDown.md': '---\ntitle: App down\nbookCollapseSection: true\neditor: markdown\ndateCreated: 2020-04-10T18:32:27.079Z\n#published: true\n---\n\nText.\n' });
   const { code, diagnostics } = await check(dir);

@@ -80,7 +80,7 @@ export function linkAlerts(
         if (link) claim(link, runbook, 'shortcode');
       }
     }
-    const stem = path.posix.basename(runbook.file, '.md').toLowerCase();
+    const stem = runbook.stem.toLowerCase();
     const list = runbooksByStem.get(stem) ?? [];
     list.push(runbook);
     runbooksByStem.set(stem, list);

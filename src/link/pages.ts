@@ -43,7 +43,7 @@ export function runbookTitle(runbook: Runbook): string {
   const title = runbook.frontMatter.title;
   if (typeof title === 'string' && title.trim()) return title;
   if (runbook.isSectionIndex) return runbook.sectionPath[runbook.sectionPath.length - 1] ?? 'Runbooks';
-  return path.posix.basename(runbook.file, '.md');
+  return runbook.stem;
 }
 
 function severityOf(rule: LoadedRule): string {

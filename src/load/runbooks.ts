@@ -8,7 +8,7 @@ import { frontMatterSchema, type FrontMatter } from '../config/schema.js';
 import { pointAt, reportError, reportWarning } from '../diagnostics.js';
 import type { Point, Runbook } from '../model.js';
 import { tokenizeShortcodes } from '../shortcodes/tokenize.js';
-import { hugoSlug, runbookUrl, sectionUrl } from '../link/urls.js';
+import { runbookUrl, sectionUrl } from '../link/urls.js';
 import { listFiles } from './files.js';
 import type { LoadCache } from '../cache/load-cache.js';
 
@@ -181,7 +181,7 @@ function parseRunbook(fullText: string, vfile: VFile, relativeFile: string): Run
     bodyStart,
     isSectionIndex,
     sectionPath: segments,
-    slug: isSectionIndex ? '' : hugoSlug(fileName.replace(/\.md$/i, '')),
+    stem: fileName.replace(/\.md$/i, ''),
     url: isSectionIndex ? sectionUrl(segments) : runbookUrl(segments, fileName),
     empty,
     shortcodes: tokens,
