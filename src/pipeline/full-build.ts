@@ -18,7 +18,7 @@ import { writeSite, type OutputFile } from '../write/output.js';
 import { sitemap } from '../write/sitemap.js';
 import { redirectFiles } from '../write/redirects.js';
 import { outputManifest, writeBuildRecord, type BuildRecord, type OutputManifest } from '../cache/build-record.js';
-import { collectDiagnostics, countBySeverity } from '../report/format.js';
+import { collectDiagnostics, countBySeverity, displayPath } from '../report/format.js';
 import { DEFAULT_TEMPLATES_DIR, type BuildOptions, type BuildResult } from '../build.js';
 
 /** Runs every stage; `recordKey` (when the cache is on) files the result for replay next time. */
@@ -80,7 +80,8 @@ export async function runPipeline(options: BuildOptions, recordKey: string | und
   const diagnostics = collectDiagnostics(files, config.cwd);
   const { error: errors, warning: warnings } = countBySeverity(diagnostics);
   const sources = new Map<string, string>();
-  for (const file of files) sources.set(path.relative(config.cwd, file.path).split(path.sep).join('/'), String(file.value));
+  // Keyed as the diagnostics name their files, so that code frames find their source.
+  for (const file of files) sources.set(displayPath(file, config.cwd), String(file.value));
   const result: BuildResult = {
     diagnostics,
     sources,

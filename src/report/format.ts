@@ -26,11 +26,16 @@ export interface Report {
 
 const ORDER: Record<Severity, number> = { error: 0, warning: 1, note: 2 };
 
+/** How a file is named in diagnostics: relative to the working directory, posix separators. */
+export function displayPath(file: VFile, cwd: string): string {
+  return path.relative(cwd, file.path).split(path.sep).join('/') || file.path;
+}
+
 /** Flatten VFile messages into sorted, plain diagnostics. */
 export function collectDiagnostics(files: VFile[], cwd: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const file of files) {
-    const display = path.relative(cwd, file.path).split(path.sep).join('/') || file.path;
+    const display = displayPath(file, cwd);
     for (const message of file.messages as VFileMessage[]) {
       out.push({
         file: display,
