@@ -9,9 +9,9 @@
 // the page).
 import type { Heading, Root, RootContent } from 'mdast';
 import type { VFile } from 'vfile';
+import { PLACEHOLDER_PATTERN } from '../shortcodes/expand.js';
 
 const LETTER_OR_DIGIT = /[\p{L}\p{Nd}_]/u;
-const PLACEHOLDER = /\uE000\d+\uE001/g;
 
 /** Hugo's `anchorize` for the github id type (before uniqueness). */
 export function hugoAnchor(text: string): string {
@@ -76,7 +76,7 @@ function headingSource(node: Heading, source: string): string {
   const start = first?.position?.start.offset;
   const end = last?.position?.end.offset;
   if (start === undefined || end === undefined) return '';
-  return source.slice(start, end).replace(PLACEHOLDER, '');
+  return source.slice(start, end).replace(PLACEHOLDER_PATTERN, '');
 }
 
 export default function remarkHeadingIds(_options?: Record<string, never>) {

@@ -36,7 +36,7 @@ const STOP_WORDS = new Set(
   (
     'a an and are as at be been but by can could do does for from has have if in into is it its may might more ' +
     'must no not of on or other should so such than that the their then there these they this to was were when which ' +
-    'will with would you your also any all some there'
+    'will with would you your also any all some'
   ).split(' '),
 );
 

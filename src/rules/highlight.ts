@@ -35,9 +35,10 @@ const classes: Record<string, string> = {
   At: 'pq-operator',
   MatchOp: 'pq-operator',
   UnaryOp: 'pq-operator',
-  And: 'pq-operator pq-logic',
-  Or: 'pq-operator pq-logic',
-  Unless: 'pq-operator pq-logic',
+  // Set operators read as keywords; with pq-operator too, the later operator colour won.
+  And: 'pq-logic',
+  Or: 'pq-logic',
+  Unless: 'pq-logic',
 };
 for (const op of ['Pow', 'Mul', 'Div', 'Mod', 'Add', 'Sub', 'Eql', 'Neq', 'Gtr', 'Lss', 'Gte', 'Lte', 'Atan2', 'TrimUpper', 'TrimLower']) {
   classes[op] = 'pq-operator';

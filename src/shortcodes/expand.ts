@@ -6,10 +6,12 @@
 //  - every other shortcode is left as written.
 import type { ShortcodeToken } from '../model.js';
 import type { ShortcodeProblem } from './tokenize.js';
-import { escapedShortcodeText } from './tokenize.js';
+import { CLOSERS, escapedShortcodeText } from './tokenize.js';
 
 export const PLACEHOLDER_OPEN = '\uE000';
 export const PLACEHOLDER_CLOSE = '\uE001';
+/** Every placeholder in a text; group 1 is its index in the placeholder list. */
+export const PLACEHOLDER_PATTERN = /\uE000(\d+)\uE001/g;
 
 export interface Placeholder {
   /** The text put in the markdown: `\uE000` + index in the placeholder list + `\uE001`. */
@@ -43,8 +45,7 @@ export function placeholderId(index: number): string {
 }
 
 function shortcodeText(delimiter: ShortcodeToken['delimiter'], inner: string): string {
-  const closer = delimiter === '{{%' ? '%}}' : delimiter === '{{<' ? '>}}' : '%>>';
-  return `${delimiter} ${inner} ${closer}`;
+  return `${delimiter} ${inner} ${CLOSERS[delimiter]}`;
 }
 
 export function expandShortcodes(markdown: string, tokens: ShortcodeToken[], isEmbed: (index: number) => boolean): ExpandResult {

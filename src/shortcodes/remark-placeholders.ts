@@ -8,7 +8,7 @@
 // (so one frozen processor serves every file).
 import type { Html, Nodes, Parent, Root, RootContent, Text } from 'mdast';
 import type { VFile } from 'vfile';
-import { PLACEHOLDER_OPEN, type Placeholder } from './expand.js';
+import { PLACEHOLDER_OPEN, PLACEHOLDER_PATTERN as PATTERN, type Placeholder } from './expand.js';
 import { escapeHtml } from '../html.js';
 
 export interface PlaceholderOptions {
@@ -20,7 +20,6 @@ export interface PlaceholderOptions {
 /** Key of `file.data` read when the plugin is used without options. */
 export const PLACEHOLDER_DATA_KEY = 'shortcodePlaceholders';
 
-const PATTERN = /\uE000(\d+)\uE001/g;
 const ONLY = /^\s*\uE000(\d+)\uE001\s*$/;
 
 export default function remarkPlaceholders(options?: PlaceholderOptions) {

@@ -25,7 +25,8 @@ export interface TokenizeResult {
 
 type Delimiter = ShortcodeToken['delimiter'];
 
-const CLOSERS: Record<Delimiter, string> = { '{{%': '%}}', '{{<': '>}}', '<<%': '%>>' };
+/** The closing delimiter of each opening one. */
+export const CLOSERS: Record<Delimiter, string> = { '{{%': '%}}', '{{<': '>}}', '<<%': '%>>' };
 
 const enum Ch {
   Tab = 9,
