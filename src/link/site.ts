@@ -16,7 +16,6 @@ export interface Site {
   ruleFiles: RuleFile[];
   runbooks: Runbook[];
   alerts: AlertLink[];
-  root: Section;
   pages: PageData[];
   coverage: Coverage;
   /** Runbook file (relative to the runbooks folder) → page URL, for rewriting `.md` links. */
@@ -76,5 +75,5 @@ export function linkSite({ config, ruleFiles, runbooks, version, intro, gitDates
   const coverage = checkCoverage(alerts, ruleFiles, pagesRunbooks, ruleLinks, config);
   const { root, sectionByKey } = buildSections(pagesRunbooks);
   const { pages, urlByFile, urls, redirects } = buildPages({ config, info, pagesRunbooks, root, sectionByKey, embedsByRunbook, ruleLinks, alerts, coverage, intro, gitDates });
-  return { info, ruleFiles, runbooks: pagesRunbooks, alerts, root, pages, coverage, urlByFile, urls, redirects };
+  return { info, ruleFiles, runbooks: pagesRunbooks, alerts, pages, coverage, urlByFile, urls, redirects };
 }
