@@ -10,12 +10,12 @@ export interface ErrorEntry {
 
 const catalogue = {
   UnknownCommand: {
-    message: (d) => `Unknown command \`${d.command}\`.`,
-    hint: () => 'Commands are `build` and `check`. Run `runbook-site --help` for usage.',
+    message: (d) => `Unknown command \`${d.command}\`${d.suggestion ? `; did you mean \`${d.suggestion}\`?` : '.'}`,
+    hint: (d) => `Commands are ${d.commands}. Run \`runbook-site --help\` for usage.`,
   },
   UnknownFlag: {
-    message: (d) => `Unknown option \`${d.flag}\`.`,
-    hint: (d) => `Run \`runbook-site ${d.command} --help\` for the list of options.`,
+    message: (d) => `Unknown option \`${d.flag}\`${d.command ? ` for \`${d.command}\`` : ''}${d.suggestion ? `; did you mean \`${d.suggestion}\`?` : '.'}`,
+    hint: (d) => `Run \`runbook-site ${d.command ? `${d.command} ` : ''}--help\` for the list of options.`,
   },
   InvalidFlag: {
     message: (d) => `Invalid value for \`${d.flag}\`: ${d.reason}`,

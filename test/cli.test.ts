@@ -141,3 +141,17 @@ test('template errors are named errors (exit 2) that say which template, also fr
   assert.ok(!existsSync(path.join(dir, 'dist')), 'nothing was written');
   assert.deepEqual((await readdir(dir)).filter((name) => name.includes('staging')), [], 'no staging folder is left');
 });
+
+test('a mistyped command or option is rejected with the closest name suggested', async () => {
+  const command = await runCli(['buidl']);
+  assert.equal(command.code, 2);
+  assert.match(command.stderr, /Unknown command `buidl`; did you mean `build`\?/);
+  const flag = await runCli(['check', '--strcit']);
+  assert.equal(flag.code, 2);
+  assert.match(flag.stderr, /Unknown option `--strcit` for `check`; did you mean `--strict`\?/);
+  const far = await runCli(['check', '--zzzzzzzz']);
+  assert.doesNotMatch(far.stderr, /did you mean/);
+  const help = await runCli(['build', '--help']);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /--no-check/);
+});

@@ -1,101 +1,51 @@
-// CLI core: parse argv, run a command, return the exit status. `bin/` only sets process.exitCode.
-// Exit 0 clean, 1 content errors, 2 usage/config/internal errors.
-// Heavy modules are imported lazily so that `--version` and `--help` start fast.
+// CLI core: find the command, parse its flags, run it, return the exit status. `bin/` only sets
+// process.exitCode. Exit 0 clean, 1 content errors, 2 usage/config/internal errors.
+// Command modules are imported lazily so that `--version` and `--help` start fast.
 import { parseArgs } from 'node:util';
-import { readFileSync } from 'node:fs';
 import { RunbookSiteError, isRunbookSiteError } from '../errors.js';
+import { closest } from '../edit-distance.js';
+import { COMMANDS, COMMAND_SUMMARIES, type Command, type ParsedArgs } from './commands.js';
+import { toolVersion, type CliIO } from './io.js';
 
-export interface CliIO {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-}
+export type { CliIO, OutputFormat } from './io.js';
+export { toolVersion } from './io.js';
 
-export type OutputFormat = 'human' | 'github' | 'json';
-
-export interface CommandOptions {
-  command: 'build' | 'check';
-  config?: string;
-  rules?: string;
-  runbooks?: string;
-  out?: string;
-  templates?: string;
-  intro?: string;
-  baseURL?: string;
-  title?: string;
-  cacheDir?: string;
-  cache: boolean;
-  check: boolean;
-  strict: boolean;
-  format: OutputFormat;
-  quiet: boolean;
-  verbose: boolean;
-}
-
-export function toolVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
-
-const HELP = `runbook-site — static site for Prometheus alert runbooks
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMAND_SUMMARIES).map((name) => name.length));
+  const commands = Object.entries(COMMAND_SUMMARIES)
+    .map(([name, summary]) => `  runbook-site ${name.padEnd(width)} [options]   ${summary}`)
+    .join('\n');
+  return `runbook-site — static site for Prometheus alert runbooks
 
 Usage:
-  runbook-site build [options]   check, then write the site
-  runbook-site check [options]   validate rules and runbooks, report coverage; writes nothing
+${commands}
 
-Options:
-  --rules DIR        rule files folder (default: rules)
-  --runbooks DIR     runbooks folder (default: runbooks)
-  --out DIR          output folder (build; default: dist)
-  --templates DIR    templates overriding the default theme by file name
-  --intro FILE       markdown shown on the home page (default: the runbooks' _index.md)
-  --base-url URL     site URL, e.g. https://org.github.io/repo/ (its path prefixes every link)
-  --title TEXT       site title
-  --config FILE      config file (default: runbook-site.yaml if present)
-  --format FORMAT    diagnostics as human (default), github or json
-  --strict           warnings fail too (exit 1)
-  --no-check         build even when there are content errors
-  --cache-dir DIR    render cache (default: .cache/runbook-site)
-  --no-cache         neither read nor write the render cache
-  --quiet            print errors only
-  --verbose          print notes too (orphan runbooks…)
+Run \`runbook-site <command> --help\` for a command's options.
   -h, --help         this help
   -v, --version      print the version
 
 Exit status: 0 no errors, 1 content errors (or warnings with --strict), 2 usage, config or internal error.
 `;
+}
 
-const OPTIONS = {
-  config: { type: 'string' },
-  rules: { type: 'string' },
-  runbooks: { type: 'string' },
-  out: { type: 'string' },
-  templates: { type: 'string' },
-  intro: { type: 'string' },
-  'base-url': { type: 'string' },
-  title: { type: 'string' },
-  format: { type: 'string' },
-  strict: { type: 'boolean' },
-  'no-check': { type: 'boolean' },
-  'cache-dir': { type: 'string' },
-  'no-cache': { type: 'boolean' },
-  quiet: { type: 'boolean' },
-  verbose: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean', short: 'v' },
-} as const;
+/** "did you mean" for a mistyped name: the closest candidate within a third of its length. */
+function suggestion(word: string, candidates: Iterable<string>): string | undefined {
+  const best = closest(word, candidates);
+  return best && best.distance <= Math.max(2, Math.ceil(word.length / 3)) ? best.candidate : undefined;
+}
 
-function parse(argv: string[]): CommandOptions | 'help' | 'version' {
+function parseCommandArgs(name: string, command: Command, argv: string[]): ParsedArgs | 'help' {
+  const options = { ...command.options, help: { type: 'boolean', short: 'h' } } as const;
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
     const code = (error as { code?: string }).code;
     const message = (error as Error).message;
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
       const flag = /'([^']+)'/.exec(message)?.[1] ?? message;
-      throw new RunbookSiteError('UnknownFlag', { flag, command: argv.find((a) => !a.startsWith('-')) ?? '' });
+      const near = suggestion(flag.replace(/^-+/, '').split('=')[0], Object.keys(options));
+      throw new RunbookSiteError('UnknownFlag', { flag, command: name, ...(near ? { suggestion: `--${near}` } : {}) });
     }
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
       const flag = /'(--?[^' ]+)/.exec(message)?.[1] ?? 'option';
@@ -104,36 +54,9 @@ function parse(argv: string[]): CommandOptions | 'help' | 'version' {
     throw new RunbookSiteError('InvalidFlag', { flag: 'arguments', reason: message });
   }
   const { values, positionals } = parsed;
-  if (values.version) return 'version';
-  if (values.help || positionals.length === 0) return 'help';
-  const [command, ...rest] = positionals;
-  if (command !== 'build' && command !== 'check') throw new RunbookSiteError('UnknownCommand', { command });
-  if (rest.length > 0) throw new RunbookSiteError('UnexpectedArgument', { argument: rest[0] });
-  const format = values.format ?? 'human';
-  if (format !== 'human' && format !== 'github' && format !== 'json') {
-    throw new RunbookSiteError('InvalidFlag', { flag: '--format', reason: `\`${format}\` is not a format`, hint: 'Use `human`, `github` or `json`.' });
-  }
-  if (command === 'check' && (values.out !== undefined || values['no-check'])) {
-    throw new RunbookSiteError('InvalidFlag', { flag: values.out !== undefined ? '--out' : '--no-check', reason: '`check` writes nothing', hint: 'Use it with `build`.' });
-  }
-  return {
-    command,
-    config: values.config,
-    rules: values.rules,
-    runbooks: values.runbooks,
-    out: values.out,
-    templates: values.templates,
-    intro: values.intro,
-    baseURL: values['base-url'],
-    title: values.title,
-    cacheDir: values['cache-dir'],
-    cache: !values['no-cache'],
-    check: !values['no-check'],
-    strict: Boolean(values.strict),
-    format,
-    quiet: Boolean(values.quiet),
-    verbose: Boolean(values.verbose),
-  };
+  if (values.help) return 'help';
+  if (!command.positionals && positionals.length > 0) throw new RunbookSiteError('UnexpectedArgument', { argument: positionals[0] });
+  return { values: values as ParsedArgs['values'], positionals };
 }
 
 function printError(io: CliIO, error: RunbookSiteError): void {
@@ -146,19 +69,33 @@ export async function run(argv: string[], io: Partial<CliIO> = {}): Promise<numb
     stderr: io.stderr ?? process.stderr,
     cwd: io.cwd ?? process.cwd(),
     env: io.env ?? process.env,
+    signal: io.signal,
   };
   try {
-    const options = parse(argv);
-    if (options === 'version') {
-      fullIO.stdout.write(`${toolVersion()}\n`);
+    const at = argv.findIndex((arg) => !arg.startsWith('-'));
+    if (at === -1) {
+      if (argv.includes('--version') || argv.includes('-v')) {
+        fullIO.stdout.write(`${toolVersion()}\n`);
+        return 0;
+      }
+      const unknown = argv.find((arg) => arg !== '--help' && arg !== '-h');
+      if (unknown) throw new RunbookSiteError('UnknownFlag', { flag: unknown, command: '' });
+      fullIO.stdout.write(mainHelp());
       return 0;
     }
-    if (options === 'help') {
-      fullIO.stdout.write(HELP);
+    const name = argv[at];
+    const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+    if (!load) {
+      const near = suggestion(name, Object.keys(COMMANDS));
+      throw new RunbookSiteError('UnknownCommand', { command: name, commands: Object.keys(COMMANDS).map((c) => `\`${c}\``).join(', '), ...(near ? { suggestion: near } : {}) });
+    }
+    const command = await load();
+    const args = parseCommandArgs(name, command, [...argv.slice(0, at), ...argv.slice(at + 1)]);
+    if (args === 'help') {
+      fullIO.stdout.write(command.help);
       return 0;
     }
-    const { runCommand } = await import('./command.js');
-    return await runCommand(options, fullIO);
+    return await command.run(args, fullIO);
   } catch (error) {
     if (isRunbookSiteError(error)) {
       printError(fullIO, error);

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { buildSite } from '../build.js';
 import { formatGithub, formatHuman, formatJson, type Report } from '../report/format.js';
-import type { CliIO, CommandOptions } from './run.js';
-import { toolVersion } from './run.js';
+import { toolVersion, type CliIO } from './io.js';
+import type { SiteCommandOptions } from './site-options.js';
 
 function progressReporter(io: CliIO, enabled: boolean) {
   if (!enabled) return { update: () => undefined, clear: () => undefined };
@@ -26,7 +26,7 @@ function progressReporter(io: CliIO, enabled: boolean) {
   };
 }
 
-export async function runCommand(options: CommandOptions, io: CliIO): Promise<number> {
+export async function runSiteCommand(options: SiteCommandOptions, io: CliIO): Promise<number> {
   const started = performance.now();
   const config = await loadConfig({
     cwd: io.cwd,

@@ -1,0 +1,33 @@
+// The command registry: one module per command, loaded only when that command runs.
+// Each module exports a `Command`: its options (node:util parseArgs form), its help and its run().
+import type { ParseArgsConfig } from 'node:util';
+import type { CliIO } from './io.js';
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+export interface ParsedArgs {
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  positionals: string[];
+}
+
+export interface Command {
+  /** One line for `runbook-site --help`. */
+  summary: string;
+  /** `runbook-site <command> --help`. */
+  help: string;
+  options: OptionSpec;
+  /** Whether the command takes positional arguments (e.g. `new AlertName…`). */
+  positionals?: boolean;
+  run(args: ParsedArgs, io: CliIO): Promise<number>;
+}
+
+export const COMMANDS: Record<string, () => Promise<Command>> = {
+  build: async () => (await import('./build.js')).default,
+  check: async () => (await import('./check.js')).default,
+};
+
+/** Summaries for the top-level help, without loading every command module. */
+export const COMMAND_SUMMARIES: Record<string, string> = {
+  build: 'check, then write the site',
+  check: 'validate rules and runbooks, report coverage; writes nothing',
+};
