@@ -50,6 +50,14 @@ export const configSchema = z
     prometheusURL: z.string().url().optional(),
     grafanaURL: z.string().url().optional(),
     cacheDir: folder.default('.cache/runbook-site'),
+    /** The annotation linking an alert to its runbook: read by `check`, set by `annotate`. */
+    runbookAnnotation: z.string().min(1).default('runbook_url'),
+    /**
+     * What `annotate` sets that annotation to: `alert-page` (the alert's own page, which always
+     * exists), `runbook` (the runbook's page when the alert has one, else its alert page), or a URL
+     * pattern with `{alert}` (the name) and `{slug}` (lower-cased, URL-safe) placeholders.
+     */
+    runbookURL: z.string().min(1).default('alert-page'),
   })
   .strict();
 

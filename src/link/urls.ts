@@ -39,6 +39,14 @@ export function sectionUrl(sectionPath: string[]): string {
   return RUNBOOKS_URL_PREFIX + sectionPath.map((segment) => hugoSlug(segment) + '/').join('');
 }
 
+/** The prefix of every alert's own page: `alerts/<alert slug>/` exists for every alert, with or without a runbook. */
+export const ALERTS_URL_PREFIX = 'alerts/';
+
+/** Site-relative URL of an alert's own page (the target `runbook_url` annotations can always point at). */
+export function alertPageUrl(alertName: string): string {
+  return ALERTS_URL_PREFIX + hugoSlug(alertName) + '/';
+}
+
 /** Site-relative URL of a runbook page from its file path relative to the runbooks folder. */
 export function runbookUrl(sectionPath: string[], fileName: string): string {
   const stem = fileName.replace(/\.md$/i, '');
