@@ -18,16 +18,20 @@ export interface Command {
   options: OptionSpec;
   /** Whether the command takes positional arguments (e.g. `new AlertName…`). */
   positionals?: boolean;
+  /** Runs until stopped (`serve`): run() gives it a signal that Ctrl-C and SIGTERM abort. */
+  longRunning?: boolean;
   run(args: ParsedArgs, io: CliIO): Promise<number>;
 }
 
 export const COMMANDS: Record<string, () => Promise<Command>> = {
   build: async () => (await import('./build.js')).default,
   check: async () => (await import('./check.js')).default,
+  serve: async () => (await import('./serve.js')).default,
 };
 
 /** Summaries for the top-level help, without loading every command module. */
 export const COMMAND_SUMMARIES: Record<string, string> = {
   build: 'check, then write the site',
   check: 'validate rules and runbooks, report coverage; writes nothing',
+  serve: 'preview the site: build, serve, rebuild and reload on every save',
 };

@@ -59,6 +59,21 @@ function parseCommandArgs(name: string, command: Command, argv: string[]): Parse
   return { values: values as ParsedArgs['values'], positionals };
 }
 
+/** Aborted by Ctrl-C or SIGTERM, for commands that run until stopped; a second Ctrl-C ends the process. */
+function processStopSignal(): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    },
+  };
+}
+
 function printError(io: CliIO, error: RunbookSiteError): void {
   io.stderr.write(`runbook-site: ${error.message}\n  hint: ${error.hint}\n`);
 }
@@ -95,7 +110,13 @@ export async function run(argv: string[], io: Partial<CliIO> = {}): Promise<numb
       fullIO.stdout.write(command.help);
       return 0;
     }
-    return await command.run(args, fullIO);
+    if (!command.longRunning || fullIO.signal) return await command.run(args, fullIO);
+    const stop = processStopSignal();
+    try {
+      return await command.run(args, { ...fullIO, signal: stop.signal });
+    } finally {
+      stop.dispose();
+    }
   } catch (error) {
     if (isRunbookSiteError(error)) {
       printError(fullIO, error);

@@ -9,7 +9,9 @@ import { loadRuleFiles } from '../rules/load.js';
 import { openLoadCache } from '../cache/load-cache.js';
 import { loadRunbook, loadRunbooks } from '../load/runbooks.js';
 import { gitLastModified } from '../load/git-dates.js';
-import { linkSite } from '../link/site.js';
+import { linkSite, type Site } from '../link/site.js';
+import type { ResolvedConfig } from '../config/load.js';
+import type { RenderedPage } from '../render/page-data.js';
 import { checkLinks, type PageLinks } from '../link/check-links.js';
 import type { Runbook } from '../model.js';
 import { pointAt, reportError } from '../diagnostics.js';
@@ -20,6 +22,17 @@ import { redirectFiles } from '../write/redirects.js';
 import { outputManifest, writeBuildRecord, type BuildRecord, type OutputManifest } from '../cache/build-record.js';
 import { collectDiagnostics, countBySeverity, displayPath } from '../report/format.js';
 import { DEFAULT_TEMPLATES_DIR, type BuildOptions, type BuildResult } from '../build.js';
+
+/** Every file of the built site but the output marker, sorted by path (also what `serve` writes). */
+export async function siteOutputFiles(site: Site, rendered: Map<string, RenderedPage>, config: ResolvedConfig): Promise<OutputFile[]> {
+  const outputs: OutputFile[] = [];
+  for (const page of rendered.values()) outputs.push({ path: page.outputPath, content: page.html });
+  outputs.push(...(await assetFiles(site, rendered, { config, templatesDir: DEFAULT_TEMPLATES_DIR })));
+  outputs.push(...redirectFiles(site));
+  outputs.push({ path: 'sitemap.xml', content: sitemap(site) });
+  outputs.push({ path: '.nojekyll', content: '' });
+  return outputs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
 
 /** Runs every stage; `recordKey` (when the cache is on) files the result for replay next time. */
 export async function runPipeline(options: BuildOptions, recordKey: string | undefined): Promise<BuildResult> {
@@ -115,13 +128,7 @@ export async function runPipeline(options: BuildOptions, recordKey: string | und
 
   // Write
   options.onProgress?.('write', 0, 0);
-  const outputs: OutputFile[] = [];
-  for (const page of rendered.values()) outputs.push({ path: page.outputPath, content: page.html });
-  outputs.push(...(await assetFiles(site, rendered, { config, templatesDir: DEFAULT_TEMPLATES_DIR })));
-  outputs.push(...redirectFiles(site));
-  outputs.push({ path: 'sitemap.xml', content: sitemap(site) });
-  outputs.push({ path: '.nojekyll', content: '' });
-  outputs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const outputs = await siteOutputFiles(site, rendered, config);
   const { written, unchanged } = await writeSite(config.outDir, outputs, options.version, config.cwd);
   result.pagesWritten = written;
   result.pagesUnchanged = unchanged;

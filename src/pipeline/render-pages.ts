@@ -31,7 +31,14 @@ export interface RenderOptions {
   onProgress?: (done: number, total: number) => void;
   /** Worker threads to use; default: RUNBOOK_SITE_WORKERS, else one per core when there are enough pages. 0: main thread only. */
   workers?: number;
+  /** A page cache the caller keeps (serve: in memory, across rebuilds), used instead of the pack on disk. */
+  pageCache?: PageStore;
+  /** The theme, already loaded by the caller (serve reloads it only when a template changes). */
+  theme?: Theme;
 }
+
+/** What renderPages needs of a page cache: PageCache (the pack on disk), or one kept in memory. */
+export type PageStore = Pick<PageCache, 'get' | 'set' | 'save' | 'stats'>;
 
 export interface PageProblem {
   url: string;
@@ -70,10 +77,10 @@ function themeOptions(config: ResolvedConfig, templatesDir: string): RendererIni
   return { defaultDir: templatesDir, overrideDir: config.templatesDir, basePath: config.basePath };
 }
 
-function themeOf(site: Site, options: { config: ResolvedConfig; templatesDir: string }): Promise<Theme> {
+function themeOf(site: Site, options: { config: ResolvedConfig; templatesDir: string; theme?: Theme }): Promise<Theme> {
   let theme = themes.get(site);
   if (!theme) {
-    theme = import('../render/theme.js').then(({ loadTheme }) => loadTheme(themeOptions(options.config, options.templatesDir)));
+    theme = options.theme ? Promise.resolve(options.theme) : import('../render/theme.js').then(({ loadTheme }) => loadTheme(themeOptions(options.config, options.templatesDir)));
     themes.set(site, theme);
   }
   return theme;
@@ -161,20 +168,20 @@ export async function renderPages(site: Site, options: RenderOptions): Promise<R
   // Cache look-up.
   const results: (PageResult | undefined)[] = new Array(total);
   const keys: string[] = new Array(total);
-  let cache: PageCache | undefined;
+  let cache: PageStore | undefined;
   let hits = 0;
   const themePromise = mode === 'full' ? themeOf(site, options) : undefined;
   await pendingSave;
-  if (options.cache) {
+  if (options.cache || options.pageCache) {
     // The pack is read and inflated off the main thread while the keys are hashed on it.
-    const opening = PageCache.open(options.config.cacheDirAbs, mode, options.version);
+    const opening = options.pageCache ? Promise.resolve(options.pageCache) : PageCache.open(options.config.cacheDirAbs, mode, options.version);
     const [theme, code, { themeFingerprint }] = await Promise.all([
       themePromise,
       import('../cache/code-fingerprint.js').then(({ codeFingerprint }) => codeFingerprint()),
       import('../render/theme.js'),
     ]);
     const salt = cacheSalt({ mode, version: options.version, code, theme: theme ? themeFingerprint(theme) : '', settings: renderSettings(options.config) });
-    caches.set(site, { dir: options.config.cacheDirAbs, salt });
+    if (options.cache) caches.set(site, { dir: options.config.cacheDirAbs, salt });
     for (let i = 0; i < total; i++) {
       keys[i] = pageKey(salt, site.pages[i]);
       // Yield now and then so that the pack's read and inflate callbacks get to run.

@@ -64,7 +64,7 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-function codeFrame(lines: string[], line: number, column: number, colour: (code: string, text: string) => string): string {
+export function codeFrame(lines: string[], line: number, column: number, colour: (code: string, text: string) => string): string {
   const first = Math.max(1, line - 1);
   const last = Math.min(lines.length, line + 1);
   const width = String(last).length;

@@ -1,0 +1,363 @@
+// A serve session: the build pipeline run again and again in one process. Its state is kept as
+// caches wrapping the stages, never threaded through them:
+//   - load: a LoadCache held in memory (a file whose text is unchanged is not parsed again);
+//   - render: a page store held in memory, filled first from the pack on disk (the same keys as
+//     `build`'s cache: a page whose inputs hash the same is not rendered again), and the theme,
+//     loaded again only when a template changes;
+//   - write: the served folder, where only the files whose bytes changed are replaced.
+// Each build runs the same stages as `build` (load → link → render → checks → outputs), so what
+// the served folder holds equals what a clean `build` of the same inputs writes.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { VFile } from 'vfile';
+import type { ResolvedConfig } from '../config/load.js';
+import { RunbookSiteError } from '../errors.js';
+import { loadRuleFiles } from '../rules/load.js';
+import { loadRunbook, loadRunbooks } from '../load/runbooks.js';
+import { gitLastModified } from '../load/git-dates.js';
+import { openLoadCache, type LoadCache, type LoadKind } from '../cache/load-cache.js';
+import { PageCache, type CacheEntry } from '../cache/page-cache.js';
+import { reportError, reportNote, reportWarning, severityOf, pointAt, type Place, type Severity } from '../diagnostics.js';
+import { linkSite, type Coverage } from '../link/site.js';
+import { checkLinks, type PageLinks } from '../link/check-links.js';
+import type { Point, Runbook } from '../model.js';
+import type { Theme } from '../render/theme.js';
+import { renderPages, type PageStore } from '../pipeline/render-pages.js';
+import { siteOutputFiles } from '../pipeline/full-build.js';
+import { OUTPUT_MARKER, type OutputFile } from '../write/output.js';
+import { collectDiagnostics, countBySeverity, displayPath, type Diagnostic } from '../report/format.js';
+import { DEFAULT_TEMPLATES_DIR } from '../build.js';
+
+interface StoredMessage {
+  reason: string;
+  place?: Point | Place;
+  ruleId: string;
+  severity: Severity;
+}
+
+const report = { error: reportError, warning: reportWarning, note: reportNote } as const;
+
+function hashOf(bytes: string | Uint8Array): string {
+  return createHash('sha1').update(bytes).digest('base64url');
+}
+
+/**
+ * The load cache of a long-lived process: entries stay in memory (as JSON, so that no build sees
+ * objects an earlier build's stages touched), seeded from the cache on disk for the first build.
+ */
+export function memoryLoadCache(seed?: LoadCache): LoadCache & { forgetUnused(): void } {
+  const entries = new Map<string, { textHash: string; value: string; messages: StoredMessage[] }>();
+  let used = new Set<string>();
+  return {
+    reuse<T>(kind: LoadKind, file: string, text: string, vfile: VFile): T | undefined {
+      const id = `${kind}:${file}`;
+      const entry = entries.get(id);
+      if (entry && entry.textHash === hashOf(text)) {
+        for (const message of entry.messages) report[message.severity](vfile, message.reason, message.place, message.ruleId);
+        used.add(id);
+        return JSON.parse(entry.value) as T;
+      }
+      return seed?.reuse<T>(kind, file, text, vfile);
+    },
+    keep(kind, file, text, vfile, value) {
+      seed?.keep(kind, file, text, vfile, value);
+      const id = `${kind}:${file}`;
+      used.add(id);
+      entries.set(id, {
+        textHash: hashOf(text),
+        value: JSON.stringify(value),
+        messages: vfile.messages.map((message) => ({
+          reason: message.reason,
+          place: message.place as Point | Place | undefined,
+          ruleId: message.ruleId ?? 'runbook-site',
+          severity: severityOf(message),
+        })),
+      });
+    },
+    async save() {
+      // The disk cache is written once, after the first build, as `build` would have.
+      const first = seed;
+      seed = undefined;
+      await first?.save();
+    },
+    forgetUnused() {
+      for (const id of entries.keys()) if (!used.has(id)) entries.delete(id);
+      used = new Set();
+    },
+  };
+}
+
+/** Rendered pages kept in memory between builds; those no build used since the last save are dropped. */
+export function memoryPageStore(seed?: PageCache): PageStore {
+  const entries = new Map<string, CacheEntry>();
+  let used = new Set<string>();
+  return {
+    stats: { loaded: 0, saved: false },
+    get(key, resolve) {
+      let entry = entries.get(key);
+      if (entry) {
+        for (const [href, url] of entry.links) if ((resolve(href) ?? null) !== url) return undefined;
+      } else {
+        entry = seed?.get(key, resolve);
+        if (entry) entries.set(key, entry);
+      }
+      if (entry) used.add(key);
+      return entry;
+    },
+    set(key, entry) {
+      seed?.set(key, entry);
+      entries.set(key, entry);
+      used.add(key);
+    },
+    async save() {
+      for (const key of entries.keys()) if (!used.has(key)) entries.delete(key);
+      used = new Set();
+      const first = seed;
+      seed = undefined;
+      await first?.save();
+    },
+  };
+}
+
+/**
+ * The folder serve writes the site into. It remembers a hash of every file it holds, so a build
+ * replaces only the files whose bytes changed (each atomically: written next to it, then renamed)
+ * and removes the ones that are gone.
+ */
+export class ServedFolder {
+  private hashes = new Map<string, string>();
+  private readonly incoming: string;
+  private counter = 0;
+
+  constructor(readonly dir: string) {
+    this.incoming = `${dir}.incoming`;
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(this.incoming, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+  }
+
+  /** Writes `files` as the whole content of the folder; returns the paths written or removed, and the previous bytes of changed HTML pages. */
+  apply(files: OutputFile[]): { changed: string[]; previousHtml: Map<string, string> } {
+    const next = new Map<string, string>();
+    const changed: string[] = [];
+    const previousHtml = new Map<string, string>();
+    mkdirSync(this.incoming, { recursive: true });
+    try {
+      for (const file of files) {
+        const bytes = typeof file.content === 'string' ? Buffer.from(file.content) : file.content;
+        const hash = hashOf(bytes);
+        next.set(file.path, hash);
+        if (this.hashes.get(file.path) === hash) continue;
+        const target = path.join(this.dir, file.path);
+        if (this.hashes.has(file.path) && file.path.endsWith('.html')) {
+          try {
+            previousHtml.set(file.path, readFileSync(target, 'utf8'));
+          } catch {
+            // Gone: a plain change.
+          }
+        }
+        mkdirSync(path.dirname(target), { recursive: true });
+        const temporary = path.join(this.incoming, `${this.counter++}`);
+        writeFileSync(temporary, bytes);
+        renameSync(temporary, target);
+        changed.push(file.path);
+      }
+      for (const old of this.hashes.keys()) {
+        if (next.has(old)) continue;
+        rmSync(path.join(this.dir, old), { force: true });
+        changed.push(old);
+        // Folders left empty go too (a renamed section leaves its old folder behind).
+        for (let dir = path.posix.dirname(old); dir !== '.'; dir = path.posix.dirname(dir)) {
+          try {
+            rmdirSync(path.join(this.dir, dir));
+          } catch {
+            break;
+          }
+        }
+      }
+    } finally {
+      rmSync(this.incoming, { recursive: true, force: true });
+    }
+    this.hashes = next;
+    return { changed: changed.sort(), previousHtml };
+  }
+
+  close(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+    rmSync(this.incoming, { recursive: true, force: true });
+  }
+}
+
+export interface SessionBuild {
+  diagnostics: Diagnostic[];
+  coverage: Coverage;
+  sources: Map<string, string>;
+  errors: number;
+  warnings: number;
+  pageCount: number;
+  runbookCount: number;
+  /** Pages rendered by this build (not reused). */
+  rendered: number;
+  /** Whether the served folder was updated (false: content errors, the last good site stays). */
+  wrote: boolean;
+  /** Site-relative output paths written or removed. */
+  changed: string[];
+  /** CSS assets renamed with no other change to the pages that link them (old → new). */
+  renamed: Record<string, string>;
+  /** Pages whose only change is such a rename (they need no reload). */
+  renameOnly: string[];
+}
+
+export interface SessionOptions {
+  config: ResolvedConfig;
+  version: string;
+  /** Seed the caches from the disk cache (and save it after the first build), as `build` does. */
+  diskCache: boolean;
+  /** The served folder. */
+  outDir: string;
+}
+
+/** Fingerprinted assets (`assets/style.1a2b3c4d.css`) that were replaced by one of the same name and another hash. */
+function renamedStylesheets(before: Set<string>, after: Set<string>): Record<string, string> {
+  const stem = (file: string) => /^(assets\/.+)\.[0-9a-f]{8}(\.css)$/i.exec(file);
+  const added = new Map<string, string>();
+  for (const file of after) {
+    const match = !before.has(file) && stem(file);
+    if (match) added.set(match[1] + match[2], file);
+  }
+  const renamed: Record<string, string> = {};
+  for (const file of before) {
+    const match = !after.has(file) && stem(file);
+    const next = match && added.get(match[1] + match[2]);
+    if (next) renamed[file] = next;
+  }
+  return renamed;
+}
+
+export class SiteSession {
+  readonly config: ResolvedConfig;
+  private readonly options: SessionOptions;
+  private loadCache?: ReturnType<typeof memoryLoadCache>;
+  private pageStore?: PageStore;
+  private theme?: Theme;
+  private gitDates?: Map<string, string>;
+  private readonly folder: ServedFolder;
+  private assets = new Set<string>();
+
+  constructor(options: SessionOptions) {
+    this.options = options;
+    this.config = options.config;
+    this.folder = new ServedFolder(options.outDir);
+  }
+
+  get outDir(): string {
+    return this.options.outDir;
+  }
+
+  /** A template changed: the next build loads the theme again. */
+  forgetTheme(): void {
+    this.theme = undefined;
+  }
+
+  async build(): Promise<SessionBuild> {
+    const { config, version } = this.options;
+    for (const [what, dir] of [['rules', config.rulesDir], ['runbooks', config.runbooksDir], ...(config.templatesDir ? [['templates', config.templatesDir]] : [])]) {
+      const isFolder = await stat(dir).then((info) => info.isDirectory(), () => false);
+      if (!isFolder) throw new RunbookSiteError('FolderNotFound', { what, path: path.relative(config.cwd, dir) || dir });
+    }
+    this.loadCache ??= memoryLoadCache(this.options.diskCache ? await openLoadCache(config.cacheDirAbs, version) : undefined);
+    this.pageStore ??= memoryPageStore(this.options.diskCache ? await PageCache.open(config.cacheDirAbs, 'full', version) : undefined);
+    if (!this.theme) {
+      const { loadTheme } = await import('../render/theme.js');
+      this.theme = await loadTheme({ defaultDir: DEFAULT_TEMPLATES_DIR, overrideDir: config.templatesDir, basePath: config.basePath });
+    }
+
+    // Load
+    const introPromise: Promise<Runbook | undefined> = config.introFile
+      ? loadRunbook(path.dirname(config.introFile), path.basename(config.introFile)).catch(() => {
+          throw new RunbookSiteError('FolderNotFound', { what: 'intro', path: config.intro ?? '' });
+        })
+      : Promise.resolve(undefined);
+    // Dates from git history change with commits, not with saves: read once per session.
+    this.gitDates ??= await gitLastModified(config.runbooksDir);
+    const [ruleFiles, runbooks, intro] = await Promise.all([loadRuleFiles(config.rulesDir, this.loadCache), loadRunbooks(config.runbooksDir, this.loadCache), introPromise]);
+    this.loadCache.forgetUnused();
+    await this.loadCache.save();
+
+    // Link
+    const site = linkSite({ config, ruleFiles, runbooks, version, intro, gitDates: this.gitDates });
+    const files: VFile[] = [...ruleFiles.map((f) => f.vfile), ...runbooks.map((r) => r.vfile), ...(intro ? [intro.vfile] : [])];
+
+    // Render
+    const runbookByUrl = new Map<string, Runbook>(site.runbooks.map((runbook) => [runbook.url, runbook]));
+    if (intro) runbookByUrl.set('', intro);
+    const outcome = await renderPages(site, {
+      config,
+      version,
+      templatesDir: DEFAULT_TEMPLATES_DIR,
+      markdownOnly: false,
+      cache: this.options.diskCache,
+      pageCache: this.pageStore,
+      theme: this.theme,
+    });
+    for (const problem of outcome.problems) {
+      const runbook = runbookByUrl.get(problem.url);
+      if (!runbook) continue;
+      const start = pointAt(runbook.body, problem.start, runbook.bodyStart);
+      reportError(runbook.vfile, problem.message, { start, end: pointAt(runbook.body, problem.end, runbook.bodyStart) }, problem.ruleId);
+    }
+    const pageLinks: PageLinks[] = [];
+    outcome.rendered.forEach((page, url) => {
+      const runbook = runbookByUrl.get(url);
+      if (runbook) pageLinks.push({ runbook, url, headingIds: page.headingIds, links: page.links });
+    });
+    checkLinks(pageLinks, { urls: site.urls, urlByFile: site.urlByFile, basePath: config.basePath, baseURL: config.baseURL });
+
+    const diagnostics = collectDiagnostics(files, config.cwd);
+    const { error: errors, warning: warnings } = countBySeverity(diagnostics);
+    const sources = new Map<string, string>();
+    for (const file of files) sources.set(displayPath(file, config.cwd), String(file.value));
+    const result: SessionBuild = {
+      diagnostics,
+      coverage: site.coverage,
+      sources,
+      errors,
+      warnings,
+      pageCount: site.pages.length,
+      runbookCount: site.runbooks.filter((runbook) => !runbook.isSectionIndex).length,
+      rendered: outcome.renderedCount - outcome.cacheHits,
+      wrote: false,
+      changed: [],
+      renamed: {},
+      renameOnly: [],
+    };
+    // Content errors: the last good site keeps being served.
+    if (errors > 0) return result;
+
+    // Write
+    const outputs = await siteOutputFiles(site, outcome.rendered, config);
+    outputs.push({ path: OUTPUT_MARKER, content: `runbook-site ${version}\n` });
+    const { changed, previousHtml } = this.folder.apply(outputs);
+    const assets = new Set(outputs.map((file) => file.path).filter((file) => file.startsWith('assets/')));
+    const renamed = renamedStylesheets(this.assets, assets);
+    this.assets = assets;
+    if (Object.keys(renamed).length > 0) {
+      const byPath = new Map(outputs.map((file) => [file.path, file.content]));
+      for (const [file, before] of previousHtml) {
+        let expected = before;
+        for (const [from, to] of Object.entries(renamed)) expected = expected.split(path.posix.basename(from)).join(path.posix.basename(to));
+        if (expected === String(byPath.get(file))) result.renameOnly.push(file);
+      }
+    }
+    result.wrote = true;
+    result.changed = changed;
+    result.renamed = renamed;
+    return result;
+  }
+
+  close(): void {
+    this.folder.close();
+  }
+}
