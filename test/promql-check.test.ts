@@ -86,7 +86,7 @@ test('nested modifiers are checked once each: 30 offsets take milliseconds, not 
   // Each level used to be checked twice, doubling the work: 25 levels took 1.2 s, 30 about 40 s.
   const started = performance.now();
   const problems = checkPromQL(`x${' offset 1m'.repeat(30)}`);
-  assert.ok(performance.now() - started < 2_000, 'finished quickly');
+  assert.ok(performance.now() - started < 15_000, 'finished (the exponential version needed about 40 s on a quiet machine)');
   assert.equal(problems.length, 29);
   assert.ok(problems.every((p) => p.message === 'Offset may not be set multiple times.'));
 });

@@ -98,7 +98,7 @@ test('a runbook too large to be one is refused with an error instead of hanging 
   const { code, diagnostics } = await check(dir);
   assert.equal(code, 1);
   assert.deepEqual(diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.line}:${d.column} ${d.ruleId}`), ['1:1 runbook-too-large']);
-  assert.ok(Date.now() - started < 10_000);
+  assert.ok(Date.now() - started < 60_000);
 });
 
 test('markdown nested too deeply to render is an error on its file, not a crash', async () => {
