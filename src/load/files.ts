@@ -13,6 +13,11 @@ function inside(root: string, target: string): boolean {
  * Synchronous on purpose: one readdir per folder is far cheaper than thread-pool round trips.
  */
 export async function listFiles(root: string, accept: (name: string) => boolean): Promise<string[]> {
+  return listFilesSync(root, accept);
+}
+
+/** listFiles, for callers that must not yield to the event loop (starting render workers at once). */
+export function listFilesSync(root: string, accept: (name: string) => boolean): string[] {
   const realRoot = realpathSync(root);
   const visited = new Set<string>([realRoot]);
   const files: string[] = [];

@@ -3,9 +3,8 @@
 // placeholders → Hugo heading ids → rehype (raw HTML kept) → collect → HTML.
 // One frozen processor for the module; per call a new VFile carries the call's settings.
 import { unified } from 'unified';
-import remarkParse from 'remark-parse';
-import remarkGfm from 'remark-gfm';
-import remarkDefinitionList, { defListHastHandlers } from 'remark-definition-list';
+import { defListHastHandlers } from 'remark-definition-list';
+import remarkParseGated from './remark-parse-gated.js';
 import remarkRehype from 'remark-rehype';
 import rehypeStringify from 'rehype-stringify';
 import { VFile } from 'vfile';
@@ -43,9 +42,8 @@ export interface RenderedMarkdown {
 }
 
 const processor = unified()
-  .use(remarkParse)
-  .use(remarkGfm)
-  .use(remarkDefinitionList)
+  // remark-parse + remark-gfm + remark-definition-list, each extension only where it can fire.
+  .use(remarkParseGated)
   .use(remarkPlaceholders)
   .use(remarkHeadingIds)
   .use(remarkRehype, { allowDangerousHtml: true, handlers: defListHastHandlers })

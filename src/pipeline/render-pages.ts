@@ -8,9 +8,9 @@
 // The main thread keeps loading, linking and writing; the order of `rendered` is the site order.
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { listFiles } from '../load/files.js';
+import { listFilesSync } from '../load/files.js';
 import type { ResolvedConfig } from '../config/load.js';
 import type { Site } from '../link/site.js';
 import type { PageData, RenderedPage } from '../render/page-data.js';
@@ -18,7 +18,7 @@ import type { Theme } from '../render/theme.js';
 import type { OutputFile } from '../write/output.js';
 import { readBlob, writeBlob } from '../cache/blob-cache.js';
 import { cacheSalt, pageKey, PageCache, type RenderMode } from '../cache/page-cache.js';
-import type { RenderPool } from './worker-pool.js';
+import { RenderPool } from './worker-pool.js';
 import { createRenderer, fileByUrlOf, linkContext, resolveLinkIn, type PageResult, type RendererInit } from './render-one.js';
 
 export interface RenderOptions {
@@ -109,7 +109,7 @@ function workerCount(pages: number, requested: number | undefined): number {
 let pendingSave: Promise<void> | undefined;
 
 /** Workers started by prestartRenderWorkers, waiting for renderPages with the same config. */
-let prestarted: { config: ResolvedConfig; pool: Promise<RenderPool | undefined> } | undefined;
+let prestarted: { config: ResolvedConfig; pool: RenderPool | undefined } | undefined;
 
 /**
  * Called at the start of a build: when most pages will have to be rendered (no cache, or no
@@ -121,24 +121,26 @@ export function prestartRenderWorkers(options: Pick<RenderOptions, 'config' | 't
   closePrestarted();
   if (forcedWorkers(options.workers) === 0 || process.env.RUNBOOK_SITE_PRESTART === '0') return;
   const config = options.config;
-  const pool = (async () => {
+  // Synchronous on purpose: the main thread goes straight on to parse rule files and runbooks
+  // without yielding, so anything awaited here would start the workers only after loading.
+  let pool: RenderPool | undefined;
+  try {
     const mode: RenderMode = options.markdownOnly ? 'markdown' : 'full';
-    if (options.cache && (await stat(path.join(config.cacheDirAbs, `pages-${mode}.pack`)).then(() => true, () => false))) return undefined;
+    const warm = options.cache && existsSync(path.join(config.cacheDirAbs, `pages-${mode}.pack`));
     // The same walk as the loader's, so hidden folders count the same way.
-    const files = (await listFiles(config.runbooksDir, (name) => name.toLowerCase().endsWith('.md'))).length;
-    if (files < MIN_PAGES_FOR_WORKERS) return undefined;
-    const size = workerCount(files, options.workers);
-    if (size === 0) return undefined;
-    const { RenderPool } = await import('./worker-pool.js');
-    return new RenderPool({ mode, theme: themeOptions(config, options.templatesDir) }, size);
-  })().catch(() => undefined);
+    const files = warm ? 0 : listFilesSync(config.runbooksDir, (name) => name.toLowerCase().endsWith('.md')).length;
+    const size = files < MIN_PAGES_FOR_WORKERS ? 0 : workerCount(files, options.workers);
+    if (size > 0) pool = new RenderPool({ mode, theme: themeOptions(config, options.templatesDir) }, size);
+  } catch {
+    // An unreadable runbooks folder is reported by the loader; no workers then.
+  }
   prestarted = { config, pool };
 }
 
 function closePrestarted(): void {
   const previous = prestarted;
   prestarted = undefined;
-  void previous?.pool.then((pool) => pool?.close());
+  void previous?.pool?.close();
 }
 
 async function takePrestarted(config: ResolvedConfig): Promise<RenderPool | undefined> {
@@ -146,7 +148,7 @@ async function takePrestarted(config: ResolvedConfig): Promise<RenderPool | unde
     closePrestarted();
     return undefined;
   }
-  const pool = await prestarted.pool;
+  const pool = prestarted.pool;
   prestarted = undefined;
   return pool;
 }
@@ -212,7 +214,6 @@ export async function renderPages(site: Site, options: RenderOptions): Promise<R
   const workers = workerCount(missing.length, options.workers);
   const early = await takePrestarted(options.config);
   if (workers > 0) {
-    const { RenderPool } = await import('./worker-pool.js');
     const pool = early ?? new RenderPool({ mode: init.mode, theme: init.theme }, workers);
     try {
       const fresh = await pool.render(
