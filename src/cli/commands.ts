@@ -24,10 +24,12 @@ export interface Command {
 export const COMMANDS: Record<string, () => Promise<Command>> = {
   build: async () => (await import('./build.js')).default,
   check: async () => (await import('./check.js')).default,
+  new: async () => (await import('./new.js')).default,
 };
 
 /** Summaries for the top-level help, without loading every command module. */
 export const COMMAND_SUMMARIES: Record<string, string> = {
   build: 'check, then write the site',
   check: 'validate rules and runbooks, report coverage; writes nothing',
+  new: 'write a runbook for each named alert (or every alert without one) from what its rule says',
 };
