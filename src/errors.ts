@@ -57,6 +57,14 @@ const catalogue = {
     message: (d) => `Template \`${d.template}\` failed while rendering \`/${d.page}\`: ${d.reason}`,
     hint: () => 'Check the partials, helpers and fields it uses against templates/README.md.',
   },
+  UnknownAlert: {
+    message: (d) => `No rule file defines an alert \`${d.alert}\`${d.suggestion ? `; did you mean \`${d.suggestion}\`?` : '.'}`,
+    hint: (d) => `Alert names are case-sensitive and read from the rules folder \`${d.rules}\`; \`runbook-site new --missing\` writes a runbook for every alert without one.`,
+  },
+  MissingArgument: {
+    message: (d) => `\`${d.command}\` needs ${d.what}.`,
+    hint: (d) => d.hint,
+  },
   Internal: {
     message: (d) => `Internal error: ${d.reason}`,
     hint: () => 'This is a bug in runbook-site. Please report it with the command you ran.',

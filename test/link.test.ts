@@ -54,7 +54,7 @@ test('annotation URLs that do not match the generated page are warnings giving t
   const messages = site.ruleFiles.flatMap((file) => file.vfile.messages).filter((m) => m.ruleId === 'runbook-url-mismatch');
   assert.equal(messages.length, 1);
   assert.match(messages[0].reason, /AppSlow/);
-  assert.match(messages[0].reason, /expected `https:\/\/example\.org\/site\/runbooks\/app\/slow\/`/);
+  assert.match(messages[0].reason, /set it to `https:\/\/example\.org\/site\/alerts\/appslow\/`, or run runbook-site annotate/);
   assert.equal(messages[0].fatal, false);
 });
 

@@ -23,6 +23,8 @@ export interface ResolvedConfig extends Config {
   configFile?: string;
   /** Working directory of the command: paths in messages are shown relative to it. */
   cwd: string;
+  /** True when `runbookAnnotation` was set (config or flag); else the legacy `runbook` annotation is read too. */
+  runbookAnnotationSet: boolean;
 }
 
 async function readIfExists(file: string): Promise<string | undefined> {
@@ -137,5 +139,6 @@ export async function loadConfig(options: { cwd: string; configPath?: string; ov
     introFile: config.intro ? resolvePath('intro', config.intro) : undefined,
     cacheDirAbs: resolvePath('cacheDir', config.cacheDir),
     basePath,
+    runbookAnnotationSet: merged.runbookAnnotation !== undefined,
   };
 }

@@ -5,7 +5,8 @@ import { reportNote, reportWarning } from '../diagnostics.js';
 import type { LoadedRule, RuleFile, Runbook } from '../model.js';
 import type { RuleEmbed } from '../render/page-data.js';
 import { frontMatterKeyPlace } from '../load/runbooks.js';
-import { sitePageUrl } from './urls.js';
+import { alertPageUrl, pageUrlOf, sitePageUrl } from './urls.js';
+import { shellWord } from './placement.js';
 
 /** One alerting-rule definition and the runbook linked to it. */
 export interface AlertLink {
@@ -109,39 +110,16 @@ export function checkCoverage(
   pagesRunbooks: Runbook[],
   ruleLinks: Map<Runbook, LoadedRule[]>,
   config: ResolvedConfig,
+  placements?: Map<string, string>,
 ): Coverage {
   const ruleFileByPath = new Map(ruleFiles.map((file) => [file.path, file]));
-  const base = new URL(config.baseURL);
   for (const link of alerts) {
+    if (link.runbook) continue;
     const rule = link.rule;
     const file = ruleFileByPath.get(rule.file)!;
-    if (!link.runbook) {
-      reportWarning(file.vfile, `Unexpected alert \`${rule.name}\` without a runbook, expected a runbook named \`${rule.name}.md\` or one that embeds it`, rule.position, 'missing-runbook');
-    }
-    for (const key of ['runbook_url', 'runbook']) {
-      const value = rule.annotations[key];
-      if (!value || value.includes('{{')) continue;
-      let target: URL;
-      try {
-        target = new URL(value);
-      } catch {
-        continue;
-      }
-      // The same reading of a URL as the link check's: `…/slow/index.html` names `…/slow/`.
-      const written = sitePageUrl(target, base, config.basePath);
-      if (written === undefined) continue;
-      const expected = link.runbook?.url;
-      if (expected && written === expected) continue;
-      const should = expected ? new URL(expected, config.baseURL).href : undefined;
-      reportWarning(
-        file.vfile,
-        should
-          ? `Unexpected \`${key}\` \`${value}\` for alert \`${rule.name}\`: no page is generated there, expected \`${should}\``
-          : `Unexpected \`${key}\` \`${value}\` for alert \`${rule.name}\`: no page is generated there and the alert has no runbook`,
-        rule.position,
-        'runbook-url-mismatch',
-      );
-    }
+    const target = placements?.get(rule.name);
+    const shown = target ? displayRunbookPath(config, target) : `${rule.name}.md`;
+    reportWarning(file.vfile, `Alert ${rule.name} has no runbook; create ${shown}, or run runbook-site new ${shellWord(rule.name)}`, rule.position, 'missing-runbook');
   }
   const names = new Map<string, { covered: boolean; display: string }>();
   for (const link of alerts) {
@@ -164,4 +142,99 @@ export function checkCoverage(
     orphanRunbooks: orphanRunbooks.sort(),
   };
   return coverage;
+}
+
+/** A runbook path (relative to the runbooks folder) as messages show it: relative to the working directory. */
+export function displayRunbookPath(config: ResolvedConfig, file: string): string {
+  return path.relative(config.cwd, path.join(config.runbooksDir, ...file.split('/'))).split(path.sep).join('/');
+}
+
+/** The annotations read as an alert's runbook link: the configured one, and the legacy `runbook` when none is configured. */
+export function runbookAnnotationKeys(config: ResolvedConfig): string[] {
+  return config.runbookAnnotationSet || config.runbookAnnotation !== 'runbook_url' ? [config.runbookAnnotation] : ['runbook_url', 'runbook'];
+}
+
+/** True when the site's URL is the default one, i.e. not configured: its host says nothing. */
+export function isDefaultBaseURL(config: ResolvedConfig): boolean {
+  return config.baseURL === 'http://localhost/';
+}
+
+/**
+ * The page of this site an annotation URL names, or undefined when it points elsewhere (or is a
+ * template). With a configured baseURL: same host, under its path. With the default one (host
+ * unknown): any URL whose path has an `alerts/` or `runbooks/` segment, read from that segment.
+ */
+export function annotationPageUrl(value: string, config: ResolvedConfig): string | undefined {
+  if (!value || value.includes('{{')) return undefined;
+  let target: URL;
+  try {
+    target = new URL(value);
+  } catch {
+    return undefined;
+  }
+  if (!isDefaultBaseURL(config)) return sitePageUrl(target, new URL(config.baseURL), config.basePath);
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') return undefined;
+  const segments = target.pathname.split('/');
+  const at = segments.findIndex((segment, i) => i > 0 && (segment === 'alerts' || segment === 'runbooks'));
+  if (at === -1) return undefined;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(segments.slice(at).join('/'));
+  } catch {
+    decoded = segments.slice(at).join('/');
+  }
+  return pageUrlOf(decoded);
+}
+
+/** What `annotate` would set the annotation to, following the `runbookURL` setting. */
+export function expectedAnnotation(name: string, runbookUrl: string | undefined, config: ResolvedConfig): string {
+  const page = alertPageUrl(name);
+  let target: string;
+  if (config.runbookURL === 'alert-page') target = page;
+  else if (config.runbookURL === 'runbook') target = runbookUrl ?? page;
+  else target = config.runbookURL.replace(/\{alert\}/g, encodeURIComponent(name)).replace(/\{slug\}/g, page.slice('alerts/'.length, -1));
+  try {
+    return new URL(target.replace(/[#?\s"<>]/g, (ch) => encodeURIComponent(ch)), config.baseURL).href;
+  } catch {
+    return target;
+  }
+}
+
+/**
+ * Every alert's runbook annotation: missing, or pointing at a page of this site that is not the
+ * alert's (its own page, its runbook, or an alias of the runbook), is a warning at the rule.
+ */
+export function checkRunbookAnnotations(alerts: AlertLink[], ruleFiles: RuleFile[], config: ResolvedConfig, site: { urls: Set<string>; redirects: { from: string; to: string }[] }): void {
+  const ruleFileByPath = new Map(ruleFiles.map((file) => [file.path, file]));
+  const redirectTo = new Map(site.redirects.map((redirect) => [redirect.from, redirect.to]));
+  const keys = runbookAnnotationKeys(config);
+  for (const link of alerts) {
+    const rule = link.rule;
+    const file = ruleFileByPath.get(rule.file)!;
+    const should = expectedAnnotation(rule.name, link.runbook?.url, config);
+    const present = keys.filter((key) => typeof rule.annotations[key] === 'string' && rule.annotations[key].trim() !== '');
+    if (present.length === 0) {
+      reportWarning(
+        file.vfile,
+        `Alert ${rule.name} has no \`${keys[0]}\` annotation, so its notifications link no runbook; set it to \`${should}\`, or run runbook-site annotate`,
+        rule.position,
+        'runbook-url-missing',
+      );
+      continue;
+    }
+    for (const key of present) {
+      const value = rule.annotations[key].trim();
+      const written = annotationPageUrl(value, config);
+      if (written === undefined) continue;
+      const own = new Set([alertPageUrl(rule.name), ...(link.runbook ? [link.runbook.url] : [])]);
+      if (own.has(written) || (redirectTo.has(written) && own.has(redirectTo.get(written)!))) continue;
+      const what = site.urls.has(written) ? `\`/${written}\`, which is not this alert's page` : `\`/${written}\`, a page this site does not build`;
+      reportWarning(
+        file.vfile,
+        `Alert ${rule.name}'s \`${key}\` annotation \`${value}\` points at ${what}; set it to \`${should}\`, or run runbook-site annotate`,
+        rule.position,
+        'runbook-url-mismatch',
+      );
+    }
+  }
 }

@@ -5,7 +5,7 @@ import { reportError } from '../diagnostics.js';
 import type { LoadedRule, Runbook } from '../model.js';
 import type { AlertRow, NavLink, PageData, RuleEmbed, SiteInfo } from '../render/page-data.js';
 import type { AlertLink, Coverage } from './alerts.js';
-import { RUNBOOKS_URL_PREFIX, hugoSlug, outputPathFor } from './urls.js';
+import { RUNBOOKS_URL_PREFIX, alertPageUrl, hugoSlug, outputPathFor } from './urls.js';
 import { frontMatterKeyPlace } from '../load/runbooks.js';
 
 export interface Section {
@@ -61,7 +61,7 @@ function aliasUrl(alias: string, pageUrl: string): string | undefined {
   return normal.endsWith('.html') || normal.endsWith('/') ? normal : normal + '/';
 }
 
-function repositoryUrl(config: ResolvedConfig, kind: 'edit' | 'blob', absoluteFile: string): string | undefined {
+export function repositoryUrl(config: ResolvedConfig, kind: 'edit' | 'blob', absoluteFile: string): string | undefined {
   if (!config.repository) return undefined;
   const { url, branch, path: inRepo } = config.repository;
   const relative = path.relative(config.root, absoluteFile).split(path.sep).join('/');
@@ -133,9 +133,11 @@ export interface PagesInput {
   coverage: Coverage;
   intro?: Runbook;
   gitDates?: Map<string, string>;
+  /** One page per alert (alert-pages.ts), listed after the alerts page. */
+  alertPages?: PageData[];
 }
 
-export function buildPages({ config, info, pagesRunbooks, root, sectionByKey, embedsByRunbook, ruleLinks, alerts, coverage, intro, gitDates }: PagesInput): {
+export function buildPages({ config, info, pagesRunbooks, root, sectionByKey, embedsByRunbook, ruleLinks, alerts, coverage, intro, gitDates, alertPages = [] }: PagesInput): {
   pages: PageData[];
   urlByFile: Record<string, string>;
   urls: Set<string>;
@@ -269,6 +271,7 @@ export function buildPages({ config, info, pagesRunbooks, root, sectionByKey, em
       group: link.rule.group,
       file: link.rule.file,
       runbookUrl: link.runbook?.url,
+      alertPageUrl: alertPageUrl(link.rule.name),
       sourceUrl: repositoryUrl(config, 'blob', path.join(config.rulesDir, link.rule.file)),
     }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
@@ -284,6 +287,7 @@ export function buildPages({ config, info, pagesRunbooks, root, sectionByKey, em
     alertRows,
     stats,
   });
+  pages.push(...alertPages);
   const tagNav: NavLink[] = [...tagIndex.entries()]
     .map(([slug, entry]) => ({ title: entry.title, url: `tags/${slug}/`, count: entry.runbooks.length }))
     .sort((a, b) => byWeightThenTitle(a, b));

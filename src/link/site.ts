@@ -5,7 +5,9 @@ import { reportError } from '../diagnostics.js';
 import type { RuleFile, Runbook } from '../model.js';
 import type { PageData, SiteInfo } from '../render/page-data.js';
 import { RUNBOOKS_URL_PREFIX } from './urls.js';
-import { checkCoverage, linkAlerts, type AlertLink, type Coverage } from './alerts.js';
+import { checkCoverage, checkRunbookAnnotations, linkAlerts, type AlertLink, type Coverage } from './alerts.js';
+import { buildAlertPages } from './alert-pages.js';
+import { placeRunbooks } from './placement.js';
 import { buildPages, buildSections, type Redirect, type Section } from './pages.js';
 import { resolveRuleEmbeds } from './shortcode-references.js';
 
@@ -24,6 +26,8 @@ export interface Site {
   urls: Set<string>;
   /** Old URLs (front matter `aliases`) that redirect to a page. */
   redirects: Redirect[];
+  /** Alert name → where its new runbook goes (relative to the runbooks folder), for alerts without one. */
+  placements: Map<string, string>;
 }
 
 export interface LinkOptions {
@@ -35,6 +39,8 @@ export interface LinkOptions {
   intro?: Runbook;
   /** Absolute path → last commit date (YYYY-MM-DD), when the runbooks are in git. */
   gitDates?: Map<string, string>;
+  /** The runbook scaffold template (loaded with the theme), for the alert pages' "Write this runbook" links. */
+  scaffoldTemplate?: string;
 }
 
 /** Drafts are not built; a second runbook on a URL is an error and is left out. */
@@ -59,7 +65,7 @@ function publishedRunbooks(runbooks: Runbook[]): Runbook[] {
   return pagesRunbooks;
 }
 
-export function linkSite({ config, ruleFiles, runbooks, version, intro, gitDates }: LinkOptions): Site {
+export function linkSite({ config, ruleFiles, runbooks, version, intro, gitDates, scaffoldTemplate }: LinkOptions): Site {
   const info: SiteInfo = {
     title: config.title,
     baseURL: config.baseURL,
@@ -72,8 +78,11 @@ export function linkSite({ config, ruleFiles, runbooks, version, intro, gitDates
   const pagesRunbooks = publishedRunbooks(runbooks);
   const embedsByRunbook = resolveRuleEmbeds(pagesRunbooks, ruleFiles, config);
   const { alerts, ruleLinks } = linkAlerts(ruleFiles, pagesRunbooks, embedsByRunbook);
-  const coverage = checkCoverage(alerts, ruleFiles, pagesRunbooks, ruleLinks, config);
+  const placements = placeRunbooks(alerts, pagesRunbooks, config);
+  const coverage = checkCoverage(alerts, ruleFiles, pagesRunbooks, ruleLinks, config, placements);
   const { root, sectionByKey } = buildSections(pagesRunbooks);
-  const { pages, urlByFile, urls, redirects } = buildPages({ config, info, pagesRunbooks, root, sectionByKey, embedsByRunbook, ruleLinks, alerts, coverage, intro, gitDates });
-  return { info, ruleFiles, runbooks: pagesRunbooks, alerts, pages, coverage, urlByFile, urls, redirects };
+  const alertPages = buildAlertPages({ config, info, ruleFiles, alerts, placements, scaffoldTemplate });
+  const { pages, urlByFile, urls, redirects } = buildPages({ config, info, pagesRunbooks, root, sectionByKey, embedsByRunbook, ruleLinks, alerts, coverage, intro, gitDates, alertPages });
+  checkRunbookAnnotations(alerts, ruleFiles, config, { urls, redirects });
+  return { info, ruleFiles, runbooks: pagesRunbooks, alerts, pages, coverage, urlByFile, urls, redirects, placements };
 }

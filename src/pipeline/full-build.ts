@@ -19,6 +19,9 @@ import { prestartRenderWorkers, renderPages, assetFiles } from './render-pages.j
 import { writeSite, type OutputFile } from '../write/output.js';
 import { sitemap } from '../write/sitemap.js';
 import { redirectFiles } from '../write/redirects.js';
+import { loadScaffoldTemplate } from '../scaffold/runbook.js';
+import { ALERTS_JSON_PATH, alertsJson } from '../render/alerts-json.js';
+import { RECOVERY_MAP_PATH, recoveryMap } from '../render/recovery-map.js';
 import { outputManifest, writeBuildRecord, type BuildRecord, type OutputManifest } from '../cache/build-record.js';
 import { collectDiagnostics, countBySeverity, displayPath } from '../report/format.js';
 import { DEFAULT_TEMPLATES_DIR, type BuildOptions, type BuildResult } from '../build.js';
@@ -30,6 +33,8 @@ export async function siteOutputFiles(site: Site, rendered: Map<string, Rendered
   outputs.push(...(await assetFiles(site, rendered, { config, templatesDir: DEFAULT_TEMPLATES_DIR })));
   outputs.push(...redirectFiles(site));
   outputs.push({ path: 'sitemap.xml', content: sitemap(site) });
+  outputs.push({ path: ALERTS_JSON_PATH, content: alertsJson(site.alerts.map((link) => ({ rule: link.rule, runbookUrl: link.runbook?.url })), site.info.baseURL) });
+  outputs.push({ path: RECOVERY_MAP_PATH, content: recoveryMap(site) });
   outputs.push({ path: '.nojekyll', content: '' });
   return outputs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
@@ -50,17 +55,19 @@ export async function runPipeline(options: BuildOptions, recordKey: string | und
         throw new RunbookSiteError('FolderNotFound', { what: 'intro', path: config.intro ?? '' });
       })
     : Promise.resolve(undefined);
-  const [ruleFiles, runbooks, intro, gitDates] = await Promise.all([
+  const [ruleFiles, runbooks, intro, gitDates, scaffoldTemplate] = await Promise.all([
     loadRuleFiles(config.rulesDir, loadCache),
     loadRunbooks(config.runbooksDir, loadCache),
     introPromise,
     options.write ? gitLastModified(config.runbooksDir) : Promise.resolve(undefined),
+    // For the alert pages' "Write this runbook" links: only a build writes them.
+    options.write ? loadScaffoldTemplate(DEFAULT_TEMPLATES_DIR, config.templatesDir) : Promise.resolve(undefined),
   ]);
   await loadCache?.save();
 
   // Link
   options.onProgress?.('link', 0, 0);
-  const site = linkSite({ config, ruleFiles, runbooks, version: options.version, intro, gitDates });
+  const site = linkSite({ config, ruleFiles, runbooks, version: options.version, intro, gitDates, scaffoldTemplate });
   const files: VFile[] = [...ruleFiles.map((f) => f.vfile), ...runbooks.map((r) => r.vfile), ...(intro ? [intro.vfile] : [])];
 
   // Render (full pages for build, markdown only for check)

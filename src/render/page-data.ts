@@ -5,7 +5,7 @@
 // section's pages), never the whole site tree, so that a change elsewhere does not change it.
 import type { LoadedRule, ShortcodeToken } from '../model.js';
 
-export type PageKind = 'home' | 'section' | 'runbook' | 'alerts' | 'tag' | 'tags' | '404';
+export type PageKind = 'home' | 'section' | 'runbook' | 'alerts' | 'alert' | 'tag' | 'tags' | '404';
 
 /** A link to another page. `url` is site-relative without leading slash ('' is the home page). */
 export interface NavLink {
@@ -40,8 +40,37 @@ export interface AlertRow {
   file: string;
   /** Site-relative URL of the runbook page, absent when the alert has none. */
   runbookUrl?: string;
+  /** Site-relative URL of the alert's own page (`alerts/<slug>/`): its runbook, or what is known without one. */
+  alertPageUrl?: string;
   /** URL of the rule file in the repository, if a repository is configured. */
   sourceUrl?: string;
+}
+
+/** An alert's own page (`alerts/<slug>/`): a redirect to its runbook, or the page shown while it has none. */
+export interface AlertPageData {
+  /** The alert name (the first in code-point order when several names share the address). */
+  name: string;
+  /** Site-relative URL of the runbook: when set, the page only sends the reader there. */
+  redirectTo?: string;
+  /** `redirectTo` as an absolute URL (for the canonical link and the meta refresh). */
+  redirectHref?: string;
+  /** Other alert names whose page is at the same address (their slugs collide), with their runbook or page. */
+  sharedWith: { name: string; url: string; hasRunbook: boolean }[];
+  /** The runbooks of its definitions (one: the redirect's target; several: the page lists them). */
+  runbooks: { title: string; url: string }[];
+  /** Each group (and rule file) defining the alert that has other alerts, with those. */
+  groups: { name: string; file: string; alerts: { name: string; url: string; hasRunbook: boolean }[] }[];
+  /** Where its runbook should be written, and how (absent on redirects). */
+  newRunbook?: {
+    /** Path of the new file relative to the project, e.g. `runbooks/kubernetes/KubeJobFailed.md`. */
+    file: string;
+    /** The command that writes it. */
+    command: string;
+    /** The repository's new-file page with the path and the scaffold filled in (GitHub, GitLab), when a repository is configured. */
+    writeUrl?: string;
+    /** False when the scaffold made the link too long and it opens an empty file. */
+    prefilled?: boolean;
+  };
 }
 
 /** A `rule` shortcode reference resolved by the link stage. */
@@ -115,6 +144,8 @@ export interface PageData {
   ruleSourceUrls?: Record<string, string>;
   /** ISO date (YYYY-MM-DD) of the last change: git when available, else front matter. */
   lastModified?: string;
+  /** Alert pages (`kind: 'alert'`): the alert, its runbook or how to write one. */
+  alert?: AlertPageData;
 }
 
 /** What rendering one page produces. */

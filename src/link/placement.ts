@@ -1,0 +1,115 @@
+// Where a new runbook for an alert goes, so that the linking rules find it and readers find it
+// where they already look: `new`, the alert page's "Write this runbook" link and the
+// missing-runbook message all use this one answer.
+import path from 'node:path';
+import type { ResolvedConfig } from '../config/load.js';
+import type { LoadedRule, Runbook } from '../model.js';
+import { annotationPageUrl, runbookAnnotationKeys, type AlertLink } from './alerts.js';
+import { RUNBOOKS_URL_PREFIX, hugoSlug, sectionUrl } from './urls.js';
+
+/** A file name for the alert: its name, without what a path cannot hold. */
+export function runbookFileName(alertName: string): string {
+  // eslint-disable-next-line no-control-regex
+  return alertName.replace(/[/\\\u0000-\u001f]/g, '-') + '.md';
+}
+
+/** The most common folder among `runbooks` (the first seen wins a tie), or undefined. */
+function commonFolder(runbooks: Runbook[]): string[] | undefined {
+  const counts = new Map<string, { path: string[]; count: number }>();
+  for (const runbook of runbooks) {
+    const key = runbook.sectionPath.join('/');
+    const entry = counts.get(key) ?? { path: runbook.sectionPath, count: 0 };
+    entry.count++;
+    counts.set(key, entry);
+  }
+  let best: { path: string[]; count: number } | undefined;
+  for (const entry of counts.values()) if (!best || entry.count > best.count) best = entry;
+  return best?.path;
+}
+
+const fileStem = (rule: LoadedRule) => path.posix.basename(rule.file).replace(/\.ya?ml$/i, '');
+
+/**
+ * The runbook file (relative to the runbooks folder, posix) for each alert name without a runbook:
+ * 1. the path whose page its runbook annotation names, when that points at a runbook of this site;
+ * 2. else beside the runbooks of the other alerts of its group, else of its rule file;
+ * 3. else in the section named after the rule file's stem (an existing folder of that name, any case).
+ * The file is named after the alert; the scaffold's front matter names the alert too, so the
+ * runbook is linked wherever it lands.
+ */
+export function placeRunbooks(alerts: AlertLink[], pagesRunbooks: Runbook[], config: ResolvedConfig): Map<string, string> {
+  const folderByUrl = new Map<string, string[]>();
+  for (const runbook of pagesRunbooks) folderByUrl.set(sectionUrl(runbook.sectionPath), runbook.sectionPath);
+  const folderByLastSegment = new Map<string, string[]>();
+  for (const runbook of pagesRunbooks) {
+    const last = runbook.sectionPath[runbook.sectionPath.length - 1];
+    if (last !== undefined && !folderByLastSegment.has(last.toLowerCase())) folderByLastSegment.set(last.toLowerCase(), runbook.sectionPath);
+  }
+  const linkedBy = (same: (rule: LoadedRule) => boolean, name: string) =>
+    alerts.filter((link) => link.runbook && link.rule.name !== name && same(link.rule)).map((link) => link.runbook!);
+  const keys = runbookAnnotationKeys(config);
+  const builtUrls = new Set(pagesRunbooks.map((runbook) => runbook.url));
+
+  const placements = new Map<string, string>();
+  for (const link of alerts) {
+    const rule = link.rule;
+    if (link.runbook || placements.has(rule.name)) continue;
+    const fileName = runbookFileName(rule.name);
+    let placed: string | undefined;
+    // 1. The page its annotation already names.
+    for (const key of keys) {
+      const page = annotationPageUrl(rule.annotations[key] ?? '', config);
+      if (!page || !page.startsWith(RUNBOOKS_URL_PREFIX) || !page.endsWith('/') || builtUrls.has(page)) continue;
+      const segments = page.slice(RUNBOOKS_URL_PREFIX.length, -1).split('/').filter(Boolean);
+      if (segments.length === 0) continue;
+      const stem = segments.pop()!;
+      const folderUrl = RUNBOOKS_URL_PREFIX + segments.map((segment) => hugoSlug(segment) + '/').join('');
+      const folder = folderByUrl.get(folderUrl) ?? segments;
+      placed = [...folder, hugoSlug(rule.name) === stem ? fileName : `${stem}.md`].join('/');
+      break;
+    }
+    // 2. Beside the runbooks of its group, else of its file.
+    const folder =
+      commonFolder(linkedBy((other) => other.file === rule.file && other.group === rule.group, rule.name)) ??
+      commonFolder(linkedBy((other) => other.file === rule.file, rule.name));
+    if (!placed && folder) placed = [...folder, fileName].join('/');
+    // 3. The section named after the rule file.
+    if (!placed) placed = [...(folderByLastSegment.get(fileStem(rule).toLowerCase()) ?? [fileStem(rule)]), fileName].join('/');
+    placements.set(rule.name, placed);
+  }
+  return placements;
+}
+
+/** A word as a POSIX shell reads it back: as is when plain, else in single quotes. */
+export function shellWord(word: string): string {
+  return /^[A-Za-z0-9_.:@%+=,/-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The longest "Write this runbook" link we make: GitHub and GitLab refuse (414) or truncate much longer ones. */
+export const MAX_NEW_FILE_URL = 8000;
+
+/**
+ * The repository's new-file page for `file` (relative to the project root) with `content` filled
+ * in: GitHub's `/new/<branch>/<dir>?filename=&value=`, GitLab's `/-/new/<branch>/<dir>?file_name=&content=`.
+ * Without the content when that would make the link longer than MAX_NEW_FILE_URL; undefined for other hosts.
+ */
+export function newFileUrl(config: ResolvedConfig, file: string, content: string): { url: string; prefilled: boolean } | undefined {
+  if (!config.repository) return undefined;
+  let repo: URL;
+  try {
+    repo = new URL(config.repository.url);
+  } catch {
+    return undefined;
+  }
+  const host = repo.hostname.toLowerCase();
+  const kind = /(^|\.)github\b/.test(host) ? 'github' : /(^|\.)gitlab\b/.test(host) ? 'gitlab' : undefined;
+  if (!kind) return undefined;
+  const inRepo = [config.repository.path.replace(/^\/+|\/+$/g, ''), file].filter(Boolean).join('/');
+  const dir = path.posix.dirname(inRepo);
+  const name = path.posix.basename(inRepo);
+  const base = `${config.repository.url.replace(/\/+$/, '')}/${kind === 'gitlab' ? '-/' : ''}new/${encodeURIComponent(config.repository.branch)}/${dir === '.' ? '' : dir.split('/').map(encodeURIComponent).join('/')}`;
+  const [nameKey, contentKey] = kind === 'github' ? ['filename', 'value'] : ['file_name', 'content'];
+  const bare = `${base}?${nameKey}=${encodeURIComponent(name)}`;
+  const full = `${bare}&${contentKey}=${encodeURIComponent(content)}`;
+  return full.length <= MAX_NEW_FILE_URL ? { url: full, prefilled: true } : { url: bare, prefilled: false };
+}
