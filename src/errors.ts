@@ -57,6 +57,10 @@ const catalogue = {
     message: (d) => `Template \`${d.template}\` failed while rendering \`/${d.page}\`: ${d.reason}`,
     hint: () => 'Check the partials, helpers and fields it uses against templates/README.md.',
   },
+  AnnotateNeedsBaseURL: {
+    message: () => 'annotate needs the published site URL to build the runbook URLs, and none is set (the default is http://localhost/).',
+    hint: () => 'Set `baseURL:` in runbook-site.yaml (e.g. https://org.github.io/repo/), or pass `--base-url URL`.',
+  },
   Internal: {
     message: (d) => `Internal error: ${d.reason}`,
     hint: () => 'This is a bug in runbook-site. Please report it with the command you ran.',

@@ -27,6 +27,7 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   build: async () => (await import('./build.js')).default,
   check: async () => (await import('./check.js')).default,
   serve: async () => (await import('./serve.js')).default,
+  annotate: async () => (await import('./annotate.js')).default,
 };
 
 /** Summaries for the top-level help, without loading every command module. */
@@ -34,4 +35,5 @@ export const COMMAND_SUMMARIES: Record<string, string> = {
   build: 'check, then write the site',
   check: 'validate rules and runbooks, report coverage; writes nothing',
   serve: 'preview the site: build, serve, rebuild and reload on every save',
+  annotate: 'set or repair the runbook_url annotation of every alerting rule',
 };
