@@ -254,3 +254,18 @@ test('annotate never writes through a link out of the rules folder', async () =>
   await runCli(['annotate', '--base-url', BASE], dir);
   assert.equal(await readFile(path.join(outside, 'flow.yml'), 'utf8'), before);
 });
+
+test('the Alertmanager template in the README gives the alert page slug (srerun names and edge cases)', async (t) => {
+  // The README's `alertname | toLower | reReplaceAll "[^a-z0-9._~+@-]" ""`, as Go would run it on ASCII names.
+  const templated = (name: string) => name.toLowerCase().replace(/[^a-z0-9._~+@-]/g, '');
+  const names = ['KubeJobFailed', 'node_disk_full', 'Kube:Down', 'A/B', 'x.y~z+w@v-u', 'HaproxyBackendMaxActiveSession>80%'];
+  if (srerunAvailable()) {
+    for (const file of await loadRuleFiles(path.join(SRERUN, 'rules'))) for (const group of file.groups) for (const rule of group.rules) if (rule.kind === 'alert') names.push(rule.name);
+  } else t.diagnostic('srerun corpus not found: edge cases only');
+  for (const name of names) assert.equal(templated(name), hugoSlug(name), name);
+  // `toLower` alone differs exactly for names with characters the slug drops.
+  const differ = [...new Set(names)].filter((name) => name.toLowerCase() !== hugoSlug(name));
+  for (const name of differ) assert.match(name, /[^A-Za-z0-9._~+@-]/, name);
+  // Where the README says they disagree: whitespace, `#`, `%XX`.
+  for (const name of ['Disk Full', 'Issue#1', 'Load%41']) assert.notEqual(templated(name), hugoSlug(name), name);
+});
