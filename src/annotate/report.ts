@@ -10,6 +10,8 @@ export interface ReportOptions {
   force: boolean;
   format: 'human' | 'github';
   quiet: boolean;
+  /** One line per alert changed, not only per file. */
+  verbose: boolean;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -84,12 +86,13 @@ export function printAnnotateReport(outcomes: FileOutcome[], options: ReportOpti
         line(outcome.file, finding, 'error', describe(finding, annotation, check), 'runbook-annotation');
       } else if (outcome.changed) {
         fixedHere++;
-        if (!options.quiet) line(outcome.file, finding, 'note', describe(finding, annotation, check), 'runbook-annotation');
+        if (options.verbose && !options.quiet) line(outcome.file, finding, 'note', describe(finding, annotation, check), 'runbook-annotation');
       }
     }
     if (fixedHere > 0) {
       fixed += fixedHere;
       fixedFiles++;
+      if (!options.verbose && !options.quiet && options.format === 'human') lines.push(`${outcome.file}: set \`${annotation}\` on ${plural(fixedHere, 'alert')}`);
     }
   }
   if (lines.length > 0) io.stdout.write(lines.join('\n') + '\n');

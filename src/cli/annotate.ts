@@ -29,6 +29,7 @@ Options:
   --config FILE      config file (default: runbook-site.yaml if present)
   --format FORMAT    with --check: human (default) or github (annotations on the pull request)
   --quiet            print problems only
+  --verbose          print every alert changed, not only every file
 
 Exit status: 0 all right (or fixed), 1 an annotation is wrong (--check) or a file could not be
 read or fixed, 2 usage or config error.
@@ -44,12 +45,16 @@ read or fixed, 2 usage or config error.
     config: { type: 'string' },
     format: { type: 'string' },
     quiet: { type: 'boolean' },
+    verbose: { type: 'boolean' },
   },
   async run({ values }, io) {
     const text = (key: string) => values[key] as string | undefined;
     const format = text('format') ?? 'human';
     if (format !== 'human' && format !== 'github') {
       throw new RunbookSiteError('InvalidFlag', { flag: '--format', reason: `\`${format}\` is not a format of annotate`, hint: 'Use `human` or `github`.' });
+    }
+    for (const flag of ['annotation', 'url']) {
+      if (text(flag) === '') throw new RunbookSiteError('InvalidFlag', { flag: `--${flag}`, reason: 'it is empty', hint: 'Run `runbook-site annotate --help` for usage.' });
     }
     const [{ loadConfig }, { annotateRules }, { targetMode, needsBaseURL }, { printAnnotateReport }] = await Promise.all([
       import('../config/load.js'),
@@ -65,7 +70,7 @@ read or fixed, 2 usage or config error.
     const mode = targetMode(config.runbookURL, text('url') !== undefined ? { flag: '--url' } : { configFile: config.configFile });
     if (needsBaseURL(mode) && config.baseURL === DEFAULT_BASE_URL) throw new RunbookSiteError('AnnotateNeedsBaseURL', {});
     const outcomes = await annotateRules({ config, annotation: config.runbookAnnotation, mode, check: Boolean(values.check), force: Boolean(values.force) });
-    return printAnnotateReport(outcomes, { io, annotation: config.runbookAnnotation, check: Boolean(values.check), force: Boolean(values.force), format, quiet: Boolean(values.quiet) });
+    return printAnnotateReport(outcomes, { io, annotation: config.runbookAnnotation, check: Boolean(values.check), force: Boolean(values.force), format, quiet: Boolean(values.quiet), verbose: Boolean(values.verbose) });
   },
 };
 
