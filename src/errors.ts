@@ -65,6 +65,10 @@ const catalogue = {
     message: (d) => `\`${d.command}\` needs ${d.what}.`,
     hint: (d) => d.hint,
   },
+  AnnotateNeedsBaseURL: {
+    message: () => 'annotate needs the published site URL to build the runbook URLs, and none is set (the default is http://localhost/).',
+    hint: () => 'Set `baseURL:` in runbook-site.yaml (e.g. https://org.github.io/repo/), or pass `--base-url URL`.',
+  },
   Internal: {
     message: (d) => `Internal error: ${d.reason}`,
     hint: () => 'This is a bug in runbook-site. Please report it with the command you ran.',

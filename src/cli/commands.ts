@@ -28,6 +28,8 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./check.js')).default,
   serve: async () => (await import('./serve.js')).default,
   new: async () => (await import('./new.js')).default,
+  annotate: async () => (await import('./annotate.js')).default,
+  init: async () => (await import('./init.js')).default,
 };
 
 /** Summaries for the top-level help, without loading every command module. */
@@ -36,4 +38,6 @@ export const COMMAND_SUMMARIES: Record<string, string> = {
   check: 'validate rules and runbooks, report coverage; writes nothing',
   serve: 'preview the site: build, serve, rebuild and reload on every save',
   new: 'write a runbook for each named alert (or every alert without one) from what its rule says',
+  annotate: 'set or repair the runbook_url annotation of every alerting rule',
+  init: 'set up a repository: runbook-site.yaml, a GitHub Pages workflow, .gitignore',
 };
