@@ -19,6 +19,8 @@ export interface BuildOptions {
   write: boolean;
   /** Fail on content errors before writing (build without --no-check). */
   failOnErrors: boolean;
+  /** Warnings fail too (--strict): with failOnErrors, a warning also keeps the output as it was. */
+  strict?: boolean;
   cache: boolean;
   onProgress?: (phase: string, done: number, total: number) => void;
 }
@@ -68,7 +70,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   // Nothing changed since the last run and the output is as it left it: replay its result.
   const mode = options.write ? 'build' : 'check';
   const recordKey = options.cache
-    ? await buildInputsKey({ config, mode, failOnErrors: options.failOnErrors, version: options.version, templatesDir: DEFAULT_TEMPLATES_DIR })
+    ? await buildInputsKey({ config, mode, failOnErrors: options.failOnErrors, strict: Boolean(options.strict), version: options.version, templatesDir: DEFAULT_TEMPLATES_DIR })
     : undefined;
   const record = recordKey ? await readBuildRecord(config, mode, recordKey) : undefined;
   if (record) {

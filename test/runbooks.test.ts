@@ -89,7 +89,7 @@ test('aliases become redirect pages; an alias on an existing page is an error', 
   await writeFile(path.join(dir, 'runbooks/app/Other.md'), '---\ntitle: Other\naliases: [/runbooks/app/appdown/]\n---\n\nText.\n');
   const { code, diagnostics } = await check(dir);
   assert.equal(code, 1);
-  assert.deepEqual(diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.line}:${d.column} ${d.ruleId}`), ['runbooks/app/Other.md:3:1 alias-conflict']);
+  assert.deepEqual(diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.line}:${d.column} ${d.ruleId}`), ['runbooks/app/Other.md:3:11 alias-conflict']);
 });
 
 test('a runbook too large to be one is refused with an error instead of hanging the build', async () => {

@@ -58,13 +58,14 @@ export async function buildInputsKey(options: {
   config: ResolvedConfig;
   mode: RecordMode;
   failOnErrors: boolean;
+  strict?: boolean;
   version: string;
   templatesDir: string;
 }): Promise<string> {
   const { config } = options;
   const hash = createHash('sha1');
   const [code, head] = await Promise.all([codeFingerprint(), options.mode === 'build' ? gitHead(config.runbooksDir) : Promise.resolve('')]);
-  hash.update(JSON.stringify({ format: RECORD_FORMAT, mode: options.mode, failOnErrors: options.failOnErrors, version: options.version, code, head, config }));
+  hash.update(JSON.stringify({ format: RECORD_FORMAT, mode: options.mode, failOnErrors: options.failOnErrors, strict: Boolean(options.strict), version: options.version, code, head, config }));
   await hashFolder(hash, 'rules', config.rulesDir, (name) => /\.ya?ml$/i.test(name));
   await hashFolder(hash, 'runbooks', config.runbooksDir, (name) => name.toLowerCase().endsWith('.md'));
   await hashFolder(hash, 'theme', options.templatesDir, () => true);

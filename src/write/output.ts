@@ -5,6 +5,7 @@ import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeF
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { RunbookSiteError } from '../errors.js';
+import { OUTPUT_MARKER, unsafeOutputPath } from '../link/site-paths.js';
 
 export interface OutputFile {
   /** Relative to the output folder, posix separators. */
@@ -12,8 +13,7 @@ export interface OutputFile {
   content: string | Uint8Array;
 }
 
-/** Marks a folder as written by runbook-site, so we never replace a folder we did not make. */
-export const OUTPUT_MARKER = '.runbook-site';
+export { OUTPUT_MARKER };
 
 export interface WriteResult {
   written: number;
@@ -52,6 +52,27 @@ export async function assertSafeOutput(outDir: string, guarded: { root: string; 
   }
 }
 
+/**
+ * The last line of defence (the link stage claims every path, see link/site-paths.ts): every
+ * path stays inside the output folder, and no two outputs share a file, or a file and a folder.
+ * Checked before anything is written, so a slip is an internal error and nothing is touched.
+ */
+function assertOutputPaths(files: OutputFile[]): void {
+  const seen = new Set<string>();
+  for (const file of files) {
+    const unsafe = unsafeOutputPath(file.path);
+    if (unsafe) throw new RunbookSiteError('Internal', { reason: `output path \`${file.path}\` is not inside the output folder: ${unsafe}` });
+    if (seen.has(file.path)) throw new RunbookSiteError('Internal', { reason: `two outputs for ${file.path}` });
+    seen.add(file.path);
+  }
+  for (const file of files) {
+    for (let slash = file.path.indexOf('/'); slash !== -1; slash = file.path.indexOf('/', slash + 1)) {
+      const folder = file.path.slice(0, slash);
+      if (seen.has(folder)) throw new RunbookSiteError('Internal', { reason: `output ${file.path} needs a folder where ${folder} is a file` });
+    }
+  }
+}
+
 function sameBytes(file: string, content: Uint8Array): boolean {
   try {
     const info = statSync(file);
@@ -69,11 +90,7 @@ export async function writeSite(outDir: string, files: OutputFile[], version: st
   const staging = path.join(parent, `.${path.basename(out)}.staging-${stamp}`);
   const retired = path.join(parent, `.${path.basename(out)}.old-${stamp}`);
   const all: OutputFile[] = [...files, { path: OUTPUT_MARKER, content: `runbook-site ${version}\n` }];
-  const seen = new Set<string>();
-  for (const file of all) {
-    if (seen.has(file.path)) throw new RunbookSiteError('Internal', { reason: `two outputs for ${file.path}` });
-    seen.add(file.path);
-  }
+  assertOutputPaths(all);
   // The file-system calls are synchronous on purpose: a thousand small reads, links and writes
   // through the thread pool took several times longer here (srerun: 1,123 files per build).
   let written = 0;
