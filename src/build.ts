@@ -5,9 +5,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ResolvedConfig } from './config/load.js';
 import { RunbookSiteError } from './errors.js';
-import { assertSafeOutput } from './write/output.js';
+import { assertSafeOutput, cleanStaleOutputs } from './write/output.js';
 import { buildInputsKey, readBuildRecord } from './cache/build-record.js';
-import type { Diagnostic } from './report/format.js';
+import { countBySeverity, type Diagnostic } from './report/format.js';
 import type { Coverage } from './link/alerts.js';
 
 export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
@@ -42,6 +42,8 @@ export interface BuildResult {
   wrote: boolean;
   /** True when nothing changed since the last run and its result was replayed. */
   replayed: boolean;
+  /** The previous output, retired by the swap, when it could not be removed. */
+  leftover?: string;
 }
 
 async function assertFolder(dir: string, what: string, cwd: string): Promise<void> {
@@ -63,7 +65,15 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   await assertFolder(config.rulesDir, 'rules', config.cwd);
   await assertFolder(config.runbooksDir, 'runbooks', config.cwd);
   if (options.write) {
-    await assertSafeOutput(config.outDir, { root: config.root, cwd: config.cwd, inputs: [config.rulesDir, config.runbooksDir, ...(config.templatesDir ? [config.templatesDir] : [])] });
+    await assertSafeOutput(config.outDir, {
+      root: config.root,
+      cwd: config.cwd,
+      inputs: [config.rulesDir, config.runbooksDir, ...(config.templatesDir ? [config.templatesDir] : [])],
+      inputFiles: [config.introFile, config.configFile].filter((file): file is string => file !== undefined),
+      cacheDir: options.cache ? config.cacheDirAbs : undefined,
+    });
+    // Whatever a killed build left next to the output goes now, even if this run is replayed.
+    cleanStaleOutputs(config.outDir);
   }
   if (config.templatesDir) await assertFolder(config.templatesDir, 'templates', config.cwd);
 
@@ -74,8 +84,12 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     : undefined;
   const record = recordKey ? await readBuildRecord(config, mode, recordKey) : undefined;
   if (record) {
+    // Counts come from the replayed diagnostics themselves, so the exit status always matches what is printed.
+    const { error: errors, warning: warnings } = countBySeverity(record.diagnostics);
     return {
       ...record,
+      errors,
+      warnings,
       sources: new Map(),
       pagesWritten: 0,
       pagesUnchanged: record.output?.length ?? 0,

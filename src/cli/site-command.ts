@@ -104,6 +104,7 @@ export async function runSiteCommand(options: SiteCommandOptions, io: CliIO): Pr
           ? `Nothing changed: ${out} is up to date with its ${result.pageCount} pages (checked in ${seconds}s)\n`
           : `Built ${result.pageCount} pages into ${out} in ${seconds}s (${result.rendered - result.cacheHits} rendered, ${result.cacheHits} from cache; ${result.pagesWritten} files written, ${result.pagesUnchanged} unchanged)\n`,
       );
+      if (result.leftover) io.stderr.write(`Could not remove the previous output, moved to ${result.leftover}: the next build removes it.\n`);
       if (failed) io.stderr.write(`Built despite ${problemCount(result, options.strict)} (--no-check): the exit status is 1.\n`);
     } else if (result.errors === 0) {
       io.stderr.write(`Build stopped by --strict: ${problemCount(result, true)}; ${out} was left as it was. Fix them, or build without --strict.\n`);

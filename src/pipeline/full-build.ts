@@ -130,7 +130,8 @@ export async function runPipeline(options: BuildOptions, recordKey: string | und
   // Write
   options.onProgress?.('write', 0, 0);
   const outputs = await siteOutputFiles(site, rendered, config);
-  const { written, unchanged } = await writeSite(config.outDir, outputs, options.version, config.cwd);
+  const { written, unchanged, leftover } = await writeSite(config.outDir, outputs, options.version, config.cwd);
+  result.leftover = leftover;
   result.pagesWritten = written;
   result.pagesUnchanged = unchanged;
   result.wrote = true;
