@@ -5,9 +5,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ResolvedConfig } from './config/load.js';
 import { RunbookSiteError } from './errors.js';
-import { assertSafeOutput } from './write/output.js';
+import { assertSafeOutput, cleanStaleOutputs } from './write/output.js';
 import { buildInputsKey, readBuildRecord } from './cache/build-record.js';
-import type { Diagnostic } from './report/format.js';
+import { countBySeverity, type Diagnostic } from './report/format.js';
 import type { Coverage } from './link/alerts.js';
 
 export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
@@ -19,6 +19,8 @@ export interface BuildOptions {
   write: boolean;
   /** Fail on content errors before writing (build without --no-check). */
   failOnErrors: boolean;
+  /** Warnings fail too (--strict): with failOnErrors, a warning also keeps the output as it was. */
+  strict?: boolean;
   cache: boolean;
   onProgress?: (phase: string, done: number, total: number) => void;
 }
@@ -40,6 +42,8 @@ export interface BuildResult {
   wrote: boolean;
   /** True when nothing changed since the last run and its result was replayed. */
   replayed: boolean;
+  /** The previous output, retired by the swap, when it could not be removed. */
+  leftover?: string;
 }
 
 async function assertFolder(dir: string, what: string, cwd: string): Promise<void> {
@@ -61,19 +65,31 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   await assertFolder(config.rulesDir, 'rules', config.cwd);
   await assertFolder(config.runbooksDir, 'runbooks', config.cwd);
   if (options.write) {
-    await assertSafeOutput(config.outDir, { root: config.root, cwd: config.cwd, inputs: [config.rulesDir, config.runbooksDir, ...(config.templatesDir ? [config.templatesDir] : [])] });
+    await assertSafeOutput(config.outDir, {
+      root: config.root,
+      cwd: config.cwd,
+      inputs: [config.rulesDir, config.runbooksDir, ...(config.templatesDir ? [config.templatesDir] : [])],
+      inputFiles: [config.introFile, config.configFile].filter((file): file is string => file !== undefined),
+      cacheDir: options.cache ? config.cacheDirAbs : undefined,
+    });
+    // Whatever a killed build left next to the output goes now, even if this run is replayed.
+    cleanStaleOutputs(config.outDir);
   }
   if (config.templatesDir) await assertFolder(config.templatesDir, 'templates', config.cwd);
 
   // Nothing changed since the last run and the output is as it left it: replay its result.
   const mode = options.write ? 'build' : 'check';
   const recordKey = options.cache
-    ? await buildInputsKey({ config, mode, failOnErrors: options.failOnErrors, version: options.version, templatesDir: DEFAULT_TEMPLATES_DIR })
+    ? await buildInputsKey({ config, mode, failOnErrors: options.failOnErrors, strict: Boolean(options.strict), version: options.version, templatesDir: DEFAULT_TEMPLATES_DIR })
     : undefined;
   const record = recordKey ? await readBuildRecord(config, mode, recordKey) : undefined;
   if (record) {
+    // Counts come from the replayed diagnostics themselves, so the exit status always matches what is printed.
+    const { error: errors, warning: warnings } = countBySeverity(record.diagnostics);
     return {
       ...record,
+      errors,
+      warnings,
       sources: new Map(),
       pagesWritten: 0,
       pagesUnchanged: record.output?.length ?? 0,

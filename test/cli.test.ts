@@ -79,8 +79,9 @@ test('a build with content errors exits 1 and leaves the previous output exactly
   assert.match(failed.stdout, /\[rule-file-not-found\]/);
   assert.equal(await readFile(page, 'utf8'), before.text);
   assert.equal((await stat(page)).mtimeMs, before.mtime);
-  // --no-check writes anyway.
-  assert.equal((await runCli(['build', '--no-check'], dir)).code, 0);
+  // --no-check writes anyway, and still exits 1.
+  assert.equal((await runCli(['build', '--no-check'], dir)).code, 1);
+  assert.notEqual(await readFile(page, 'utf8'), before.text);
 });
 
 test('--format github prints workflow commands with file, line and column', async () => {

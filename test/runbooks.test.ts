@@ -47,7 +47,9 @@ test('a front matter value of the wrong type points at its key', async () => {
 test('one bad front matter key does not leave the others unconverted (a lone tag, a lone alias)', async () => {
   const dir = await site({ 'runbooks/app/AppDown.md': '---\ntitle: App down\nweight: heavy\ntags: paging\naliases: [/old/app-down/]\n---\n\nText.\n' });
   const build = await runCli(['build', '--no-check'], dir);
-  assert.equal(build.code, 0, build.stderr);
+  // Written despite the error, which still fails the run.
+  assert.equal(build.code, 1, build.stderr);
+  assert.match(build.stderr, /Built despite 1 error/);
   assert.match(build.stdout, /front-matter-schema/);
   // The tag became a list of one (a tag page), not a string looped over letter by letter.
   assert.match(await readFile(path.join(dir, 'dist/tags/paging/index.html'), 'utf8'), /App down/);
@@ -89,7 +91,7 @@ test('aliases become redirect pages; an alias on an existing page is an error', 
   await writeFile(path.join(dir, 'runbooks/app/Other.md'), '---\ntitle: Other\naliases: [/runbooks/app/appdown/]\n---\n\nText.\n');
   const { code, diagnostics } = await check(dir);
   assert.equal(code, 1);
-  assert.deepEqual(diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.line}:${d.column} ${d.ruleId}`), ['runbooks/app/Other.md:3:1 alias-conflict']);
+  assert.deepEqual(diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.line}:${d.column} ${d.ruleId}`), ['runbooks/app/Other.md:3:11 alias-conflict']);
 });
 
 test('a runbook too large to be one is refused with an error instead of hanging the build', async () => {

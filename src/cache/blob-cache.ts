@@ -1,20 +1,27 @@
-// A single cached value in a file: a header line naming the key, then the value as text.
-// Used for build outputs computed from all pages at once (the search index): reused when the key
-// is the same, rewritten atomically otherwise. Anything odd about the file means a miss.
+// A single cached value in a file: a header line naming the key, the value's length and a
+// checksum of its bytes, then the value as text. Used for the load cache, the search index and the
+// build records: reused when the key is the same and the checksum matches, rewritten atomically
+// otherwise. Anything odd about the file (an edit of the same length included) means a miss.
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 const MAGIC = 'runbook-site cached value';
+
+/** SHA-1 is a checksum here (files we wrote ourselves), and faster than SHA-256 on CPUs without SHA extensions. */
+function checksum(value: string): string {
+  return createHash('sha1').update(value).digest('base64url');
+}
 
 export async function readBlob(file: string, key: string): Promise<string | undefined> {
   try {
     const text = await readFile(file, 'utf8');
     const newline = text.indexOf('\n');
     if (newline === -1) return undefined;
-    const header = JSON.parse(text.slice(0, newline)) as { magic?: unknown; key?: unknown; length?: unknown };
+    const header = JSON.parse(text.slice(0, newline)) as { magic?: unknown; key?: unknown; length?: unknown; sum?: unknown };
     if (header.magic !== MAGIC || header.key !== key) return undefined;
     const value = text.slice(newline + 1);
-    return value.length === header.length ? value : undefined;
+    return value.length === header.length && header.sum === checksum(value) ? value : undefined;
   } catch {
     return undefined;
   }
@@ -24,7 +31,7 @@ export async function writeBlob(file: string, key: string, value: string): Promi
   const temporary = `${file}.${process.pid}.${Date.now().toString(36)}.tmp`;
   try {
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(temporary, `${JSON.stringify({ magic: MAGIC, key, length: value.length })}\n${value}`);
+    await writeFile(temporary, `${JSON.stringify({ magic: MAGIC, key, length: value.length, sum: checksum(value) })}\n${value}`);
     await rename(temporary, file);
   } catch {
     await rm(temporary, { force: true }).catch(() => undefined);

@@ -58,13 +58,14 @@ export async function buildInputsKey(options: {
   config: ResolvedConfig;
   mode: RecordMode;
   failOnErrors: boolean;
+  strict?: boolean;
   version: string;
   templatesDir: string;
 }): Promise<string> {
   const { config } = options;
   const hash = createHash('sha1');
   const [code, head] = await Promise.all([codeFingerprint(), options.mode === 'build' ? gitHead(config.runbooksDir) : Promise.resolve('')]);
-  hash.update(JSON.stringify({ format: RECORD_FORMAT, mode: options.mode, failOnErrors: options.failOnErrors, version: options.version, code, head, config }));
+  hash.update(JSON.stringify({ format: RECORD_FORMAT, mode: options.mode, failOnErrors: options.failOnErrors, strict: Boolean(options.strict), version: options.version, code, head, config }));
   await hashFolder(hash, 'rules', config.rulesDir, (name) => /\.ya?ml$/i.test(name));
   await hashFolder(hash, 'runbooks', config.runbooksDir, (name) => name.toLowerCase().endsWith('.md'));
   await hashFolder(hash, 'theme', options.templatesDir, () => true);
@@ -131,6 +132,14 @@ export function outputUnchanged(outDir: string, manifest: OutputManifest): boole
   return true;
 }
 
+function isDiagnostic(value: unknown): value is Diagnostic {
+  const d = value as Diagnostic | null;
+  return (
+    typeof d === 'object' && d !== null && typeof d.file === 'string' && typeof d.message === 'string' && typeof d.ruleId === 'string' &&
+    Number.isInteger(d.line) && Number.isInteger(d.column) && (d.severity === 'error' || d.severity === 'warning' || d.severity === 'note')
+  );
+}
+
 export async function readBuildRecord(config: ResolvedConfig, mode: RecordMode, key: string): Promise<BuildRecord | undefined> {
   const text = await readBlob(recordFile(config, mode), key);
   if (text === undefined) return undefined;
@@ -140,7 +149,7 @@ export async function readBuildRecord(config: ResolvedConfig, mode: RecordMode, 
   } catch {
     return undefined;
   }
-  if (!Array.isArray(record.diagnostics) || !record.coverage) return undefined;
+  if (!Array.isArray(record.diagnostics) || !record.diagnostics.every(isDiagnostic) || !record.coverage) return undefined;
   if (mode === 'build') {
     if (!Array.isArray(record.output) || !Array.isArray(record.outputDirs)) return undefined;
     if (!outputUnchanged(config.outDir, { files: record.output, dirs: record.outputDirs })) return undefined;

@@ -6,11 +6,12 @@ const build: Command = {
   summary: 'check, then write the site',
   help: `Usage: runbook-site build [options]
 
-Checks rules and runbooks, then writes the site. A failed build leaves the previous output as it was.
+Checks rules and runbooks, then writes the site. A failed build, or one stopped
+by --strict, leaves the previous output as it was.
 
 Options:
   --out DIR          output folder (default: dist)
-  --no-check         write the site even when there are content errors
+  --no-check         write the site even when there are content errors (still exit 1)
 ${SITE_OPTIONS_HELP}
 `,
   options: { ...SITE_OPTIONS, out: { type: 'string' }, 'no-check': { type: 'boolean' } },

@@ -26,6 +26,14 @@ function progressReporter(io: CliIO, enabled: boolean) {
   };
 }
 
+/** "1 error", "2 warnings", "1 error and 2 warnings": what fails the run. */
+function problemCount(result: { errors: number; warnings: number }, strict: boolean): string {
+  const parts: string[] = [];
+  if (result.errors > 0) parts.push(`${result.errors} error${result.errors === 1 ? '' : 's'}`);
+  if (strict && result.warnings > 0) parts.push(`${result.warnings} warning${result.warnings === 1 ? '' : 's'}`);
+  return parts.join(' and ');
+}
+
 export async function runSiteCommand(options: SiteCommandOptions, io: CliIO): Promise<number> {
   const started = performance.now();
   const config = await loadConfig({
@@ -55,6 +63,7 @@ export async function runSiteCommand(options: SiteCommandOptions, io: CliIO): Pr
     version: toolVersion(),
     write: options.command === 'build',
     failOnErrors: options.check,
+    strict: options.strict,
     cache: options.cache,
     onProgress,
   });
@@ -95,10 +104,14 @@ export async function runSiteCommand(options: SiteCommandOptions, io: CliIO): Pr
           ? `Nothing changed: ${out} is up to date with its ${result.pageCount} pages (checked in ${seconds}s)\n`
           : `Built ${result.pageCount} pages into ${out} in ${seconds}s (${result.rendered - result.cacheHits} rendered, ${result.cacheHits} from cache; ${result.pagesWritten} files written, ${result.pagesUnchanged} unchanged)\n`,
       );
+      if (result.leftover) io.stderr.write(`Could not remove the previous output, moved to ${result.leftover}: the next build removes it.\n`);
+      if (failed) io.stderr.write(`Built despite ${problemCount(result, options.strict)} (--no-check): the exit status is 1.\n`);
+    } else if (result.errors === 0) {
+      io.stderr.write(`Build stopped by --strict: ${problemCount(result, true)}; ${out} was left as it was. Fix them, or build without --strict.\n`);
     } else {
       io.stderr.write(`Build failed: ${result.errors} error${result.errors === 1 ? '' : 's'}; ${out} was left as it was. Fix them, or pass --no-check to build anyway.\n`);
     }
   }
-  if (options.command === 'build') return result.wrote ? (options.strict && result.warnings > 0 ? 1 : 0) : 1;
+  // With --no-check the site is written, yet errors (or warnings with --strict) still fail the run.
   return failed ? 1 : 0;
 }

@@ -10,7 +10,8 @@ import { scaffoldRunbook } from '../scaffold/runbook.js';
 import type { AlertLink } from './alerts.js';
 import { newFileUrl, shellWord } from './placement.js';
 import { repositoryUrl, runbookTitle } from './pages.js';
-import { alertPageUrl, hugoSlug, outputPathFor } from './urls.js';
+import { alertPageUrl, hugoSlug } from './urls.js';
+import type { SitePaths } from './site-paths.js';
 
 export interface AlertPagesInput {
   config: ResolvedConfig;
@@ -21,6 +22,8 @@ export interface AlertPagesInput {
   placements: Map<string, string>;
   /** The scaffold template's text, for the pre-filled "Write this runbook" link. */
   scaffoldTemplate?: string;
+  /** The build's output paths: each alert page claims its own (a runbook or section may hold it already). */
+  paths: SitePaths;
 }
 
 const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -28,7 +31,7 @@ const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** Percent-encodes what would break a URL written into an attribute (slugs may keep `#`). */
 const encodePath = (url: string) => url.replace(/[#?\s"<>]/g, (ch) => encodeURIComponent(ch));
 
-export function buildAlertPages({ config, info, ruleFiles, alerts, placements, scaffoldTemplate }: AlertPagesInput): PageData[] {
+export function buildAlertPages({ config, info, ruleFiles, alerts, placements, scaffoldTemplate, paths }: AlertPagesInput): PageData[] {
   const ruleFileByPath = new Map(ruleFiles.map((file) => [file.path, file]));
   // Alert names by page address; two names with one slug share the page (and are told so).
   const bySlug = new Map<string, Map<string, AlertLink[]>>();
@@ -53,6 +56,18 @@ export function buildAlertPages({ config, info, ruleFiles, alerts, placements, s
     const sorted = [...names.keys()].sort(byCodePoint);
     const primary = sorted[0];
     const url = alertPageUrl(primary);
+    const firstRule = names.get(primary)![0].rule;
+    const claimed = paths.claim({
+      kind: 'page',
+      sitePath: url,
+      what: `page of alert \`${primary}\``,
+      owner: `the page of alert \`${primary}\``,
+      file: ruleFileByPath.get(firstRule.file)!.vfile,
+      place: firstRule.position,
+      conflictRuleId: 'alert-page-unavailable',
+      advice: 'the alert page\'s address to be free: move the runbook or section that uses it',
+    });
+    if (!claimed) continue;
     for (const other of sorted.slice(1)) {
       const first = names.get(other)![0].rule;
       reportWarning(
@@ -68,7 +83,7 @@ export function buildAlertPages({ config, info, ruleFiles, alerts, placements, s
     const base = {
       kind: 'alert' as const,
       url,
-      outputPath: outputPathFor(url),
+      outputPath: claimed.outputPath,
       title: primary,
       site: info,
       frontMatter: {},

@@ -73,7 +73,7 @@ export function checkLinks(pages: PageLinks[], options: { urls: Set<string>; url
         const headings = headingsByUrl.get(pageUrl);
         if (headings && !headings.has(fragment)) {
           const known = [...headings].slice(0, 8).map((id) => `#${id}`).join(', ');
-          reportError(page.runbook.vfile, `Unexpected anchor \`#${fragment}\` on \`/${pageUrl}\`: no heading has that id${known ? `, expected one of ${known}` : ''}`, place, 'broken-anchor');
+          reportError(page.runbook.vfile, `Unexpected anchor \`#${fragment}\` on \`/${pageUrl}\`: nothing on the page has that id${known ? `, expected one of ${known}` : ''}`, place, 'broken-anchor');
         }
       }
     }

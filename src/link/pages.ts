@@ -7,6 +7,7 @@ import type { AlertRow, NavLink, PageData, RuleEmbed, SiteInfo } from '../render
 import type { AlertLink, Coverage } from './alerts.js';
 import { RUNBOOKS_URL_PREFIX, alertPageUrl, hugoSlug, outputPathFor } from './urls.js';
 import { frontMatterKeyPlace } from '../load/runbooks.js';
+import type { SitePaths } from './site-paths.js';
 
 export interface Section {
   /** Folder segments from the runbooks root; [] is the root. */
@@ -50,15 +51,17 @@ function severityOf(rule: LoadedRule): string {
   return rule.labels.severity ?? '';
 }
 
-/** Hugo-style alias: `/x/y/` is relative to the site root (as in Hugo, without the base URL's path), `old-name` to the page's folder. */
-function aliasUrl(alias: string, pageUrl: string): string | undefined {
-  let target = alias.trim();
+/**
+ * Hugo-style alias as a site path: `/x/y/` is relative to the site root (as in Hugo, without the
+ * base URL's path), `old-name` to the page's folder; undefined for a URL of another site.
+ * Dot segments are resolved, and refused above the root, by site-paths.ts.
+ */
+function aliasSitePath(alias: string, pageUrl: string): string | undefined {
+  const target = alias.trim();
   if (!target || /^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('//')) return undefined;
-  if (target.startsWith('/')) target = target.slice(1);
-  else target = path.posix.join(path.posix.dirname(pageUrl.replace(/\/$/, '')), target);
-  const normal = path.posix.normalize(target).replace(/^\.\/?/, '');
-  if (normal.startsWith('..') || normal === '') return undefined;
-  return normal.endsWith('.html') || normal.endsWith('/') ? normal : normal + '/';
+  if (target.startsWith('/')) return target.slice(1);
+  const folder = path.posix.dirname(pageUrl.replace(/\/$/, ''));
+  return folder === '.' ? target : `${folder}/${target}`;
 }
 
 export function repositoryUrl(config: ResolvedConfig, kind: 'edit' | 'blob', absoluteFile: string): string | undefined {
@@ -123,6 +126,8 @@ export function buildSections(pagesRunbooks: Runbook[]): { root: Section; sectio
 
 export interface PagesInput {
   config: ResolvedConfig;
+  /** Output paths claimed so far (sections and runbook pages); this claims the rest. */
+  paths: SitePaths;
   info: SiteInfo;
   pagesRunbooks: Runbook[];
   root: Section;
@@ -137,7 +142,7 @@ export interface PagesInput {
   alertPages?: PageData[];
 }
 
-export function buildPages({ config, info, pagesRunbooks, root, sectionByKey, embedsByRunbook, ruleLinks, alerts, coverage, intro, gitDates, alertPages = [] }: PagesInput): {
+export function buildPages({ config, info, paths, pagesRunbooks, root, sectionByKey, embedsByRunbook, ruleLinks, alerts, coverage, intro, gitDates, alertPages = [] }: PagesInput): {
   pages: PageData[];
   urlByFile: Record<string, string>;
   urls: Set<string>;
@@ -166,18 +171,36 @@ export function buildPages({ config, info, pagesRunbooks, root, sectionByKey, em
       current: runbook.url === currentUrl,
     })),
   ];
-  const tagIndex = new Map<string, { title: string; runbooks: Runbook[] }>();
-  for (const runbook of pagesRunbooks) {
-    for (const tag of runbook.frontMatter.tags ?? []) {
-      const slug = hugoSlug(tag);
-      if (!slug) continue;
-      const entry = tagIndex.get(slug) ?? { title: tag, runbooks: [] };
-      entry.runbooks.push(runbook);
-      tagIndex.set(slug, entry);
-    }
+  for (const [url, owner] of [['', 'the home page'], ['alerts/', 'the alerts page'], ['tags/', 'the tags index']]) {
+    paths.claim({ kind: 'page', sitePath: url, what: owner, owner });
   }
-  const tagLinks = (runbook: Runbook): NavLink[] =>
-    (runbook.frontMatter.tags ?? []).filter((tag) => hugoSlug(tag)).map((tag) => ({ title: tag, url: `tags/${hugoSlug(tag)}/` }));
+  const tagIndex = new Map<string, { title: string; runbooks: Runbook[]; outputPath: string }>();
+  /** A runbook's tags that have a page, each with its slug. */
+  const tagsOf = new Map<Runbook, { tag: string; slug: string }[]>();
+  for (const runbook of pagesRunbooks) {
+    const kept: { tag: string; slug: string }[] = [];
+    (runbook.frontMatter.tags ?? []).forEach((tag, item) => {
+      const slug = hugoSlug(tag);
+      if (!slug) return;
+      if (!tagIndex.has(slug)) {
+        const claimed = paths.claim({
+          kind: 'tag',
+          sitePath: `tags/${slug}/`,
+          what: `tag \`${tag}\``,
+          owner: `the page of the tag \`${tag}\``,
+          file: runbook.vfile,
+          place: frontMatterKeyPlace(runbook, 'tags', item),
+          advice: 'a tag that names a folder of its own, such as `networking`',
+        });
+        if (!claimed) return;
+        tagIndex.set(slug, { title: tag, runbooks: [], outputPath: claimed.outputPath });
+      }
+      tagIndex.get(slug)!.runbooks.push(runbook);
+      kept.push({ tag, slug });
+    });
+    tagsOf.set(runbook, kept);
+  }
+  const tagLinks = (runbook: Runbook): NavLink[] => (tagsOf.get(runbook) ?? []).map(({ tag, slug }) => ({ title: tag, url: `tags/${slug}/` }));
 
   const markdownOf = (runbook: Runbook): PageData['markdown'] => ({
     body: runbook.body,
@@ -297,7 +320,7 @@ export function buildPages({ config, info, pagesRunbooks, root, sectionByKey, em
       ...emptyPage,
       kind: 'tag',
       url: `tags/${slug}/`,
-      outputPath: `tags/${slug}/index.html`,
+      outputPath: entry.outputPath,
       title: entry.title,
       site: info,
       sections: sectionsNav,
@@ -311,27 +334,27 @@ export function buildPages({ config, info, pagesRunbooks, root, sectionByKey, em
 
   const urls = new Set(pages.map((page) => page.url));
   const redirects: Redirect[] = [];
-  const redirectByUrl = new Map<string, Runbook>();
   for (const runbook of pagesRunbooks) {
-    for (const alias of runbook.frontMatter.aliases ?? []) {
-      const from = aliasUrl(alias, runbook.url);
-      if (from === undefined) {
-        reportError(runbook.vfile, `Unexpected alias \`${alias}\`: it leaves the site, expected a path such as \`/runbooks/old-name/\``, frontMatterKeyPlace(runbook, 'aliases'), 'alias-invalid');
-        continue;
+    (runbook.frontMatter.aliases ?? []).forEach((alias, item) => {
+      const place = frontMatterKeyPlace(runbook, 'aliases', item);
+      const sitePath = aliasSitePath(alias, runbook.url);
+      if (sitePath === undefined) {
+        reportError(runbook.vfile, `Unexpected alias \`${alias}\`: it leaves the site, expected a path such as \`/runbooks/old-name/\``, place, 'alias-invalid');
+        return;
       }
-      const other = redirectByUrl.get(from);
-      if (urls.has(from) || other) {
-        reportError(
-          runbook.vfile,
-          `Unexpected alias \`${alias}\`: \`/${from}\` is already ${other ? `an alias of \`${other.file}\`` : 'a page'}, expected an unused old address`,
-          frontMatterKeyPlace(runbook, 'aliases'),
-          'alias-conflict',
-        );
-        continue;
-      }
-      redirectByUrl.set(from, runbook);
-      redirects.push({ outputPath: from.endsWith('.html') ? from : outputPathFor(from), from, to: runbook.url });
-    }
+      const claimed = paths.claim({
+        kind: 'alias',
+        sitePath,
+        what: `alias \`${alias}\``,
+        owner: `an alias of \`${runbook.file}\``,
+        file: runbook.vfile,
+        place,
+        conflictRuleId: 'alias-conflict',
+        advice: 'an unused old address inside the site, such as `/runbooks/old-name/`',
+      });
+      if (!claimed) return;
+      redirects.push({ outputPath: claimed.outputPath, from: claimed.url, to: runbook.url });
+    });
   }
   for (const redirect of redirects) urls.add(redirect.from);
   return { pages, urlByFile, urls, redirects };

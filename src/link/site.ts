@@ -4,7 +4,8 @@ import type { ResolvedConfig } from '../config/load.js';
 import { reportError } from '../diagnostics.js';
 import type { RuleFile, Runbook } from '../model.js';
 import type { PageData, SiteInfo } from '../render/page-data.js';
-import { RUNBOOKS_URL_PREFIX } from './urls.js';
+import { RUNBOOKS_URL_PREFIX, sectionUrl } from './urls.js';
+import { createSitePaths, resolveSitePath, type SitePaths } from './site-paths.js';
 import { checkCoverage, checkRunbookAnnotations, linkAlerts, type AlertLink, type Coverage } from './alerts.js';
 import { buildAlertPages } from './alert-pages.js';
 import { placeRunbooks } from './placement.js';
@@ -43,23 +44,60 @@ export interface LinkOptions {
   scaffoldTemplate?: string;
 }
 
-/** Drafts are not built; a second runbook on a URL is an error and is left out. */
-function publishedRunbooks(runbooks: Runbook[]): Runbook[] {
-  const byUrl = new Map<string, Runbook>();
-  const pagesRunbooks: Runbook[] = [];
+/**
+ * Drafts are not built. Each page claims its output path (site-paths.ts): a file or folder name
+ * that gives no reachable URL, or a second runbook on a URL (or on a section's), is an error and
+ * the runbook is left out. Sections are claimed first: a folder's page exists with or without `_index.md`.
+ */
+function publishedRunbooks(runbooks: Runbook[], paths: SitePaths): Runbook[] {
+  const candidates: Runbook[] = [];
   for (const runbook of runbooks) {
     if (runbook.frontMatter.draft === true) continue;
-    const other = byUrl.get(runbook.url);
-    if (other) {
+    const problem = resolveSitePath(runbook.url, 'page');
+    if ('problem' in problem) {
       reportError(
         runbook.vfile,
-        `Unexpected second page for URL \`/${runbook.url}\`: \`${other.file}\` already maps there. Rename one of the two files`,
+        `Unexpected file name \`${runbook.file}\`: its URL \`/${runbook.url}\` ${problem.problem}, so no browser can reach the page; rename the file or folder`,
         { line: 1, column: 1 },
-        'duplicate-url',
+        'unsafe-path',
       );
       continue;
     }
-    byUrl.set(runbook.url, runbook);
+    candidates.push(runbook);
+  }
+  // Folders whose names give the same URL (`Foo/`, `foo/`) would be two sections on one page.
+  const sections = new Map<string, string>();
+  const placed: Runbook[] = [];
+  for (const runbook of candidates) {
+    let clash: string | undefined;
+    for (let depth = 0; depth <= runbook.sectionPath.length && !clash; depth++) {
+      const folder = runbook.sectionPath.slice(0, depth).join('/');
+      const url = sectionUrl(runbook.sectionPath.slice(0, depth));
+      const other = sections.get(url);
+      if (other === undefined) sections.set(url, folder);
+      else if (other !== folder) clash = `Unexpected folder \`${folder}\`: its URL \`/${url}\` is already the section \`${other}\`'s, expected one folder per URL: rename or merge them`;
+    }
+    if (clash) reportError(runbook.vfile, clash, { line: 1, column: 1 }, 'duplicate-url');
+    else placed.push(runbook);
+  }
+  for (const [url, folder] of sections) {
+    paths.claim({ kind: 'page', sitePath: url, what: `section \`${folder}\``, owner: folder ? `the page of the section \`${folder}\`` : 'the runbooks index' });
+  }
+  const pagesRunbooks: Runbook[] = [];
+  for (const runbook of placed) {
+    if (!runbook.isSectionIndex) {
+      const claimed = paths.claim({
+        kind: 'page',
+        sitePath: runbook.url,
+        what: `second page for URL \`/${runbook.url}\``,
+        owner: `the page of \`${runbook.file}\``,
+        file: runbook.vfile,
+        place: { line: 1, column: 1 },
+        conflictRuleId: 'duplicate-url',
+        advice: 'one page per URL: rename one of the two',
+      });
+      if (!claimed) continue;
+    }
     pagesRunbooks.push(runbook);
   }
   return pagesRunbooks;
@@ -75,14 +113,15 @@ export function linkSite({ config, ruleFiles, runbooks, version, intro, gitDates
     grafanaURL: config.grafanaURL,
     version,
   };
-  const pagesRunbooks = publishedRunbooks(runbooks);
+  const paths = createSitePaths();
+  const pagesRunbooks = publishedRunbooks(runbooks, paths);
   const embedsByRunbook = resolveRuleEmbeds(pagesRunbooks, ruleFiles, config);
   const { alerts, ruleLinks } = linkAlerts(ruleFiles, pagesRunbooks, embedsByRunbook);
   const placements = placeRunbooks(alerts, pagesRunbooks, config);
   const coverage = checkCoverage(alerts, ruleFiles, pagesRunbooks, ruleLinks, config, placements);
   const { root, sectionByKey } = buildSections(pagesRunbooks);
-  const alertPages = buildAlertPages({ config, info, ruleFiles, alerts, placements, scaffoldTemplate });
-  const { pages, urlByFile, urls, redirects } = buildPages({ config, info, pagesRunbooks, root, sectionByKey, embedsByRunbook, ruleLinks, alerts, coverage, intro, gitDates, alertPages });
+  const alertPages = buildAlertPages({ config, info, ruleFiles, alerts, placements, scaffoldTemplate, paths });
+  const { pages, urlByFile, urls, redirects } = buildPages({ config, info, paths, pagesRunbooks, root, sectionByKey, embedsByRunbook, ruleLinks, alerts, coverage, intro, gitDates, alertPages });
   checkRunbookAnnotations(alerts, ruleFiles, config, { urls, redirects });
   return { info, ruleFiles, runbooks: pagesRunbooks, alerts, pages, coverage, urlByFile, urls, redirects, placements };
 }

@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { RunbookSiteError } from '../errors.js';
+import { resolveSitePath } from './site-paths.js';
 
 // Page URLs compatible with Hugo's for the same content, so existing runbook_url annotations keep working.
 
@@ -73,9 +75,11 @@ export function markdownLinkFile(fromFile: string, pathPart: string): string | u
   return target.startsWith('/') ? target.slice(1) : path.posix.normalize(path.posix.join(path.posix.dirname(fromFile), target));
 }
 
-/** Output file for a site-relative URL. */
+/** Output file for a page's site-relative URL (percent-decoded: what a web server looks up); see site-paths.ts. */
 export function outputPathFor(url: string): string {
-  return url === '' ? 'index.html' : url + 'index.html';
+  const resolved = resolveSitePath(url, 'page');
+  if ('problem' in resolved) throw new RunbookSiteError('Internal', { reason: `page URL \`/${url}\` has no output path: ${resolved.problem}` });
+  return resolved.outputPath;
 }
 
 /** A site-relative path as the page URL it names: folder paths get their trailing slash, `index.html` is dropped. */

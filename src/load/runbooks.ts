@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import matter from 'gray-matter';
 import { VFile } from 'vfile';
-import { LineCounter, parseDocument, isMap, isScalar } from 'yaml';
+import { LineCounter, parseDocument, isMap, isNode, isScalar, isSeq } from 'yaml';
 import { frontMatterSchema, type FrontMatter } from '../config/schema.js';
 import { pointAt, reportError, reportWarning } from '../diagnostics.js';
 import type { Point, Runbook } from '../model.js';
@@ -37,12 +37,12 @@ function plain(value: unknown): unknown {
  * Where a front-matter key is written in a runbook (1:1 when it is not found), for messages about
  * its value. Parses the front matter again: only asked on the error path.
  */
-export function frontMatterKeyPlace(runbook: Runbook, key: string): Point {
-  return keyPosition(String(runbook.vfile.value), runbook.bodyStart, key) ?? { line: 1, column: 1 };
+export function frontMatterKeyPlace(runbook: Runbook, key: string, item?: number): Point {
+  return keyPosition(String(runbook.vfile.value), runbook.bodyStart, key, item) ?? { line: 1, column: 1 };
 }
 
-/** Where a front-matter key is written in `text` (whose body starts at `bodyStart`). */
-function keyPosition(text: string, bodyStart: Point, key: string | number | undefined): Point | undefined {
+/** Where a front-matter key is written in `text` (whose body starts at `bodyStart`); with `item`, that item of its list value. */
+function keyPosition(text: string, bodyStart: Point, key: string | number | undefined, item?: number): Point | undefined {
   if (key === undefined) return undefined;
   const frontMatterText = text.slice(0, bodyStart.offset ?? 0).replace(FRONT_MATTER_OPEN, '').replace(/\n---[\s\S]*$/, '\n');
   const counter = new LineCounter();
@@ -50,7 +50,9 @@ function keyPosition(text: string, bodyStart: Point, key: string | number | unde
   if (!isMap(doc.contents)) return undefined;
   for (const pair of doc.contents.items) {
     if (isScalar(pair.key) && pair.key.value === key && pair.key.range) {
-      const { line, col } = counter.linePos(pair.key.range[0]);
+      const value = item !== undefined && isSeq(pair.value) ? pair.value.items[item] : undefined;
+      const range = (isNode(value) && value.range) || pair.key.range;
+      const { line, col } = counter.linePos(range[0]);
       return { line: line + 1, column: col }; // +1: the opening `---` line
     }
   }

@@ -4,6 +4,7 @@
 // (or the plugin options), so one frozen processor serves every file.
 import type { Element, Root, RootContent } from 'hast';
 import type { VFile } from 'vfile';
+import { Parser } from 'htmlparser2';
 
 export interface CollectOptions {
   /** Page URL for a relative `.md` link (the whole href is passed), or undefined to keep it. */
@@ -21,6 +22,11 @@ export interface CollectedHeading {
 
 export interface Collected {
   headings: CollectedHeading[];
+  /**
+   * Every fragment target in the body, headings' first: element ids (footnotes' `user-content-fn-1`
+   * included), `<a name>`, and the same inside raw HTML and rule embeds.
+   */
+  ids: string[];
   links: { href: string; line: number; column: number }[];
   text: string;
 }
@@ -53,10 +59,24 @@ export function isMarkdownLink(href: string): boolean {
 export default function rehypeCollect(options?: CollectOptions) {
   return function transformer(tree: Root, file: VFile): void {
     const settings: CollectOptions = options ?? ((file.data as Record<string, unknown>)[COLLECT_OPTIONS_KEY] as CollectOptions | undefined) ?? {};
-    const collected: Collected = { headings: [], links: [], text: '' };
+    const collected: Collected = { headings: [], ids: [], links: [], text: '' };
     const text: string[] = [];
+    const otherIds: string[] = [];
+    // Raw HTML is kept as text in the tree: its tags are read with an HTML tokenizer, not a regex.
+    const rawParser = new Parser(
+      {
+        onopentag(name, attributes) {
+          if (typeof attributes.id === 'string' && attributes.id) otherIds.push(attributes.id);
+          if (name === 'a' && typeof attributes.name === 'string' && attributes.name) otherIds.push(attributes.name);
+        },
+      },
+      { decodeEntities: true, lowerCaseTags: true },
+    );
 
     const visitElement = (node: Element) => {
+      const id = node.properties.id;
+      if (typeof id === 'string' && id && !HEADING.test(node.tagName)) otherIds.push(id);
+      if (node.tagName === 'a' && typeof node.properties.name === 'string' && node.properties.name) otherIds.push(node.properties.name);
       if (HEADING.test(node.tagName) && typeof node.properties.id === 'string') {
         collected.headings.push({ level: Number(node.tagName[1]), id: node.properties.id, text: textOf(node).trim() });
       }
@@ -81,6 +101,8 @@ export default function rehypeCollect(options?: CollectOptions) {
       for (const node of nodes) {
         if (node.type === 'text') {
           text.push(node.value);
+        } else if (node.type === 'raw') {
+          rawParser.write(node.value);
         } else if (node.type === 'element') {
           visitElement(node);
           const block = BLOCK.has(node.tagName);
@@ -91,6 +113,8 @@ export default function rehypeCollect(options?: CollectOptions) {
       }
     };
     walk(tree.children);
+    rawParser.end();
+    collected.ids = [...new Set([...collected.headings.map((heading) => heading.id), ...otherIds])];
     collected.text = text.join('').replace(/\s+/g, ' ').trim();
     (file.data as Record<string, unknown>)[COLLECT_DATA_KEY] = collected;
   };

@@ -32,6 +32,7 @@ export interface RenderedMarkdown {
   html: string;
   /** Every heading in document order. */
   headings: CollectedHeading[];
+  /** Every id a `#fragment` can name in the body (headings, footnotes, raw HTML): see rehype-collect. */
   headingIds: string[];
   /** Links as written, with their file line/column. */
   links: { href: string; line: number; column: number }[];
@@ -102,5 +103,5 @@ export function renderMarkdown(markdown: string, options: RenderMarkdownOptions)
     return { html: '<p>This runbook could not be rendered.</p>', headings: [], headingIds: [], links: [], text: '', problems: [...expanded.problems, problem] };
   }
   const collected = data[COLLECT_DATA_KEY] as Collected;
-  return { html, headings: collected.headings, headingIds: collected.headings.map((heading) => heading.id), links: collected.links, text: collected.text, problems: expanded.problems };
+  return { html, headings: collected.headings, headingIds: collected.ids, links: collected.links, text: collected.text, problems: expanded.problems };
 }

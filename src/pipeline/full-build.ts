@@ -131,12 +131,14 @@ export async function runPipeline(options: BuildOptions, recordKey: string | und
     if (recordKey) await writeBuildRecord(config, mode, recordKey, recordOf());
     return result;
   }
-  if (options.failOnErrors && errors > 0) return result;
+  // A failed build, or one stopped by --strict, leaves the previous output exactly as it was.
+  if (options.failOnErrors && (errors > 0 || (options.strict && warnings > 0))) return result;
 
   // Write
   options.onProgress?.('write', 0, 0);
   const outputs = await siteOutputFiles(site, rendered, config);
-  const { written, unchanged } = await writeSite(config.outDir, outputs, options.version, config.cwd);
+  const { written, unchanged, leftover } = await writeSite(config.outDir, outputs, options.version, config.cwd);
+  result.leftover = leftover;
   result.pagesWritten = written;
   result.pagesUnchanged = unchanged;
   result.wrote = true;

@@ -152,7 +152,7 @@ export interface PageData {
 export interface RenderedPage {
   outputPath: string;
   html: string;
-  /** Heading ids in the body, for `#anchor` checks. */
+  /** Every id in the body (headings, footnotes, raw HTML), for `#anchor` checks. */
   headingIds: string[];
   /** Links written in the markdown, for link checks (positions are file lines/columns). */
   links: { href: string; line: number; column: number }[];
