@@ -269,3 +269,20 @@ test('the Alertmanager template in the README gives the alert page slug (srerun 
   // Where the README says they disagree: whitespace, `#`, `%XX`.
   for (const name of ['Disk Full', 'Issue#1', 'Load%41']) assert.notEqual(templated(name), hugoSlug(name), name);
 });
+
+test('on the sample site, --url runbook writes the URLs check expects, and --check --format github annotates the diff', async () => {
+  const { sampleProject } = await import('./helpers/project.js');
+  const dir = await sampleProject('runbook-site-annotate-sample-');
+  const github = await runCli(['annotate', '--check', '--format', 'github'], dir);
+  assert.equal(github.code, 1);
+  assert.match(github.stdout, /^::error file=rules\/blackbox\/blackbox\.yml,line=\d+,col=\d+,title=runbook-annotation::Alert `BlackboxSslCertificateWillExpireSoon` has no `runbook_url`/m);
+  const result = await runCli(['annotate', '--url', 'runbook'], dir);
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  assert.equal((await runCli(['annotate', '--check', '--url', 'runbook'], dir)).code, 0);
+  const check = await runCli(['check', '--no-cache', '--format', 'json'], dir);
+  const report = JSON.parse(check.stdout) as { diagnostics: { ruleId: string; message: string }[] };
+  const mismatches = report.diagnostics.filter((d) => /runbook-url|annotation/.test(d.ruleId));
+  assert.deepEqual(mismatches.map((d) => `${d.ruleId}: ${d.message}`), [], 'check agrees with every URL annotate wrote (runbook pages and alert pages)');
+  const values = await annotationsByAlert(path.join(dir, 'rules'));
+  assert.equal(values.get('HostDiskWillFillIn24Hours'), 'https://example.github.io/runbooks/runbooks/node-exporter/disk-fill-prediction/');
+});
