@@ -62,13 +62,13 @@ async function assertFolder(dir: string, what: string, cwd: string): Promise<voi
 
 export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const { config } = options;
-  await assertFolder(config.rulesDir, 'rules', config.cwd);
-  await assertFolder(config.runbooksDir, 'runbooks', config.cwd);
+  if (!config.rulesMissing) await assertFolder(config.rulesDir, 'rules', config.cwd);
+  await assertFolder(config.runbooksDir, config.contentDir ? 'content' : 'runbooks', config.cwd);
   if (options.write) {
     await assertSafeOutput(config.outDir, {
       root: config.root,
       cwd: config.cwd,
-      inputs: [config.rulesDir, config.runbooksDir, ...(config.templatesDir ? [config.templatesDir] : [])],
+      inputs: [config.rulesDir, config.runbooksDir, ...(config.templatesDir ? [config.templatesDir] : []), ...(config.staticDir ? [config.staticDir] : [])],
       inputFiles: [config.introFile, config.configFile].filter((file): file is string => file !== undefined),
       cacheDir: options.cache ? config.cacheDirAbs : undefined,
     });

@@ -78,8 +78,12 @@ export interface Runbook {
   body: string;
   /** Position of the body's first character in the file (to map body offsets to file positions). */
   bodyStart: Point;
-  /** True for `_index.md` (a section's own page). */
+  /** True for a section's own page: `_index.md`, else the folder's `README.md` or `index.md`. */
   isSectionIndex: boolean;
+  /** `section` (as isSectionIndex), `bundle` (a Hugo leaf bundle's `index.md`: the folder is the page), or `page`. */
+  role?: 'section' | 'page' | 'bundle';
+  /** Folder segments of the file itself from the runbooks root (a bundle's own folder included). */
+  folder?: string[];
   /** Folder segments from the runbooks root, e.g. ['haproxy-exporter-v1']. */
   sectionPath: string[];
   /** File name without `.md` (any case): the default title, and the alert name it is the runbook of. */

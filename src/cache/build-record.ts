@@ -67,10 +67,12 @@ export async function buildInputsKey(options: {
   const [code, head] = await Promise.all([codeFingerprint(), options.mode === 'build' ? gitHead(config.runbooksDir) : Promise.resolve('')]);
   hash.update(JSON.stringify({ format: RECORD_FORMAT, mode: options.mode, failOnErrors: options.failOnErrors, strict: Boolean(options.strict), version: options.version, code, head, config }));
   await hashFolder(hash, 'rules', config.rulesDir, (name) => /\.ya?ml$/i.test(name));
-  await hashFolder(hash, 'runbooks', config.runbooksDir, (name) => name.toLowerCase().endsWith('.md'));
+  // Every file: images and attachments next to the runbooks are published and checked too.
+  await hashFolder(hash, 'runbooks', config.runbooksDir, () => true);
+  await hashFolder(hash, 'static', config.staticDir, () => true);
   await hashFolder(hash, 'theme', options.templatesDir, () => true);
   await hashFolder(hash, 'templates', config.templatesDir, () => true);
-  for (const file of [config.introFile, config.configFile]) {
+  for (const file of [config.introFile, config.configFile, config.hugoConfigFile]) {
     if (file) hash.update(`file\0${file}\0`).update(await readFile(file).catch(() => Buffer.from('missing'))).update('\0');
   }
   return hash.digest('base64url');

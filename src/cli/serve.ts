@@ -38,7 +38,7 @@ ${SITE_OPTIONS_HELP}
     return serveSite(
       {
         configPath: site.config,
-        overrides: { rules: site.rules, runbooks: site.runbooks, templates: site.templates, intro: site.intro, baseURL: site.baseURL, title: site.title, cacheDir: site.cacheDir },
+        overrides: { rules: site.rules, runbooks: site.runbooks, content: site.content, templates: site.templates, intro: site.intro, baseURL: site.baseURL, title: site.title, cacheDir: site.cacheDir },
         cache: site.cache,
         port: port ?? DEFAULT_PORT,
         host,

@@ -1,7 +1,7 @@
 // Runs `build` or `check` once the arguments are parsed; prints diagnostics and the summary.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '../config/load.js';
+import { loadConfig, type ResolvedConfig } from '../config/load.js';
 import { buildSite } from '../build.js';
 import { formatGithub, formatHuman, formatJson, type Report } from '../report/format.js';
 import { toolVersion, type CliIO } from './io.js';
@@ -34,6 +34,15 @@ function problemCount(result: { errors: number; warnings: number }, strict: bool
   return parts.join(' and ');
 }
 
+/** Which folders and configuration files a build used, for its summary line: nothing is picked up silently. */
+export function sourcesPhrase(config: ResolvedConfig): string {
+  const shown = (file: string) => path.relative(config.cwd, file) || '.';
+  const folders = [shown(config.runbooksDir) + '/', config.rulesMissing ? 'no rules' : shown(config.rulesDir) + '/', ...(config.staticDir ? [shown(config.staticDir) + '/'] : [])];
+  const files = [config.hugoConfigFile, config.configFile].filter((file): file is string => file !== undefined).map(shown);
+  const list = folders.length > 1 ? `${folders.slice(0, -1).join(', ')} and ${folders.at(-1)}` : folders[0];
+  return `from ${list} (${files.length > 0 ? `config: ${files.join(', ')}` : 'no config file'})`;
+}
+
 export async function runSiteCommand(options: SiteCommandOptions, io: CliIO): Promise<number> {
   const started = performance.now();
   const config = await loadConfig({
@@ -42,6 +51,7 @@ export async function runSiteCommand(options: SiteCommandOptions, io: CliIO): Pr
     overrides: {
       rules: options.rules,
       runbooks: options.runbooks,
+      content: options.content,
       out: options.out,
       templates: options.templates,
       intro: options.intro,
@@ -101,8 +111,8 @@ export async function runSiteCommand(options: SiteCommandOptions, io: CliIO): Pr
     if (result.wrote) {
       io.stderr.write(
         result.replayed
-          ? `Nothing changed: ${out} is up to date with its ${result.pageCount} pages (checked in ${seconds}s)\n`
-          : `Built ${result.pageCount} pages into ${out} in ${seconds}s (${result.rendered - result.cacheHits} rendered, ${result.cacheHits} from cache; ${result.pagesWritten} files written, ${result.pagesUnchanged} unchanged)\n`,
+          ? `Nothing changed: ${out} is up to date with its ${result.pageCount} pages ${sourcesPhrase(config)} (checked in ${seconds}s)\n`
+          : `Built ${result.pageCount} pages ${sourcesPhrase(config)} into ${out} in ${seconds}s (${result.rendered - result.cacheHits} rendered, ${result.cacheHits} from cache; ${result.pagesWritten} files written, ${result.pagesUnchanged} unchanged)\n`,
       );
       if (result.leftover) io.stderr.write(`Could not remove the previous output, moved to ${result.leftover}: the next build removes it.\n`);
       if (failed) io.stderr.write(`Built despite ${problemCount(result, options.strict)} (--no-check): the exit status is 1.\n`);

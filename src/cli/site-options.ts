@@ -8,6 +8,7 @@ export interface SiteCommandOptions {
   config?: string;
   rules?: string;
   runbooks?: string;
+  content?: string;
   out?: string;
   templates?: string;
   intro?: string;
@@ -26,6 +27,7 @@ export const SITE_OPTIONS = {
   config: { type: 'string' },
   rules: { type: 'string' },
   runbooks: { type: 'string' },
+  content: { type: 'string' },
   templates: { type: 'string' },
   intro: { type: 'string' },
   'base-url': { type: 'string' },
@@ -40,6 +42,8 @@ export const SITE_OPTIONS = {
 
 export const SITE_OPTIONS_HELP = `  --rules DIR        rule files folder (default: rules)
   --runbooks DIR     runbooks folder (default: runbooks)
+  --content DIR      a Hugo content folder: every section is built at Hugo's URLs
+                     (default: content/ in a Hugo project)
   --templates DIR    templates overriding the default theme by file name
   --intro FILE       markdown shown on the home page (default: the runbooks' _index.md)
   --base-url URL     site URL, e.g. https://org.github.io/repo/ (its path prefixes every link)
@@ -68,6 +72,7 @@ export function siteCommandOptions(command: 'build' | 'check', { values }: Parse
     config: text('config'),
     rules: text('rules'),
     runbooks: text('runbooks'),
+    content: text('content'),
     out: text('out'),
     templates: text('templates'),
     intro: text('intro'),

@@ -1,9 +1,11 @@
 // Resolve the configuration: defaults < runbook-site.yaml < command-line flags.
+import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Document, LineCounter, Node } from 'yaml';
 import { configSchema, type Config, type ConfigInput } from './schema.js';
 import { RunbookSiteError } from '../errors.js';
+import { readHugoConfig } from './hugo.js';
 
 export const CONFIG_FILE_NAMES = ['runbook-site.yaml', 'runbook-site.yml'];
 
@@ -25,6 +27,31 @@ export interface ResolvedConfig extends Config {
   cwd: string;
   /** True when `runbookAnnotation` was set (config or flag); else the legacy `runbook` annotation is read too. */
   runbookAnnotationSet: boolean;
+  /** The Hugo configuration file read (hugo.toml…), if any; runbook-site.yaml and flags win over it. */
+  hugoConfigFile?: string;
+  /**
+   * Set when a Hugo content folder is built (`content`, or detected): then `runbooksDir` is that
+   * folder and its pages get Hugo's URLs from the site root; else pages of `runbooksDir` live
+   * under `runbooks/`.
+   */
+  contentDir?: string;
+  /** Site path of the folder pages are loaded from: `runbooks/`, or '' for a content folder. */
+  urlPrefix: string;
+  /** Hugo's static folder, when it exists: copied to the site root. */
+  staticDir?: string;
+  /** True when no rules folder was named and none was found: the site is built without rules. */
+  rulesMissing: boolean;
+}
+
+/** Where rule files live in repositories that keep them beside their docs, tried in order when `rules` is not set. */
+export const COMMON_RULES_FOLDERS = ['rules', 'prometheus/rules', 'prometheus-rules', 'alerts/rules', 'deploy/prometheus/rules', 'monitoring/rules'];
+
+function folderExists(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 async function readIfExists(file: string): Promise<string | undefined> {
@@ -95,7 +122,21 @@ export async function loadConfig(options: { cwd: string; configPath?: string; ov
     located = (keyPath) => linePrefix(yaml, doc, counter, keyPath);
   }
 
-  const merged: Record<string, unknown> = { ...fromFile };
+  // A Hugo project's own config is the bottom layer: runbook-site.yaml, then flags, win over it.
+  const projectRoot = configFile ? path.dirname(configFile) : options.cwd;
+  const hugo = await readHugoConfig(projectRoot, (file) => path.relative(options.cwd, file) || file);
+  const fromHugo: Record<string, unknown> = { ...(hugo?.settings ?? {}) };
+  if (hugo && Object.keys(hugo.params).length > 0) fromHugo.params = hugo.params;
+  const explicitlySet = (key: string) => fromFile[key] !== undefined || (options.overrides as Record<string, unknown>)[key] !== undefined;
+  if (!hugo && !explicitlySet('runbooks') && !explicitlySet('content') && !folderExists(path.join(projectRoot, 'runbooks')) && folderExists(path.join(projectRoot, 'content'))) {
+    // No config at all, but the shape of a Hugo site: build its content folder.
+    fromHugo.content = 'content';
+    if (folderExists(path.join(projectRoot, 'static'))) fromHugo.static = 'static';
+  }
+  // A runbooks folder named in runbook-site.yaml or by a flag wins over a content folder found in Hugo's config.
+  if (explicitlySet('runbooks') && !explicitlySet('content')) delete fromHugo.content;
+
+  const merged: Record<string, unknown> = { ...fromHugo, ...fromFile };
   for (const [key, value] of Object.entries(options.overrides)) {
     if (value !== undefined) merged[key] = value;
   }
@@ -117,7 +158,7 @@ export async function loadConfig(options: { cwd: string; configPath?: string; ov
     throw new RunbookSiteError('ConfigInvalid', { file, reason });
   }
   const config = parsed.data;
-  const root = configFile ? path.dirname(configFile) : options.cwd;
+  const root = projectRoot;
   // Flags are relative to the working directory; config-file paths to the config file.
   const resolvePath = (key: keyof ConfigInput, value: string) =>
     (options.overrides as Record<string, unknown>)[key] !== undefined ? path.resolve(options.cwd, value) : path.resolve(root, value);
@@ -126,14 +167,30 @@ export async function loadConfig(options: { cwd: string; configPath?: string; ov
   if (!basePath.endsWith('/')) basePath += '/';
   const baseURL = new URL(basePath, config.baseURL).href;
 
+  const contentDir = config.content ? resolvePath('content', config.content) : undefined;
+  const staticCandidate = config.static ? resolvePath('static', config.static) : undefined;
+  let rulesDir = resolvePath('rules', config.rules);
+  let rulesMissing = false;
+  if (!explicitlySet('rules') && !folderExists(rulesDir)) {
+    const found = COMMON_RULES_FOLDERS.map((folder) => path.resolve(root, folder)).find(folderExists);
+    if (found) rulesDir = found;
+    // A Hugo site without rule files still builds: its pages are the runbooks.
+    else if (contentDir) rulesMissing = true;
+  }
+
   return {
     ...config,
     baseURL,
+    hugoConfigFile: hugo?.file,
+    contentDir,
+    urlPrefix: contentDir ? '' : 'runbooks/',
+    staticDir: staticCandidate && folderExists(staticCandidate) ? staticCandidate : undefined,
+    rulesMissing,
     root,
     cwd: options.cwd,
     configFile,
-    rulesDir: resolvePath('rules', config.rules),
-    runbooksDir: resolvePath('runbooks', config.runbooks),
+    rulesDir,
+    runbooksDir: contentDir ?? resolvePath('runbooks', config.runbooks),
     outDir: resolvePath('out', config.out),
     templatesDir: config.templates ? resolvePath('templates', config.templates) : undefined,
     introFile: config.intro ? resolvePath('intro', config.intro) : undefined,

@@ -20,6 +20,17 @@ export const frontMatterSchema = z
     aliases: z.array(z.string()).optional(),
     /** Explicit link to one or more alert names. */
     alert: z.union([z.string(), z.array(z.string())]).optional(),
+    /** Hugo: the last URL segment instead of the file name. */
+    slug: z.string().optional(),
+    /** Hugo: the page's whole site path, e.g. `/about/`. */
+    url: z.string().optional(),
+    /** Hugo: the shorter title used in navigation. */
+    linkTitle: z.string().optional(),
+    /** Hugo: the page's summary, shown in listings. */
+    summary: z.string().optional(),
+    /** Hugo: not built before this date, nor after `expiryDate`. */
+    publishDate: dateLike.optional(),
+    expiryDate: dateLike.optional(),
   })
   .passthrough();
 
@@ -58,6 +69,18 @@ export const configSchema = z
      * pattern with `{alert}` (the name) and `{slug}` (lower-cased, URL-safe) placeholders.
      */
     runbookURL: z.string().min(1).default('alert-page'),
+    /** A Hugo content folder: every section of it is built, at Hugo's URLs (instead of `runbooks`). */
+    content: folder.optional(),
+    /** Copied as it is to the site root (Hugo's `static/`). */
+    static: folder.optional(),
+    /** Hugo's uglyURLs: pages at `section/page.html` instead of `section/page/`. */
+    uglyURLs: z.boolean().default(false),
+    /** The `lang` of every page. */
+    languageCode: z.string().min(1).default('en'),
+    /** Site parameters (Hugo's `params`), for templates and the `param` shortcode. */
+    params: z.record(z.unknown()).default({}),
+    /** Hugo's smart quotes and dashes in prose (never in code). */
+    typographer: z.boolean().default(false),
   })
   .strict();
 

@@ -3,13 +3,38 @@
 import { reportError } from '../diagnostics.js';
 import type { Runbook } from '../model.js';
 import { markdownLinkFile, pageUrlOf, safeDecode, sitePageUrl } from './urls.js';
+import { folderLinkUrl, referencedFile } from './resources.js';
+import { closest } from '../edit-distance.js';
+import path from 'node:path';
 
 export interface PageLinks {
   /** The page's runbook (links are reported on its file). */
   runbook: Runbook;
   url: string;
   headingIds: string[];
-  links: { href: string; line: number; column: number }[];
+  links: { href: string; line: number; column: number; image?: boolean }[];
+}
+
+export interface LinkCheckOptions {
+  urls: Set<string>;
+  urlByFile: Record<string, string>;
+  basePath: string;
+  baseURL: string;
+  /** Non-markdown files under the runbooks folder → their site path. */
+  resources?: Record<string, string>;
+  /** Folder (relative to the runbooks folder) → its section's URL, for GitHub-style folder links. */
+  folders?: Record<string, string>;
+  /** Site paths of the static files, copied to the site root. */
+  staticFiles?: Set<string>;
+}
+
+/** The closest existing file to a missing one, as the author would write it from `fromFile`. */
+function closestFile(fromFile: string, missing: string, resources: Record<string, string>): string | undefined {
+  const candidates = Object.keys(resources);
+  const best = closest(missing, candidates)?.candidate ?? closest(path.posix.basename(missing), candidates.map((file) => path.posix.basename(file)))?.candidate;
+  if (best === undefined) return undefined;
+  const file = candidates.includes(best) ? best : candidates.find((candidate) => path.posix.basename(candidate) === best)!;
+  return path.posix.relative(path.posix.dirname(fromFile), file);
 }
 
 /** Link targets that are not pages: generated files and the assets folder. */
@@ -17,7 +42,17 @@ function isGeneratedFile(target: string): boolean {
   return target === '404.html' || target === 'sitemap.xml' || target.startsWith('assets/');
 }
 
-export function checkLinks(pages: PageLinks[], options: { urls: Set<string>; urlByFile: Record<string, string>; basePath: string; baseURL: string }): void {
+/** Reports every broken link, image and anchor; returns the resource files the pages reference. */
+export function checkLinks(pages: PageLinks[], options: LinkCheckOptions): Set<string> {
+  const referenced = new Set<string>();
+  const resources = options.resources ?? {};
+  const resourceBySitePath = new Map(Object.entries(resources).map(([file, sitePath]) => [sitePath, file]));
+  /** A published file at this site path (a static file, or a resource, then published): true. */
+  const isFile = (sitePath: string): boolean => {
+    const file = resourceBySitePath.get(sitePath);
+    if (file !== undefined) referenced.add(file);
+    return file !== undefined || (options.staticFiles?.has(sitePath) ?? false);
+  };
   const headingsByUrl = new Map(pages.map((page) => [page.url, new Set(page.headingIds)]));
   const base = new URL(options.baseURL);
   for (const page of pages) {
@@ -51,6 +86,11 @@ export function checkLinks(pages: PageLinks[], options: { urls: Set<string>; url
           continue;
         }
       } else {
+        const file = referencedFile(page.runbook.file, pathPart);
+        if (file !== undefined && Object.hasOwn(resources, file)) {
+          referenced.add(file);
+          continue;
+        }
         const resolved = new URL(pathPart, new URL(page.url, 'https://site.invalid' + options.basePath));
         let sitePath = safeDecode(resolved.pathname);
         if (pathPart.startsWith('/') && !sitePath.startsWith(options.basePath)) {
@@ -62,9 +102,30 @@ export function checkLinks(pages: PageLinks[], options: { urls: Set<string>; url
           continue;
         }
         targetUrl = sitePath.slice(options.basePath.length);
+        if (isFile(targetUrl)) continue;
+        const looksLikeFile = link.image || /\.[a-z0-9]+$/i.test(pathPart) && !/\.html?$/i.test(pathPart);
+        if (file !== undefined && looksLikeFile && !options.urls.has(pageUrlOf(targetUrl))) {
+          const suggestion = closestFile(page.runbook.file, file, resources);
+          reportError(
+            page.runbook.vfile,
+            `Unexpected ${link.image ? 'image' : 'link'} \`${pathPart}\`: there is no file \`${file}\` next to this runbook${suggestion ? `; did you mean \`${suggestion}\`?` : ', expected a path relative to this file'}`,
+            place,
+            link.image ? 'missing-image' : 'missing-file',
+          );
+          continue;
+        }
       }
 
-      const pageUrl = pageUrlOf(targetUrl);
+      if (isFile(targetUrl)) continue;
+      let pageUrl = pageUrlOf(targetUrl);
+      if (!options.urls.has(pageUrl) && markdownFile === undefined) {
+        // Written as GitHub reads it: relative to the file's folder.
+        pageUrl = folderLinkUrl(page.runbook.file, pathPart, options.folders) ?? pageUrl;
+      }
+      if (link.image && !options.urls.has(pageUrl)) {
+        reportError(page.runbook.vfile, `Unexpected image \`${href}\`: the site has no file \`/${targetUrl}\``, place, 'missing-image');
+        continue;
+      }
       if (!options.urls.has(pageUrl) && !isGeneratedFile(pageUrl)) {
         reportError(page.runbook.vfile, `Unexpected link \`${href}\` to \`/${pageUrl}\`: the site has no such page`, place, 'broken-link');
         continue;
@@ -78,4 +139,5 @@ export function checkLinks(pages: PageLinks[], options: { urls: Set<string>; url
       }
     }
   }
+  return referenced;
 }

@@ -40,6 +40,19 @@ function byWeightThenTitle<T extends { weight?: number; title: string }>(a: T, b
   return ta < tb ? -1 : ta > tb ? 1 : 0;
 }
 
+/** The title in navigation: Hugo's `linkTitle` when set, else the page title. */
+export function navTitle(runbook: Runbook): string {
+  const linkTitle = runbook.frontMatter.linkTitle;
+  return typeof linkTitle === 'string' && linkTitle.trim() ? linkTitle : runbookTitle(runbook);
+}
+
+/** A page's description for listings: `description`, else Hugo's `summary`. */
+function descriptionOf(runbook: Runbook | undefined): string | undefined {
+  const { description, summary } = runbook?.frontMatter ?? {};
+  if (typeof description === 'string') return description;
+  return typeof summary === 'string' ? summary : undefined;
+}
+
 export function runbookTitle(runbook: Runbook): string {
   const title = runbook.frontMatter.title;
   if (typeof title === 'string' && title.trim()) return title;
@@ -84,8 +97,8 @@ export function sectionWindow(pages: NavLink[], limit = SECTION_NAV_LIMIT): { se
   return { sectionPages: pages.slice(start, start + limit), sectionPagesHidden: pages.length - limit };
 }
 
-export function buildSections(pagesRunbooks: Runbook[]): { root: Section; sectionByKey: Map<string, Section> } {
-  const root: Section = { path: [], url: RUNBOOKS_URL_PREFIX, title: 'Runbooks', sections: [], runbooks: [], count: 0 };
+export function buildSections(pagesRunbooks: Runbook[], prefix = RUNBOOKS_URL_PREFIX): { root: Section; sectionByKey: Map<string, Section> } {
+  const root: Section = { path: [], url: prefix, title: 'Runbooks', sections: [], runbooks: [], count: 0 };
   const sectionByKey = new Map<string, Section>([['', root]]);
   const sectionFor = (segments: string[]): Section => {
     const key = segments.join('/');
@@ -94,7 +107,7 @@ export function buildSections(pagesRunbooks: Runbook[]): { root: Section; sectio
     const parent = sectionFor(segments.slice(0, -1));
     section = {
       path: segments,
-      url: RUNBOOKS_URL_PREFIX + segments.map((s) => hugoSlug(s) + '/').join(''),
+      url: prefix + segments.map((s) => hugoSlug(s) + '/').join(''),
       title: segments[segments.length - 1],
       sections: [],
       runbooks: [],
@@ -108,7 +121,9 @@ export function buildSections(pagesRunbooks: Runbook[]): { root: Section; sectio
     const section = sectionFor(runbook.sectionPath);
     if (runbook.isSectionIndex) {
       section.index = runbook;
-      section.title = runbookTitle(runbook);
+      // Front matter `url`/`slug` can move a section's own page (in a content folder's root, it is the home page).
+      if (section !== root) section.url = runbook.url;
+      section.title = navTitle(runbook);
       section.weight = runbook.frontMatter.weight;
     } else {
       section.runbooks.push(runbook);
@@ -142,6 +157,13 @@ export interface PagesInput {
   alertPages?: PageData[];
 }
 
+/** The pages every site has, claimed before any content so that content cannot take their place. */
+export function claimGeneratedPages(paths: SitePaths): void {
+  for (const [url, owner] of [['', 'the home page'], ['alerts/', 'the alerts page'], ['tags/', 'the tags index']]) {
+    paths.claim({ kind: 'page', sitePath: url, what: owner, owner });
+  }
+}
+
 export function buildPages({ config, info, paths, pagesRunbooks, root, sectionByKey, embedsByRunbook, ruleLinks, alerts, coverage, intro, gitDates, alertPages = [] }: PagesInput): {
   pages: PageData[];
   urlByFile: Record<string, string>;
@@ -151,11 +173,13 @@ export function buildPages({ config, info, paths, pagesRunbooks, root, sectionBy
   const urlByFile: Record<string, string> = {};
   for (const runbook of pagesRunbooks) urlByFile[runbook.file] = runbook.url;
 
+  // A Hugo content folder's root is the home page itself, not a `runbooks/` listing.
+  const rootIsHome = root.url === '';
   const topSections: NavLink[] = root.sections.map((section) => ({ title: section.title, url: section.url, count: section.count }));
   // The sidebar's list leaves counts out, so that a runbook added elsewhere does not change these pages.
   const sectionsNav: NavLink[] = topSections.map(({ title, url }) => ({ title, url }));
   const breadcrumbsFor = (segments: string[]): NavLink[] => {
-    const crumbs: NavLink[] = [{ title: 'Home', url: '' }, { title: root.title, url: root.url }];
+    const crumbs: NavLink[] = rootIsHome ? [{ title: 'Home', url: '' }] : [{ title: 'Home', url: '' }, { title: root.title, url: root.url }];
     for (let i = 1; i <= segments.length; i++) {
       const section = sectionByKey.get(segments.slice(0, i).join('/'))!;
       crumbs.push({ title: section.title, url: section.url });
@@ -165,15 +189,12 @@ export function buildPages({ config, info, paths, pagesRunbooks, root, sectionBy
   const childrenOf = (section: Section, currentUrl?: string): NavLink[] => [
     ...section.sections.map((child) => ({ title: child.title, url: child.url, count: child.count, current: child.url === currentUrl })),
     ...section.runbooks.map((runbook) => ({
-      title: runbookTitle(runbook),
+      title: navTitle(runbook),
       url: runbook.url,
-      description: typeof runbook.frontMatter.description === 'string' ? runbook.frontMatter.description : undefined,
+      description: descriptionOf(runbook),
       current: runbook.url === currentUrl,
     })),
   ];
-  for (const [url, owner] of [['', 'the home page'], ['alerts/', 'the alerts page'], ['tags/', 'the tags index']]) {
-    paths.claim({ kind: 'page', sitePath: url, what: owner, owner });
-  }
   const tagIndex = new Map<string, { title: string; runbooks: Runbook[]; outputPath: string }>();
   /** A runbook's tags that have a page, each with its slug. */
   const tagsOf = new Map<Runbook, { tag: string; slug: string }[]>();
@@ -240,10 +261,17 @@ export function buildPages({ config, info, paths, pagesRunbooks, root, sectionBy
     markdown: intro ? markdownOf(intro) : root.index && !root.index.empty ? markdownOf(root.index) : undefined,
     sections: sectionsNav,
     breadcrumbs: [],
-    children: topSections,
+    // The content root's own pages (an about page…) are listed on the home page with the sections.
+    children: rootIsHome ? childrenOf(root) : topSections,
+    frontMatter: (rootIsHome ? root.index?.frontMatter ?? {} : {}) as Record<string, unknown>,
+    editUrl: rootIsHome && root.index && config.editLinks ? repositoryUrl(config, 'edit', root.index.vfile.path) : undefined,
     stats,
   });
   const sectionPages = (section: Section) => {
+    if (section === root && rootIsHome) {
+      root.sections.forEach(sectionPages);
+      return;
+    }
     const parent = section.path.length > 0 ? sectionByKey.get(section.path.slice(0, -1).join('/'))! : undefined;
     pages.push({
       ...emptyPage,
@@ -251,7 +279,7 @@ export function buildPages({ config, info, paths, pagesRunbooks, root, sectionBy
       url: section.url,
       outputPath: outputPathFor(section.url),
       title: section.title,
-      description: typeof section.index?.frontMatter.description === 'string' ? section.index.frontMatter.description : undefined,
+      description: descriptionOf(section.index),
       site: info,
       markdown: section.index && !section.index.empty ? markdownOf(section.index) : undefined,
       frontMatter: (section.index?.frontMatter ?? {}) as Record<string, unknown>,
@@ -273,7 +301,7 @@ export function buildPages({ config, info, paths, pagesRunbooks, root, sectionBy
       url: runbook.url,
       outputPath: outputPathFor(runbook.url),
       title: runbookTitle(runbook),
-      description: typeof runbook.frontMatter.description === 'string' ? runbook.frontMatter.description : undefined,
+      description: descriptionOf(runbook),
       site: info,
       markdown: markdownOf(runbook),
       frontMatter: runbook.frontMatter as Record<string, unknown>,

@@ -9,8 +9,9 @@ import { createSitePaths, resolveSitePath, type SitePaths } from './site-paths.j
 import { checkCoverage, checkRunbookAnnotations, linkAlerts, type AlertLink, type Coverage } from './alerts.js';
 import { buildAlertPages } from './alert-pages.js';
 import { placeRunbooks } from './placement.js';
-import { buildPages, buildSections, type Redirect, type Section } from './pages.js';
+import { buildPages, buildSections, claimGeneratedPages, type Redirect, type Section } from './pages.js';
 import { resolveRuleEmbeds } from './shortcode-references.js';
+import { bundleResources, resourceSitePaths } from './resources.js';
 
 export type { AlertLink, Coverage, Redirect, Section };
 
@@ -29,6 +30,12 @@ export interface Site {
   redirects: Redirect[];
   /** Alert name → where its new runbook goes (relative to the runbooks folder), for alerts without one. */
   placements: Map<string, string>;
+  /** Non-markdown files under the runbooks folder → the site path each is published at when used. */
+  resources: Record<string, string>;
+  /** Files of leaf bundles, published with their page whether linked or not. */
+  bundleResources: string[];
+  /** Folder (relative to the runbooks folder, '' the root) → its section's URL. */
+  folders: Record<string, string>;
 }
 
 export interface LinkOptions {
@@ -42,17 +49,35 @@ export interface LinkOptions {
   gitDates?: Map<string, string>;
   /** The runbook scaffold template (loaded with the theme), for the alert pages' "Write this runbook" links. */
   scaffoldTemplate?: string;
+  /** Files under the runbooks folder that are not markdown (relative paths). */
+  resourceFiles?: string[];
+}
+
+/** The time of a front-matter date, or undefined when it is absent or not a date. */
+function timeOf(value: unknown): number | undefined {
+  const time = value instanceof Date ? value.getTime() : typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  return Number.isNaN(time) ? undefined : time;
+}
+
+/** Not built, as Hugo's defaults: drafts, pages whose `publishDate` is in the future, pages past their `expiryDate`. */
+export function isPublished(runbook: Runbook, now: number): boolean {
+  if (runbook.frontMatter.draft === true) return false;
+  const publish = timeOf(runbook.frontMatter.publishDate);
+  if (publish !== undefined && publish > now) return false;
+  const expiry = timeOf(runbook.frontMatter.expiryDate);
+  return expiry === undefined || expiry > now;
 }
 
 /**
- * Drafts are not built. Each page claims its output path (site-paths.ts): a file or folder name
+ * Unpublished pages (drafts, future `publishDate`, past `expiryDate`) are not built. Each page claims its output path (site-paths.ts): a file or folder name
  * that gives no reachable URL, or a second runbook on a URL (or on a section's), is an error and
  * the runbook is left out. Sections are claimed first: a folder's page exists with or without `_index.md`.
  */
-function publishedRunbooks(runbooks: Runbook[], paths: SitePaths): Runbook[] {
+function publishedRunbooks(runbooks: Runbook[], paths: SitePaths, prefix: string): Runbook[] {
   const candidates: Runbook[] = [];
+  const now = Date.now();
   for (const runbook of runbooks) {
-    if (runbook.frontMatter.draft === true) continue;
+    if (!isPublished(runbook, now)) continue;
     const problem = resolveSitePath(runbook.url, 'page');
     if ('problem' in problem) {
       reportError(
@@ -67,21 +92,37 @@ function publishedRunbooks(runbooks: Runbook[], paths: SitePaths): Runbook[] {
   }
   // Folders whose names give the same URL (`Foo/`, `foo/`) would be two sections on one page.
   const sections = new Map<string, string>();
+  /** The first runbook of each section, where a problem with the section's own URL is reported. */
+  const firstOf = new Map<string, Runbook>();
   const placed: Runbook[] = [];
   for (const runbook of candidates) {
     let clash: string | undefined;
     for (let depth = 0; depth <= runbook.sectionPath.length && !clash; depth++) {
       const folder = runbook.sectionPath.slice(0, depth).join('/');
-      const url = sectionUrl(runbook.sectionPath.slice(0, depth));
+      const url = sectionUrl(runbook.sectionPath.slice(0, depth), prefix);
       const other = sections.get(url);
-      if (other === undefined) sections.set(url, folder);
+      if (other === undefined) {
+        sections.set(url, folder);
+        firstOf.set(url, runbook);
+      }
       else if (other !== folder) clash = `Unexpected folder \`${folder}\`: its URL \`/${url}\` is already the section \`${other}\`'s, expected one folder per URL: rename or merge them`;
     }
     if (clash) reportError(runbook.vfile, clash, { line: 1, column: 1 }, 'duplicate-url');
     else placed.push(runbook);
   }
   for (const [url, folder] of sections) {
-    paths.claim({ kind: 'page', sitePath: url, what: `section \`${folder}\``, owner: folder ? `the page of the section \`${folder}\`` : 'the runbooks index' });
+    // A content folder's root is the home page, claimed with the other generated pages.
+    if (url === '') continue;
+    paths.claim({
+      kind: 'page',
+      sitePath: url,
+      what: `section \`${folder || '.'}\``,
+      owner: folder ? `the page of the section \`${folder}\`` : 'the runbooks index',
+      file: firstOf.get(url)!.vfile,
+      place: { line: 1, column: 1 },
+      conflictRuleId: 'duplicate-url',
+      advice: 'a folder name that no generated page uses: rename the folder',
+    });
   }
   const pagesRunbooks: Runbook[] = [];
   for (const runbook of placed) {
@@ -103,25 +144,32 @@ function publishedRunbooks(runbooks: Runbook[], paths: SitePaths): Runbook[] {
   return pagesRunbooks;
 }
 
-export function linkSite({ config, ruleFiles, runbooks, version, intro, gitDates, scaffoldTemplate }: LinkOptions): Site {
+export function linkSite({ config, ruleFiles, runbooks, version, intro, gitDates, scaffoldTemplate, resourceFiles = [] }: LinkOptions): Site {
   const info: SiteInfo = {
     title: config.title,
     baseURL: config.baseURL,
     basePath: config.basePath,
-    sectionsUrl: RUNBOOKS_URL_PREFIX,
+    sectionsUrl: config.urlPrefix ?? RUNBOOKS_URL_PREFIX,
     prometheusURL: config.prometheusURL,
     grafanaURL: config.grafanaURL,
     version,
+    languageCode: config.languageCode ?? 'en',
+    params: config.params ?? {},
   };
   const paths = createSitePaths();
-  const pagesRunbooks = publishedRunbooks(runbooks, paths);
+  // The generated pages first, so that content which would take their place is what gets the error.
+  claimGeneratedPages(paths);
+  const pagesRunbooks = publishedRunbooks(runbooks, paths, config.urlPrefix ?? RUNBOOKS_URL_PREFIX);
   const embedsByRunbook = resolveRuleEmbeds(pagesRunbooks, ruleFiles, config);
   const { alerts, ruleLinks } = linkAlerts(ruleFiles, pagesRunbooks, embedsByRunbook);
   const placements = placeRunbooks(alerts, pagesRunbooks, config);
   const coverage = checkCoverage(alerts, ruleFiles, pagesRunbooks, ruleLinks, config, placements);
-  const { root, sectionByKey } = buildSections(pagesRunbooks);
+  const { root, sectionByKey } = buildSections(pagesRunbooks, config.urlPrefix ?? RUNBOOKS_URL_PREFIX);
   const alertPages = buildAlertPages({ config, info, ruleFiles, alerts, placements, scaffoldTemplate, paths });
   const { pages, urlByFile, urls, redirects } = buildPages({ config, info, paths, pagesRunbooks, root, sectionByKey, embedsByRunbook, ruleLinks, alerts, coverage, intro, gitDates, alertPages });
   checkRunbookAnnotations(alerts, ruleFiles, config, { urls, redirects });
-  return { info, ruleFiles, runbooks: pagesRunbooks, alerts, pages, coverage, urlByFile, urls, redirects, placements };
+  const resources = resourceSitePaths(resourceFiles, pagesRunbooks, config.urlPrefix ?? RUNBOOKS_URL_PREFIX);
+  // The content root of a Hugo site is the home page.
+  const folders = Object.fromEntries([...sectionByKey].map(([key, section]) => [key, section.url]));
+  return { info, ruleFiles, runbooks: pagesRunbooks, alerts, pages, coverage, urlByFile, urls, redirects, placements, resources, bundleResources: bundleResources(resourceFiles, pagesRunbooks), folders };
 }

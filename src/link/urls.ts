@@ -37,8 +37,8 @@ export function hugoSlug(segment: string): string {
 export const RUNBOOKS_URL_PREFIX = 'runbooks/';
 
 /** Site-relative URL (no leading slash, trailing slash) of a section given its folder segments. */
-export function sectionUrl(sectionPath: string[]): string {
-  return RUNBOOKS_URL_PREFIX + sectionPath.map((segment) => hugoSlug(segment) + '/').join('');
+export function sectionUrl(sectionPath: string[], prefix = RUNBOOKS_URL_PREFIX): string {
+  return prefix + sectionPath.map((segment) => hugoSlug(segment) + '/').join('');
 }
 
 /** The prefix of every alert's own page: `alerts/<alert slug>/` exists for every alert, with or without a runbook. */
@@ -50,9 +50,9 @@ export function alertPageUrl(alertName: string): string {
 }
 
 /** Site-relative URL of a runbook page from its file path relative to the runbooks folder. */
-export function runbookUrl(sectionPath: string[], fileName: string): string {
+export function runbookUrl(sectionPath: string[], fileName: string, prefix = RUNBOOKS_URL_PREFIX): string {
   const stem = fileName.replace(/\.md$/i, '');
-  return sectionUrl(sectionPath) + hugoSlug(stem) + '/';
+  return sectionUrl(sectionPath, prefix) + hugoSlug(stem) + '/';
 }
 
 /** Percent-decoding that keeps malformed escapes (`100%`) as written instead of throwing. */

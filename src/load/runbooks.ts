@@ -8,7 +8,8 @@ import { frontMatterSchema, type FrontMatter } from '../config/schema.js';
 import { pointAt, reportError, reportWarning } from '../diagnostics.js';
 import type { Point, Runbook } from '../model.js';
 import { tokenizeShortcodes } from '../shortcodes/tokenize.js';
-import { runbookUrl, sectionUrl } from '../link/urls.js';
+import { pageRoles, pageUrl, type PageRole } from '../link/page-urls.js';
+import { RUNBOOKS_URL_PREFIX } from '../link/urls.js';
 import { listFiles } from './files.js';
 import type { LoadCache } from '../cache/load-cache.js';
 
@@ -79,28 +80,52 @@ function frontMatterErrorPlace(text: string): Point | undefined {
 /** A runbook as kept in the load cache: without its vfile, and its body as an offset into the text. */
 type CachedRunbook = Omit<Runbook, 'vfile' | 'body'> & { bodyOffset: number; bodyLength: number };
 
-export async function loadRunbook(runbooksDir: string, relativeFile: string, cache?: LoadCache): Promise<Runbook> {
+/** Where a runbook's page goes: the site path of the folder loaded, the file's role, Hugo's uglyURLs. */
+export interface RunbookPlacement {
+  /** `runbooks/` (default) or '' for a Hugo content folder. */
+  prefix?: string;
+  role?: PageRole;
+  uglyURLs?: boolean;
+}
+
+export async function loadRunbook(runbooksDir: string, relativeFile: string, cache?: LoadCache, placement: RunbookPlacement = {}): Promise<Runbook> {
   const absolute = path.join(runbooksDir, relativeFile);
   // Synchronous: a thousand small reads through the thread pool cost ~6x more here (measured).
   const text = readFileSync(absolute, 'utf8');
   const vfile = new VFile({ path: absolute, value: text });
-  const cached = cache?.reuse<CachedRunbook>('runbook', relativeFile, text, vfile);
+  const role = placement.role ?? (/^_index\.md$/i.test(path.posix.basename(relativeFile)) ? 'section' : 'page');
+  // The role changes what is reported (an empty section page is fine), so it is part of the key.
+  const cacheName = role === 'page' ? relativeFile : `${relativeFile}\0${role}`;
+  const cached = cache?.reuse<CachedRunbook>('runbook', cacheName, text, vfile);
+  let runbook: Runbook;
   if (cached) {
     const { bodyOffset, bodyLength, ...rest } = cached;
-    return { ...rest, vfile, body: text.slice(bodyOffset, bodyOffset + bodyLength) };
+    runbook = { ...rest, vfile, body: text.slice(bodyOffset, bodyOffset + bodyLength) };
+  } else {
+    runbook = parseRunbook(text, vfile, relativeFile, role);
+    if (cache) {
+      const { vfile: _vfile, body, ...rest } = runbook;
+      // The body is a tail of the text (or empty for a refused file): keep where it is, not a copy.
+      const bodyOffset = body.length === 0 ? 0 : text.length - body.length;
+      if (text.slice(bodyOffset, bodyOffset + body.length) === body) cache.keep('runbook', cacheName, text, vfile, { ...rest, bodyOffset, bodyLength: body.length } satisfies CachedRunbook);
+    }
   }
-  const runbook = parseRunbook(text, vfile, relativeFile);
-  if (cache) {
-    const { vfile: _vfile, body, ...rest } = runbook;
-    // The body is a tail of the text (or empty for a refused file): keep where it is, not a copy.
-    const bodyOffset = body.length === 0 ? 0 : text.length - body.length;
-    if (text.slice(bodyOffset, bodyOffset + body.length) === body) cache.keep('runbook', relativeFile, text, vfile, { ...rest, bodyOffset, bodyLength: body.length } satisfies CachedRunbook);
-  }
+  // The URL depends on settings, not only on the text: never taken from the cache.
+  const { frontMatter } = runbook;
+  runbook.url = pageUrl({
+    prefix: placement.prefix ?? RUNBOOKS_URL_PREFIX,
+    folder: runbook.folder ?? runbook.sectionPath,
+    role,
+    stem: runbook.stem,
+    slug: typeof frontMatter.slug === 'string' ? frontMatter.slug : undefined,
+    url: typeof frontMatter.url === 'string' ? frontMatter.url : undefined,
+    uglyURLs: placement.uglyURLs ?? false,
+  });
   return runbook;
 }
 
 /** Front matter, body and shortcodes of one runbook's text; problems go on `vfile`. */
-function parseRunbook(fullText: string, vfile: VFile, relativeFile: string): Runbook {
+function parseRunbook(fullText: string, vfile: VFile, relativeFile: string, role: PageRole): Runbook {
   let text = fullText;
   if (text.length > MAX_RUNBOOK_BYTES) {
     // Refuse a file no person would write as one runbook rather than hang on it (see above).
@@ -114,7 +139,7 @@ function parseRunbook(fullText: string, vfile: VFile, relativeFile: string): Run
   }
   const segments = relativeFile.split('/');
   const fileName = segments.pop()!;
-  const isSectionIndex = fileName === '_index.md';
+  const isSectionIndex = role === 'section';
 
   let body = text;
   let data: Record<string, unknown> = {};
@@ -182,16 +207,20 @@ function parseRunbook(fullText: string, vfile: VFile, relativeFile: string): Run
     body,
     bodyStart,
     isSectionIndex,
-    sectionPath: segments,
-    stem: fileName.replace(/\.md$/i, ''),
-    url: isSectionIndex ? sectionUrl(segments) : runbookUrl(segments, fileName),
+    role,
+    folder: segments,
+    // A bundle is its folder: it sits in the folder's parent section, named after the folder.
+    sectionPath: role === 'bundle' ? segments.slice(0, -1) : segments,
+    stem: role === 'bundle' ? segments[segments.length - 1] : fileName.replace(/\.md$/i, ''),
+    url: '',
     empty,
     shortcodes: tokens,
   };
 }
 
-/** Every `*.md` under the runbooks folder, sorted, loaded. */
-export async function loadRunbooks(runbooksDir: string, cache?: LoadCache): Promise<Runbook[]> {
+/** Every `*.md` under the runbooks (or content) folder, sorted, loaded. */
+export async function loadRunbooks(runbooksDir: string, cache?: LoadCache, placement: Omit<RunbookPlacement, 'role'> = {}): Promise<Runbook[]> {
   const files = await listFiles(runbooksDir, (name) => name.toLowerCase().endsWith('.md'));
-  return Promise.all(files.map((file) => loadRunbook(runbooksDir, file, cache)));
+  const roles = pageRoles(files);
+  return Promise.all(files.map((file) => loadRunbook(runbooksDir, file, cache, { ...placement, role: roles.get(file) })));
 }

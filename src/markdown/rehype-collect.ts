@@ -4,7 +4,14 @@
 // (or the plugin options), so one frozen processor serves every file.
 import type { Element, Root, RootContent } from 'hast';
 import type { VFile } from 'vfile';
-import { Parser } from 'htmlparser2';
+import { readRawHtml } from './html-references.js';
+
+/** Raw HTML kept as written (remark-rehype's allowDangerousHtml). */
+interface Raw {
+  type: 'raw';
+  value: string;
+  position?: { start: { offset?: number } };
+}
 
 export interface CollectOptions {
   /** Page URL for a relative `.md` link (the whole href is passed), or undefined to keep it. */
@@ -20,6 +27,14 @@ export interface CollectedHeading {
   text: string;
 }
 
+/** A link (or with `image`, an image source) as written, with its place in the file. */
+export interface CollectedLink {
+  href: string;
+  line: number;
+  column: number;
+  image?: boolean;
+}
+
 export interface Collected {
   headings: CollectedHeading[];
   /**
@@ -27,7 +42,7 @@ export interface Collected {
    * included), `<a name>`, and the same inside raw HTML and rule embeds.
    */
   ids: string[];
-  links: { href: string; line: number; column: number }[];
+  links: CollectedLink[];
   text: string;
 }
 
@@ -56,22 +71,21 @@ export function isMarkdownLink(href: string): boolean {
   return /\.md$/i.test(path);
 }
 
+/** Links worth resolving: not absolute, not protocol-relative, not only a fragment. */
+function isResolvable(href: string): boolean {
+  return href !== '' && !SCHEME.test(href) && !href.startsWith('//') && !href.startsWith('#');
+}
+
+function escapeAttribute(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+}
+
 export default function rehypeCollect(options?: CollectOptions) {
   return function transformer(tree: Root, file: VFile): void {
     const settings: CollectOptions = options ?? ((file.data as Record<string, unknown>)[COLLECT_OPTIONS_KEY] as CollectOptions | undefined) ?? {};
     const collected: Collected = { headings: [], ids: [], links: [], text: '' };
     const text: string[] = [];
     const otherIds: string[] = [];
-    // Raw HTML is kept as text in the tree: its tags are read with an HTML tokenizer, not a regex.
-    const rawParser = new Parser(
-      {
-        onopentag(name, attributes) {
-          if (typeof attributes.id === 'string' && attributes.id) otherIds.push(attributes.id);
-          if (name === 'a' && typeof attributes.name === 'string' && attributes.name) otherIds.push(attributes.name);
-        },
-      },
-      { decodeEntities: true, lowerCaseTags: true },
-    );
 
     const visitElement = (node: Element) => {
       const id = node.properties.id;
@@ -80,29 +94,48 @@ export default function rehypeCollect(options?: CollectOptions) {
       if (HEADING.test(node.tagName) && typeof node.properties.id === 'string') {
         collected.headings.push({ level: Number(node.tagName[1]), id: node.properties.id, text: textOf(node).trim() });
       }
-      if (node.tagName === 'a' && typeof node.properties.href === 'string') {
-        const href = node.properties.href;
+      const image = node.tagName === 'img';
+      const property = image ? 'src' : node.tagName === 'a' ? 'href' : undefined;
+      if (property && typeof node.properties[property] === 'string') {
+        const href = node.properties[property] as string;
         const offset = node.position?.start.offset;
         if (offset !== undefined) {
           const place = settings.locate ? settings.locate(offset) : { line: node.position!.start.line, column: node.position!.start.column };
-          collected.links.push({ href, line: place.line, column: place.column });
+          collected.links.push({ href, line: place.line, column: place.column, ...(image ? { image } : {}) });
         }
-        if (settings.resolveLink && isMarkdownLink(href)) {
-          const url = settings.resolveLink(href);
-          if (url !== undefined) {
-            const hash = href.indexOf('#');
-            node.properties.href = hash !== -1 && !url.includes('#') ? url + href.slice(hash) : url;
-          }
+        const url = settings.resolveLink && isResolvable(href) ? settings.resolveLink(href) : undefined;
+        if (url !== undefined) {
+          const hash = href.indexOf('#');
+          node.properties[property] = isMarkdownLink(href) && hash !== -1 && !url.includes('#') ? url + href.slice(hash) : url;
         }
       }
+    };
+    const visitRaw = (node: Raw) => {
+      const offset = node.position?.start.offset;
+      // Raw HTML is kept as text in the tree: its tags are read with an HTML parser, not a regex.
+      if (!/<(a|img)\b|\b(id|name)\s*=/i.test(node.value)) return;
+      const { references, ids } = readRawHtml(node.value);
+      otherIds.push(...ids);
+      if (offset === undefined) return;
+      for (const reference of references) {
+        const place = settings.locate ? settings.locate(offset + reference.start) : { line: 1, column: 1 };
+        collected.links.push({ href: reference.value, line: place.line, column: place.column, ...(reference.image ? { image: true } : {}) });
+      }
+      let value = node.value;
+      // Back to front, so that earlier offsets stay valid while the value is edited.
+      for (const reference of [...references].reverse()) {
+        const url = settings.resolveLink && isResolvable(reference.value) ? settings.resolveLink(reference.value) : undefined;
+        if (url !== undefined) value = value.slice(0, reference.valueStart) + escapeAttribute(url) + value.slice(reference.valueEnd);
+      }
+      node.value = value;
     };
 
     const walk = (nodes: RootContent[]) => {
       for (const node of nodes) {
         if (node.type === 'text') {
           text.push(node.value);
-        } else if (node.type === 'raw') {
-          rawParser.write(node.value);
+        } else if ((node as unknown as Raw).type === 'raw') {
+          visitRaw(node as unknown as Raw);
         } else if (node.type === 'element') {
           visitElement(node);
           const block = BLOCK.has(node.tagName);
@@ -113,7 +146,6 @@ export default function rehypeCollect(options?: CollectOptions) {
       }
     };
     walk(tree.children);
-    rawParser.end();
     collected.ids = [...new Set([...collected.headings.map((heading) => heading.id), ...otherIds])];
     collected.text = text.join('').replace(/\s+/g, ' ').trim();
     (file.data as Record<string, unknown>)[COLLECT_DATA_KEY] = collected;

@@ -2,7 +2,9 @@
 // load (rules, runbooks) → link (site graph, site-wide checks) → render → write.
 // Data flows one way. `check` runs the same stages but renders markdown only and writes nothing.
 // Imported lazily, so that a replayed run never loads the parsers.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { listFiles } from '../load/files.js';
 import type { VFile } from 'vfile';
 import { RunbookSiteError } from '../errors.js';
 import { loadRuleFiles } from '../rules/load.js';
@@ -27,7 +29,7 @@ import { collectDiagnostics, countBySeverity, displayPath } from '../report/form
 import { DEFAULT_TEMPLATES_DIR, type BuildOptions, type BuildResult } from '../build.js';
 
 /** Every file of the built site but the output marker, sorted by path (also what `serve` writes). */
-export async function siteOutputFiles(site: Site, rendered: Map<string, RenderedPage>, config: ResolvedConfig): Promise<OutputFile[]> {
+export async function siteOutputFiles(site: Site, rendered: Map<string, RenderedPage>, config: ResolvedConfig, files: { referencedResources: Set<string>; staticFiles: string[] } = { referencedResources: new Set(), staticFiles: [] }): Promise<OutputFile[]> {
   const outputs: OutputFile[] = [];
   for (const page of rendered.values()) outputs.push({ path: page.outputPath, content: page.html });
   outputs.push(...(await assetFiles(site, rendered, { config, templatesDir: DEFAULT_TEMPLATES_DIR })));
@@ -36,7 +38,25 @@ export async function siteOutputFiles(site: Site, rendered: Map<string, Rendered
   outputs.push({ path: ALERTS_JSON_PATH, content: alertsJson(site.alerts.map((link) => ({ rule: link.rule, runbookUrl: link.runbook?.url })), site.info.baseURL) });
   outputs.push({ path: RECOVERY_MAP_PATH, content: recoveryMap(site) });
   outputs.push({ path: '.nojekyll', content: '' });
+  // Files next to the runbooks that pages use, bundles' files, then static files where nothing generated is.
+  const taken = new Set(outputs.map((file) => file.path));
+  for (const file of [...new Set([...files.referencedResources, ...site.bundleResources])].sort()) {
+    const sitePath = site.resources[file];
+    if (taken.has(sitePath)) continue;
+    taken.add(sitePath);
+    outputs.push({ path: sitePath, content: readFileSync(path.join(config.runbooksDir, file)) });
+  }
+  for (const file of files.staticFiles) {
+    if (taken.has(file) || !config.staticDir) continue;
+    taken.add(file);
+    outputs.push({ path: file, content: readFileSync(path.join(config.staticDir, file)) });
+  }
   return outputs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The files next to the runbooks (not markdown) and those of the static folder, relative to their folders. */
+export function listSiteFiles(config: ResolvedConfig): [Promise<string[]>, Promise<string[]>] {
+  return [listFiles(config.runbooksDir, (name) => !name.toLowerCase().endsWith('.md')), config.staticDir ? listFiles(config.staticDir, () => true) : Promise.resolve([])];
 }
 
 /** Runs every stage; `recordKey` (when the cache is on) files the result for replay next time. */
@@ -55,19 +75,21 @@ export async function runPipeline(options: BuildOptions, recordKey: string | und
         throw new RunbookSiteError('FolderNotFound', { what: 'intro', path: config.intro ?? '' });
       })
     : Promise.resolve(undefined);
-  const [ruleFiles, runbooks, intro, gitDates, scaffoldTemplate] = await Promise.all([
-    loadRuleFiles(config.rulesDir, loadCache),
-    loadRunbooks(config.runbooksDir, loadCache),
+  const [ruleFiles, runbooks, intro, gitDates, scaffoldTemplate, resourceFiles, staticFiles] = await Promise.all([
+    config.rulesMissing ? Promise.resolve([]) : loadRuleFiles(config.rulesDir, loadCache),
+    loadRunbooks(config.runbooksDir, loadCache, { prefix: config.urlPrefix, uglyURLs: config.uglyURLs }),
     introPromise,
     options.write ? gitLastModified(config.runbooksDir) : Promise.resolve(undefined),
     // For the alert pages' "Write this runbook" links: only a build writes them.
     options.write ? loadScaffoldTemplate(DEFAULT_TEMPLATES_DIR, config.templatesDir) : Promise.resolve(undefined),
+    // Files next to the runbooks (images, attachments) and Hugo's static folder.
+    ...listSiteFiles(config),
   ]);
   await loadCache?.save();
 
   // Link
   options.onProgress?.('link', 0, 0);
-  const site = linkSite({ config, ruleFiles, runbooks, version: options.version, intro, gitDates, scaffoldTemplate });
+  const site = linkSite({ config, ruleFiles, runbooks, version: options.version, intro, gitDates, scaffoldTemplate, resourceFiles });
   const files: VFile[] = [...ruleFiles.map((f) => f.vfile), ...runbooks.map((r) => r.vfile), ...(intro ? [intro.vfile] : [])];
 
   // Render (full pages for build, markdown only for check)
@@ -95,7 +117,15 @@ export async function runPipeline(options: BuildOptions, recordKey: string | und
     const runbook = runbookByUrl.get(url);
     if (runbook) pageLinks.push({ runbook, url, headingIds: page.headingIds, links: page.links });
   });
-  checkLinks(pageLinks, { urls: site.urls, urlByFile: site.urlByFile, basePath: config.basePath, baseURL: config.baseURL });
+  const referencedResources = checkLinks(pageLinks, {
+    urls: site.urls,
+    urlByFile: site.urlByFile,
+    basePath: config.basePath,
+    baseURL: config.baseURL,
+    resources: site.resources,
+    folders: site.folders,
+    staticFiles: new Set(staticFiles),
+  });
 
   const diagnostics = collectDiagnostics(files, config.cwd);
   const { error: errors, warning: warnings } = countBySeverity(diagnostics);
@@ -136,7 +166,7 @@ export async function runPipeline(options: BuildOptions, recordKey: string | und
 
   // Write
   options.onProgress?.('write', 0, 0);
-  const outputs = await siteOutputFiles(site, rendered, config);
+  const outputs = await siteOutputFiles(site, rendered, config, { referencedResources, staticFiles });
   const { written, unchanged, leftover } = await writeSite(config.outDir, outputs, options.version, config.cwd);
   result.leftover = leftover;
   result.pagesWritten = written;

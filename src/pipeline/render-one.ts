@@ -4,12 +4,28 @@ import type { LinkDependency, RenderMode } from '../cache/page-cache.js';
 import type { PageData, RenderedPage } from '../render/page-data.js';
 import type { Theme } from '../render/theme.js';
 import { markdownLinkFile } from '../link/urls.js';
+import { encodeSitePath, folderLinkUrl, referencedFile } from '../link/resources.js';
 
 /** The site-wide data a thread needs to resolve markdown links: sent once per worker. */
 export interface LinkMap {
   /** Runbook file (relative to the runbooks folder) → page URL. */
   urlByFile: Record<string, string>;
   basePath: string;
+  /** Non-markdown file (relative to the runbooks folder) → its site path, for images and attachments. */
+  resources?: Record<string, string>;
+  /** Folder (relative to the runbooks folder, '' the root) → its section's URL, for GitHub-style folder links. */
+  folders?: Record<string, string>;
+}
+
+/** Every page URL of a link map, built once per map. */
+const pageUrlSets = new WeakMap<LinkMap, Set<string>>();
+function pageUrlsOf(map: LinkMap): Set<string> {
+  let urls = pageUrlSets.get(map);
+  if (!urls) {
+    urls = new Set([...Object.values(map.urlByFile), ...Object.values(map.folders ?? {})]);
+    pageUrlSets.set(map, urls);
+  }
+  return urls;
 }
 
 /** Plain, structured-clone-safe settings to set up a renderer (a worker's `workerData`). */
@@ -43,12 +59,30 @@ export interface PageRenderer {
   render(page: PageData, links: LinkContext): PageResult | undefined;
 }
 
-/** A relative `.md` link in `fromFile` (relative to the runbooks folder) → site-relative page URL with basePath. */
-export function resolveLinkIn(map: LinkMap, fromFile: string, href: string): string | undefined {
+/**
+ * What an href (or image src) written in `fromFile` (relative to the runbooks folder) becomes in
+ * the page: a `.md` link its page's URL, a file next to the runbooks its published place, a
+ * root-relative link the same path under the base path; undefined to keep it as written.
+ */
+export function resolveLinkIn(map: LinkMap, fromFile: string, href: string, pageUrl?: string): string | undefined {
   if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('//') || href.startsWith('#')) return undefined;
   const hashAt = href.indexOf('#');
   const target = hashAt === -1 ? href : href.slice(0, hashAt);
-  if (!/\.md$/i.test(target)) return undefined;
+  if (!/\.md$/i.test(target.split('?')[0])) {
+    if (target.startsWith('/')) {
+      // A site-root link: under a base path it needs the base path, unless it was written with it.
+      return map.basePath === '/' || target.startsWith(map.basePath) ? undefined : map.basePath + href.slice(1);
+    }
+    const suffixAt = href.search(/[?#]/);
+    const suffix = suffixAt === -1 ? '' : href.slice(suffixAt);
+    const file = referencedFile(fromFile, href);
+    if (file !== undefined && map.resources && Object.hasOwn(map.resources, file)) return map.basePath + encodeSitePath(map.resources[file]) + suffix;
+    // A folder link that works from the page's URL is kept; one written as GitHub reads it (from the file's folder) is rewritten.
+    const folderUrl = folderLinkUrl(fromFile, target, map.folders);
+    if (folderUrl === undefined || pageUrl === undefined) return undefined;
+    const fromPage = new URL(target, new URL(pageUrl, 'https://site.invalid/')).pathname.slice(1);
+    return pageUrlsOf(map).has(fromPage) ? undefined : map.basePath + folderUrl + suffix;
+  }
   const file = markdownLinkFile(fromFile, target)!;
   if (!Object.hasOwn(map.urlByFile, file)) return undefined;
   return map.basePath + map.urlByFile[file] + (hashAt === -1 ? '' : href.slice(hashAt));
@@ -62,13 +96,13 @@ export function fileByUrlOf(map: LinkMap): Map<string, string> {
 }
 
 /** A resolver for links written in the page at `url` that records what it resolved. */
-export function recordingResolver(map: LinkMap, fromFile: string): { resolve: (href: string) => string | undefined; links: LinkDependency[] } {
+export function recordingResolver(map: LinkMap, fromFile: string, pageUrl?: string): { resolve: (href: string) => string | undefined; links: LinkDependency[] } {
   const links: LinkDependency[] = [];
   const seen = new Set<string>();
   return {
     links,
     resolve(href) {
-      const url = resolveLinkIn(map, fromFile, href);
+      const url = resolveLinkIn(map, fromFile, href, pageUrl);
       if (!seen.has(href)) {
         seen.add(href);
         links.push([href, url ?? null]);
@@ -85,7 +119,7 @@ export async function createRenderer(init: ThreadInit, loadedTheme?: Theme): Pro
     return {
       render(page, links) {
         if (!page.markdown) return undefined;
-        const resolver = recordingResolver(links.map, links.fileByUrl.get(page.url) ?? '');
+        const resolver = recordingResolver(links.map, links.fileByUrl.get(page.url) ?? '', page.url);
         const out = renderMarkdown(page.markdown.body, {
           shortcodes: page.markdown.shortcodes,
           renderEmbed: () => '',
@@ -101,7 +135,7 @@ export async function createRenderer(init: ThreadInit, loadedTheme?: Theme): Pro
   const theme = loadedTheme ?? (await loadTheme(init.theme));
   return {
     render(page, links) {
-      const resolver = recordingResolver(links.map, links.fileByUrl.get(page.url) ?? '');
+      const resolver = recordingResolver(links.map, links.fileByUrl.get(page.url) ?? '', page.url);
       const rendered = renderPage(page, theme, { resolveLink: resolver.resolve });
       return { page: rendered, links: resolver.links };
     },

@@ -158,7 +158,7 @@ export async function renderPages(site: Site, options: RenderOptions): Promise<R
   const init: RendererInit = {
     mode,
     theme: themeOptions(options.config, options.templatesDir),
-    links: { urlByFile: site.urlByFile, basePath: site.info.basePath },
+    links: { urlByFile: site.urlByFile, basePath: site.info.basePath, resources: site.resources, folders: site.folders },
   };
   const total = site.pages.length;
   let done = 0;
@@ -192,7 +192,7 @@ export async function renderPages(site: Site, options: RenderOptions): Promise<R
     cache = await opening;
     const fileByUrl = fileByUrlOf(init.links);
     site.pages.forEach((page, i) => {
-      const entry = cache!.get(keys[i], (href) => resolveLinkIn(init.links, fileByUrl.get(page.url) ?? '', href));
+      const entry = cache!.get(keys[i], (href) => resolveLinkIn(init.links, fileByUrl.get(page.url) ?? '', href, page.url));
       if (entry) {
         results[i] = entry;
         hits++;

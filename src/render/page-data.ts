@@ -30,6 +30,10 @@ export interface SiteInfo {
   grafanaURL?: string;
   /** Tool version, for the generator meta tag and cache keys. */
   version: string;
+  /** The `lang` of every page (Hugo's languageCode; default `en`). */
+  languageCode?: string;
+  /** Site parameters as configured (Hugo's `params`, or `params:` in runbook-site.yaml). */
+  params?: Record<string, unknown>;
 }
 
 /** One row of the alerts page. */

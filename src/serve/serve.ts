@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { loadConfig, CONFIG_FILE_NAMES, type ResolvedConfig } from '../config/load.js';
+import { HUGO_CONFIG_FILE_NAMES } from '../config/hugo.js';
 import type { ConfigInput } from '../config/schema.js';
 import { RunbookSiteError, isRunbookSiteError } from '../errors.js';
 import { codeFrame, formatHuman } from '../report/format.js';
@@ -164,7 +165,8 @@ export async function serveSite(options: ServeOptions, io: CliIO): Promise<numbe
   const restartWatcher = async () => {
     const folders = config ? [config.rulesDir, config.runbooksDir, ...(config.templatesDir ? [config.templatesDir] : [])] : [];
     for (const name of ['static', 'assets']) folders.push(path.join(config?.root ?? io.cwd, name));
-    const files = [...CONFIG_FILE_NAMES.map((name) => path.join(io.cwd, name)), ...(config?.configFile ? [config.configFile] : []), ...(options.configPath ? [path.resolve(io.cwd, options.configPath)] : []), ...(config?.introFile ? [config.introFile] : [])];
+    if (config?.staticDir && !folders.includes(config.staticDir)) folders.push(config.staticDir);
+    const files = [...CONFIG_FILE_NAMES.map((name) => path.join(io.cwd, name)), ...HUGO_CONFIG_FILE_NAMES.map((name) => path.join(config?.root ?? io.cwd, name)), ...(config?.configFile ? [config.configFile] : []), ...(options.configPath ? [path.resolve(io.cwd, options.configPath)] : []), ...(config?.introFile ? [config.introFile] : [])];
     const key = JSON.stringify([folders, files]);
     if (key === watchedKey && watcher) return;
     await watcher?.close();
@@ -205,7 +207,7 @@ export async function serveSite(options: ServeOptions, io: CliIO): Promise<numbe
     const started = performance.now();
     buildNumber++;
     const what = changed.length > 0 ? `${describeChanges(changed, io.cwd)} changed` : 'first build';
-    const configChanged = changed.length === 0 || changed.some((file) => CONFIG_FILE_NAMES.includes(path.basename(file)) || file === config?.configFile);
+    const configChanged = changed.length === 0 || changed.some((file) => CONFIG_FILE_NAMES.includes(path.basename(file)) || HUGO_CONFIG_FILE_NAMES.includes(path.basename(file)) || file === config?.configFile);
     if (configChanged && !(await reloadConfig())) return;
     await restartWatcher();
     if (!session || !config) return;

@@ -25,7 +25,7 @@ import { checkLinks, type PageLinks } from '../link/check-links.js';
 import type { Point, Runbook } from '../model.js';
 import type { Theme } from '../render/theme.js';
 import { renderPages, type PageStore } from '../pipeline/render-pages.js';
-import { siteOutputFiles } from '../pipeline/full-build.js';
+import { listSiteFiles, siteOutputFiles } from '../pipeline/full-build.js';
 import { OUTPUT_MARKER, type OutputFile } from '../write/output.js';
 import { collectDiagnostics, countBySeverity, displayPath, type Diagnostic } from '../report/format.js';
 import { DEFAULT_TEMPLATES_DIR } from '../build.js';
@@ -282,12 +282,17 @@ export class SiteSession {
       : Promise.resolve(undefined);
     // Dates from git history change with commits, not with saves: read once per session.
     this.gitDates ??= await gitLastModified(config.runbooksDir);
-    const [ruleFiles, runbooks, intro] = await Promise.all([loadRuleFiles(config.rulesDir, this.loadCache), loadRunbooks(config.runbooksDir, this.loadCache), introPromise]);
+    const [ruleFiles, runbooks, intro, resourceFiles, staticFiles] = await Promise.all([
+      config.rulesMissing ? Promise.resolve([]) : loadRuleFiles(config.rulesDir, this.loadCache),
+      loadRunbooks(config.runbooksDir, this.loadCache, { prefix: config.urlPrefix, uglyURLs: config.uglyURLs }),
+      introPromise,
+      ...listSiteFiles(config),
+    ]);
     this.loadCache.forgetUnused();
     await this.loadCache.save();
 
     // Link
-    const site = linkSite({ config, ruleFiles, runbooks, version, intro, gitDates: this.gitDates });
+    const site = linkSite({ config, ruleFiles, runbooks, version, intro, gitDates: this.gitDates, resourceFiles });
     const files: VFile[] = [...ruleFiles.map((f) => f.vfile), ...runbooks.map((r) => r.vfile), ...(intro ? [intro.vfile] : [])];
 
     // Render
@@ -313,7 +318,15 @@ export class SiteSession {
       const runbook = runbookByUrl.get(url);
       if (runbook) pageLinks.push({ runbook, url, headingIds: page.headingIds, links: page.links });
     });
-    checkLinks(pageLinks, { urls: site.urls, urlByFile: site.urlByFile, basePath: config.basePath, baseURL: config.baseURL });
+    const referencedResources = checkLinks(pageLinks, {
+      urls: site.urls,
+      urlByFile: site.urlByFile,
+      basePath: config.basePath,
+      baseURL: config.baseURL,
+      resources: site.resources,
+      folders: site.folders,
+      staticFiles: new Set(staticFiles),
+    });
 
     const diagnostics = collectDiagnostics(files, config.cwd);
     const { error: errors, warning: warnings } = countBySeverity(diagnostics);
@@ -337,7 +350,7 @@ export class SiteSession {
     if (errors > 0) return result;
 
     // Write
-    const outputs = await siteOutputFiles(site, outcome.rendered, config);
+    const outputs = await siteOutputFiles(site, outcome.rendered, config, { referencedResources, staticFiles });
     outputs.push({ path: OUTPUT_MARKER, content: `runbook-site ${version}\n` });
     const { changed, previousHtml } = this.folder.apply(outputs);
     const assets = new Set(outputs.map((file) => file.path).filter((file) => file.startsWith('assets/')));

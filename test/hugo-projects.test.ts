@@ -1,0 +1,167 @@
+// Repositories as teams have them: a Hugo site (hugo.toml, content/ with several sections, static/,
+// page bundles, images) and a GitHub-style folder of runbooks (README.md per folder, screenshots in
+// helpers/ and images/), each built end to end with the real CLI; plus the srerun corpus laid out
+// as a Hugo project and built with no flags, compared with Hugo's own build.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, mkdir, symlink, writeFile, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runCli } from './helpers/cli.js';
+import { listFiles } from '../src/load/files.js';
+import { SRERUN, SRERUN_BASE_URL, srerunAvailable } from './helpers/corpus.js';
+import { GITHUB_FIXTURE, GITHUB_FIXTURE_ARGS, HUGO_FIXTURE, buildFixture, hugoAvailable, hugoOutputFiles, localReferences, type BuiltFixture } from './helpers/fixture-sites.js';
+
+function requireHugo(t: { skip: (message: string) => void }): boolean {
+  if (hugoAvailable()) return true;
+  if (process.env.REQUIRE_HUGO) assert.fail('hugo is required (apt-get install hugo)');
+  t.skip('SKIPPED: hugo not found (apt-get install hugo): cannot compare with Hugo');
+  return false;
+}
+
+/** Every image and link of every page of a build resolves to a file in its output. */
+async function assertNothingMissing(built: BuiltFixture, basePath: string): Promise<number> {
+  const missing: string[] = [];
+  let images = 0;
+  for (const page of await listFiles(built.out, (name) => name.endsWith('.html'))) {
+    if (page === '404.html') continue;
+    const html = readFileSync(path.join(built.out, page), 'utf8');
+    for (const reference of localReferences(html, page, basePath)) {
+      if (reference.attribute === 'src') images++;
+      if (!existsSync(path.join(built.out, reference.file))) missing.push(`${page}: ${reference.attribute}="${reference.value}" → ${reference.file}`);
+    }
+  }
+  assert.deepEqual(missing, []);
+  return images;
+}
+
+let hugoSite: Promise<BuiltFixture> | undefined;
+const builtHugoSite = () => (hugoSite ??= buildFixture(HUGO_FIXTURE));
+let githubSite: Promise<BuiltFixture> | undefined;
+const builtGithubSite = () => (githubSite ??= buildFixture(GITHUB_FIXTURE, GITHUB_FIXTURE_ARGS));
+
+test('Hugo site: builds with no flags from hugo.toml, content/ and static/, and says so', async () => {
+  const { result } = await builtHugoSite();
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  assert.match(result.stdout, /^0 errors, 0 warnings/m);
+  assert.match(result.stderr, /Built \d+ pages from content\/, rules\/ and static\/ \(config: hugo\.toml\) into dist/);
+});
+
+test('Hugo site: every section is built at its Hugo URL; slug, url, bundles, publishDate/expiryDate', async () => {
+  const { out } = await builtHugoSite();
+  for (const page of ['index.html', 'about/index.html', 'docs/index.html', 'docs/escalate/index.html', 'oncall/index.html', 'runbooks/index.html', 'runbooks/app/index.html', 'runbooks/app/appdown/index.html', 'runbooks/app/diskfull/index.html', 'runbooks/queue/queuebacklog/index.html']) {
+    assert.ok(existsSync(path.join(out, page)), page);
+  }
+  assert.ok(!existsSync(path.join(out, 'docs/oncall')), 'url: /oncall/ moves the page');
+  assert.ok(!existsSync(path.join(out, 'runbooks/app/future')), 'a future publishDate is not built');
+  assert.ok(!existsSync(path.join(out, 'runbooks/app/expired')), 'a past expiryDate is not built');
+  const home = readFileSync(path.join(out, 'index.html'), 'utf8');
+  assert.match(home, /<html lang="en-gb">/);
+  assert.match(home, /Welcome\. Start with the/, 'content/_index.md is the home page');
+  assert.match(home, />About</, 'linkTitle names the page in navigation');
+  assert.match(readFileSync(path.join(out, 'docs/index.html'), 'utf8'), /When to page the secondary\./, 'summary describes a page in listings');
+  const appDown = readFileSync(path.join(out, 'runbooks/app/appdown/index.html'), 'utf8');
+  assert.match(appDown, /href="https:\/\/github\.com\/example\/ops-runbooks\/edit\/main\/content\/runbooks\/app\/AppDown\.md"/, 'BookRepo/BookEditPath make the edit link');
+});
+
+test('Hugo site: images, bundle resources and static files are published; links get the base path; OWNERS is not', async (t) => {
+  const built = await builtHugoSite();
+  const { out } = built;
+  assert.ok(existsSync(path.join(out, 'runbooks/app/images/appdown.png')));
+  assert.ok(existsSync(path.join(out, 'runbooks/app/diskfull/disk.svg')));
+  assert.ok(existsSync(path.join(out, 'images/logo.svg')) && existsSync(path.join(out, 'robots.txt')), 'static/ is copied to the root');
+  assert.ok(!existsSync(path.join(out, 'runbooks/app/diskfull/OWNERS')));
+  const images = await assertNothingMissing(built, '/ops/');
+  assert.ok(images >= 3, `${images} images`);
+  const oncall = readFileSync(path.join(out, 'oncall/index.html'), 'utf8');
+  assert.match(oncall, /href="\/ops\/alerts\/"/, 'a root-relative link gets the base path');
+  assert.match(oncall, /href="\/ops\/runbooks\/app\/"/, 'one written with the base path keeps it');
+  assert.match(oncall, /href="\/ops\/runbooks\/app\/appdown\/#check-the-pods"/);
+  assert.match(readFileSync(path.join(out, 'runbooks/app/diskfull/index.html'), 'utf8'), /<img src="\/ops\/runbooks\/app\/diskfull\/disk\.svg" alt="Disk usage" width="200">/);
+  if (!requireHugo(t)) return;
+  const hugoFiles = await hugoOutputFiles(HUGO_FIXTURE);
+  const notBuilt = hugoFiles.filter((file) => path.basename(file) !== 'OWNERS' && !existsSync(path.join(out, file)));
+  assert.deepEqual(notBuilt, [], 'every page and file Hugo publishes is at the same place');
+});
+
+test('GitHub-style folder: README.md is each folder page, screenshots and diagrams are published, nothing else', async () => {
+  const built = await builtGithubSite();
+  const { out, result } = built;
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  assert.match(result.stdout, /^0 errors, 0 warnings/m);
+  assert.match(result.stderr, /from alerts\/ and prometheus\/rules\/ \(no config file\)/, 'the rules were found in a common place');
+  for (const page of ['runbooks/index.html', 'runbooks/kafka/index.html', 'runbooks/kafka/kafkaconsumerlag/index.html', 'runbooks/zookeeper/index.html', 'runbooks/zookeeper/zookeeperdown/index.html']) {
+    assert.ok(existsSync(path.join(out, page)), page);
+  }
+  assert.ok(!existsSync(path.join(out, 'runbooks/kafka/readme')), 'README.md is the folder page, not a page of its own');
+  assert.ok(existsSync(path.join(out, 'runbooks/kafka/helpers/consumer lag.png')));
+  assert.ok(existsSync(path.join(out, 'runbooks/kafka/helpers/topology.svg')));
+  for (const notContent of ['runbooks/kafka/helpers/topology.dot', 'runbooks/kafka/helpers/render.sh', 'runbooks/kafka/OWNERS']) {
+    assert.ok(!existsSync(path.join(out, notContent)), notContent);
+  }
+  const images = await assertNothingMissing(built, '/runbooks/');
+  assert.ok(images >= 4, `${images} images`);
+  const lag = readFileSync(path.join(out, 'runbooks/kafka/kafkaconsumerlag/index.html'), 'utf8');
+  assert.match(lag, /<img src="\/runbooks\/runbooks\/kafka\/helpers\/consumer%20lag\.png"/);
+  assert.match(lag, /<p align="center"><img src="\/runbooks\/runbooks\/kafka\/helpers\/topology\.svg" width="400" alt="Topology"><\/p>/, 'raw HTML is rewritten in place');
+  assert.match(lag, /href="\/runbooks\/runbooks\/zookeeper\/zookeeperdown\/#mitigation"/);
+  assert.match(lag, /href="\/runbooks\/runbooks\/zookeeper\/">ZooKeeper runbooks/, 'a folder link is read as GitHub reads it, from the file');
+});
+
+test('a missing image or file is an error at its place, with the closest file suggested', async () => {
+  const { project } = await builtGithubSite();
+  const file = path.join(project, 'alerts/zookeeper/ZookeeperDown.md');
+  await writeFile(file, (await readFile(file, 'utf8')) + '\n![](images/zk.jpg) and [notes](images/notes.txt) and <img src="/nowhere.png">\n');
+  const result = await runCli(['check', ...GITHUB_FIXTURE_ARGS, '--no-cache'], project);
+  assert.equal(result.code, 1);
+  assert.match(result.stdout, /alerts\/zookeeper\/ZookeeperDown\.md:9:1 +error +Unexpected image `images\/zk\.jpg`: there is no file `zookeeper\/images\/zk\.jpg` next to this runbook; did you mean `images\/zk\.png`\?  \[missing-image\]/);
+  assert.match(result.stdout, /ZookeeperDown\.md:9:\d+ +error +Unexpected link `images\/notes\.txt`: there is no file .*\[missing-file\]/);
+  assert.match(result.stdout, /ZookeeperDown\.md:9:\d+ +error +Unexpected image `\/nowhere\.png`.*\[missing-image\]/);
+});
+
+test('root-relative links are checked against the site, with or without the base path', async () => {
+  const { project } = await builtHugoSite();
+  const file = path.join(project, 'content/about.md');
+  await writeFile(file, (await readFile(file, 'utf8')) + '\n[gone](/runbooks/gone/) [kept](/ops/docs/) [also](/docs/)\n');
+  const result = await runCli(['check', '--no-cache', '--format', 'json'], project);
+  const report = JSON.parse(result.stdout) as { diagnostics: { file: string; ruleId: string; message: string }[] };
+  const broken = report.diagnostics.filter((d) => d.ruleId === 'broken-link');
+  assert.deepEqual(broken.map((d) => d.message), ['Unexpected link `/runbooks/gone/` to `/runbooks/gone/`: the site has no such page']);
+});
+
+test('runbook-site.yaml wins over hugo.toml where it sets a key; docsy params make the repository', async () => {
+  const { project } = await builtHugoSite();
+  await writeFile(path.join(project, 'runbook-site.yaml'), 'title: From YAML\n');
+  await writeFile(path.join(project, 'hugo.toml'), 'baseURL = "https://docs.example.org/"\ntitle = "From Hugo"\n[params]\ngithub_repo = "https://github.com/example/docs"\ngithub_branch = "trunk"\ngithub_subdir = "site"\n');
+  const { loadConfig } = await import('../src/config/load.js');
+  const config = await loadConfig({ cwd: project, overrides: {} });
+  assert.equal(config.title, 'From YAML');
+  assert.equal(config.baseURL, 'https://docs.example.org/');
+  assert.deepEqual(config.repository, { url: 'https://github.com/example/docs', branch: 'trunk', path: 'site' });
+  assert.deepEqual(config.params, { github_repo: 'https://github.com/example/docs', github_branch: 'trunk', github_subdir: 'site' });
+  assert.equal(config.contentDir, path.join(project, 'content'));
+  const flagged = await loadConfig({ cwd: project, overrides: { runbooks: 'content/runbooks' } });
+  assert.equal(flagged.contentDir, undefined, '--runbooks beats the content folder Hugo names');
+  assert.equal(flagged.urlPrefix, 'runbooks/');
+});
+
+test('srerun laid out as a Hugo project builds with no flags, at the same URLs as Hugo', { skip: !srerunAvailable() }, async (t) => {
+  const project = await mkdtemp(path.join(tmpdir(), 'runbook-site-srerun-hugo-'));
+  await symlink(path.join(SRERUN, 'content'), path.join(project, 'content'));
+  await symlink(path.join(SRERUN, 'rules'), path.join(project, 'rules'));
+  await mkdir(path.join(project, 'static'));
+  await writeFile(path.join(project, 'static/favicon.png'), 'not really a png');
+  await writeFile(path.join(project, 'hugo.toml'), `baseURL = "${SRERUN_BASE_URL}"\ntitle = "SRE Runbooks"\n[params]\nBookRepo = "https://github.com/srerun/prometheus-alerts"\nBookEditPath = "edit/main"\n`);
+  const result = await runCli(['build', '--no-cache'], project);
+  assert.equal(result.code, 0, result.stdout.slice(-2000) + result.stderr);
+  assert.match(result.stderr, /from content\/, rules\/ and static\/ \(config: hugo\.toml\)/);
+  const out = path.join(project, 'dist');
+  assert.ok(existsSync(path.join(out, 'favicon.png')));
+  assert.match(readFileSync(path.join(out, 'index.html'), 'utf8'), /Welcome to the site hosting runbooks/);
+  if (!requireHugo(t)) return;
+  const hugoFiles = (await hugoOutputFiles(project)).filter((file) => file.endsWith('.html'));
+  assert.ok(hugoFiles.length > 1100, `hugo wrote ${hugoFiles.length} pages`);
+  assert.deepEqual(hugoFiles.filter((file) => !existsSync(path.join(out, file))), []);
+  await rm(project, { recursive: true, force: true });
+});
