@@ -125,7 +125,7 @@ export function buildAlertPages({ config, info, ruleFiles, alerts, placements, s
     const placed = uncovered ? placements.get(uncovered) : undefined;
     if (uncovered && placed) {
       const file = path.relative(config.root, path.join(config.runbooksDir, ...placed.split('/'))).split(path.sep).join('/');
-      const content = scaffoldTemplate ? scaffoldRunbook(scaffoldTemplate, names.get(uncovered)!.map((link) => link.rule)) : '';
+      const content = scaffoldTemplate === undefined ? undefined : scaffoldRunbook(scaffoldTemplate, names.get(uncovered)!.filter((link) => !link.runbook).map((link) => link.rule));
       const write = file.startsWith('../') ? undefined : newFileUrl(config, file, content);
       newRunbook = { file, command: `runbook-site new ${shellWord(uncovered)}`, writeUrl: write?.url, prefilled: write?.prefilled };
     }

@@ -91,9 +91,9 @@ export const MAX_NEW_FILE_URL = 8000;
 /**
  * The repository's new-file page for `file` (relative to the project root) with `content` filled
  * in: GitHub's `/new/<branch>/<dir>?filename=&value=`, GitLab's `/-/new/<branch>/<dir>?file_name=&content=`.
- * Without the content when that would make the link longer than MAX_NEW_FILE_URL; undefined for other hosts.
+ * Without the content when there is none or it would make the link longer than MAX_NEW_FILE_URL; undefined for other hosts.
  */
-export function newFileUrl(config: ResolvedConfig, file: string, content: string): { url: string; prefilled: boolean } | undefined {
+export function newFileUrl(config: ResolvedConfig, file: string, content: string | undefined): { url: string; prefilled: boolean } | undefined {
   if (!config.repository) return undefined;
   let repo: URL;
   try {
@@ -110,6 +110,7 @@ export function newFileUrl(config: ResolvedConfig, file: string, content: string
   const base = `${config.repository.url.replace(/\/+$/, '')}/${kind === 'gitlab' ? '-/' : ''}new/${encodeURIComponent(config.repository.branch)}/${dir === '.' ? '' : dir.split('/').map(encodeURIComponent).join('/')}`;
   const [nameKey, contentKey] = kind === 'github' ? ['filename', 'value'] : ['file_name', 'content'];
   const bare = `${base}?${nameKey}=${encodeURIComponent(name)}`;
+  if (content === undefined) return { url: bare, prefilled: false };
   const full = `${bare}&${contentKey}=${encodeURIComponent(content)}`;
   return full.length <= MAX_NEW_FILE_URL ? { url: full, prefilled: true } : { url: bare, prefilled: false };
 }

@@ -29,6 +29,7 @@ import { listSiteFiles, siteOutputFiles } from '../pipeline/full-build.js';
 import { OUTPUT_MARKER, type OutputFile } from '../write/output.js';
 import { collectDiagnostics, countBySeverity, displayPath, type Diagnostic } from '../report/format.js';
 import { DEFAULT_TEMPLATES_DIR } from '../build.js';
+import { loadScaffoldTemplate } from '../scaffold/runbook.js';
 
 interface StoredMessage {
   reason: string;
@@ -282,17 +283,19 @@ export class SiteSession {
       : Promise.resolve(undefined);
     // Dates from git history change with commits, not with saves: read once per session.
     this.gitDates ??= await gitLastModified(config.runbooksDir);
-    const [ruleFiles, runbooks, intro, resourceFiles, staticFiles] = await Promise.all([
+    const [ruleFiles, runbooks, intro, scaffoldTemplate, resourceFiles, staticFiles] = await Promise.all([
       config.rulesMissing ? Promise.resolve([]) : loadRuleFiles(config.rulesDir, this.loadCache),
       loadRunbooks(config.runbooksDir, this.loadCache, { prefix: config.urlPrefix, uglyURLs: config.uglyURLs }),
       introPromise,
+      // The alert pages' "Write this runbook" links, as a build writes them.
+      loadScaffoldTemplate(DEFAULT_TEMPLATES_DIR, config.templatesDir),
       ...listSiteFiles(config),
     ]);
     this.loadCache.forgetUnused();
     await this.loadCache.save();
 
     // Link
-    const site = linkSite({ config, ruleFiles, runbooks, version, intro, gitDates: this.gitDates, resourceFiles });
+    const site = linkSite({ config, ruleFiles, runbooks, version, intro, gitDates: this.gitDates, resourceFiles, scaffoldTemplate });
     const files: VFile[] = [...ruleFiles.map((f) => f.vfile), ...runbooks.map((r) => r.vfile), ...(intro ? [intro.vfile] : [])];
 
     // Render
