@@ -148,3 +148,17 @@ test('a file name whose URL no browser can reach (`%2e%2e.md`) is an error, not 
   assert.match(await readFile(path.join(dir, 'dist/runbooks/index.html'), 'utf8'), /<title>Runbooks · /);
   assert.deepEqual(await snapshot(sentinel, dir), before);
 });
+
+test('an alert whose page address no browser can reach gets no page, and an alias cannot take an alert\'s page', async () => {
+  const { sentinel, dir } = await nestedProject();
+  await writeFile(path.join(dir, 'rules/dots.yml'), 'groups:\n  - name: Dots\n    rules:\n      - alert: ".."\n        expr: up == 0\n');
+  await writeFile(path.join(dir, 'runbooks/trick.md'), '---\ntitle: Trick\naliases: [/alerts/haproxydown/]\n---\n\nSteps.\n');
+  const before = await snapshot(sentinel, dir);
+  const result = await buildJson(dir, ['--no-check']);
+  assert.equal(result.code, 1, result.stderr);
+  assert.doesNotMatch(result.stderr, /Internal error/);
+  assert.deepEqual(errorsOf(result.diagnostics), ['runbooks/trick.md:3:11 alias-conflict']);
+  assert.ok(result.diagnostics.some((d) => d.file === 'rules/dots.yml' && d.ruleId === 'alert-page-unavailable'), JSON.stringify(result.diagnostics));
+  assert.match(await readFile(path.join(dir, 'dist/index.html'), 'utf8'), /<title>Example runbooks<\/title>/);
+  assert.deepEqual(await snapshot(sentinel, dir), before);
+});

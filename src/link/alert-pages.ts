@@ -11,7 +11,7 @@ import type { AlertLink } from './alerts.js';
 import { newFileUrl, shellWord } from './placement.js';
 import { repositoryUrl, runbookTitle } from './pages.js';
 import { alertPageUrl, hugoSlug } from './urls.js';
-import type { SitePaths } from './site-paths.js';
+import { resolveSitePath, type SitePaths } from './site-paths.js';
 
 export interface AlertPagesInput {
   config: ResolvedConfig;
@@ -40,6 +40,13 @@ export function buildAlertPages({ config, info, ruleFiles, alerts, placements, s
     if (!slug) {
       const file = ruleFileByPath.get(link.rule.file)!;
       reportWarning(file.vfile, `Alert \`${link.rule.name}\` gets no page of its own: its name has no letter or digit to make an address from; rename it`, link.rule.position, 'alert-page-unavailable');
+      continue;
+    }
+    // `..`, `%2e` and the like make no address a browser can reach (link/site-paths.ts).
+    const unreachable = resolveSitePath(alertPageUrl(link.rule.name), 'page');
+    if ('problem' in unreachable) {
+      const file = ruleFileByPath.get(link.rule.file)!;
+      reportWarning(file.vfile, `Alert \`${link.rule.name}\` gets no page of its own: its address \`/${alertPageUrl(link.rule.name)}\` ${unreachable.problem}; rename it`, link.rule.position, 'alert-page-unavailable');
       continue;
     }
     const names = bySlug.get(slug) ?? new Map<string, AlertLink[]>();
