@@ -6,7 +6,7 @@ import { renderMarkdown } from '../markdown/render.js';
 import type { CollectedHeading } from '../markdown/rehype-collect.js';
 import { highlightPromQLLines } from '../rules/highlight.js';
 import { displayPromQL } from '../rules/promql-format.js';
-import { highlightCode } from '../markdown/highlight-code.js';
+import { escapeText } from '../html.js';
 import type { AlertRow, PageData, RenderedPage, RenderProblem } from './page-data.js';
 import type { Theme } from './theme.js';
 import { SEARCH_INDEX_PATH, searchSummary } from './search-index.js';
@@ -86,8 +86,11 @@ export interface TemplateContext {
 }
 
 
-/** A rule's YAML as highlighted element content (its text, and so what "Copy rule YAML" copies, unchanged). */
-const highlightedYaml = (yaml: string): Handlebars.SafeString => new Handlebars.SafeString(highlightCode('yaml', yaml.replace(/\n+$/, '')));
+/**
+ * A rule's YAML as element content, escaped and not highlighted: it sits one click away in the
+ * card, and highlighting it would add ~1.5 KB of spans to every runbook page for text rarely read.
+ */
+const ruleYaml = (yaml: string): Handlebars.SafeString => new Handlebars.SafeString(escapeText(yaml.replace(/\n+$/, '')));
 
 function prometheusLink(base: string | undefined, expr: string): string | undefined {
   if (!base) return undefined;
@@ -138,7 +141,7 @@ function ruleView(rule: LoadedRule, page: PageData, id: string, embeddedYamlId: 
     file: rule.file,
     sourceUrl: withLineAnchor(page.ruleSourceUrls?.[rule.file], rule),
     line: rule.position.line,
-    yaml: highlightedYaml(rule.yaml),
+    yaml: ruleYaml(rule.yaml),
     yamlId: embeddedYamlId ?? `${id}-y`,
     showYaml: embeddedYamlId === undefined,
     prometheusUrl: prometheusLink(page.site.prometheusURL, rule.expr),
@@ -190,7 +193,7 @@ export function renderPage(page: PageData, theme: Theme, options: RenderPageOpti
           const id = ids.take(`rule-${slugId(rule.file)}-${slugId(rule.name)}`);
           const shownInCard = inCard.has(ruleKey(rule));
           if (!shownInCard && !embeddedYaml.has(ruleKey(rule))) embeddedYaml.set(ruleKey(rule), `${id}-c`);
-          return { id, name: rule.name, file: rule.file, group: rule.group, yaml: highlightedYaml(rule.yaml), shownInCard };
+          return { id, name: rule.name, file: rule.file, group: rule.group, yaml: ruleYaml(rule.yaml), shownInCard };
         });
         return embedPartial({ rules: views, missing: embed.missing, page, site: page.site });
       },
