@@ -225,7 +225,7 @@ async function main(): Promise<void> {
     }
     const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
     console.log(`\nSite (srerun): ${(sizes.total / 2 ** 20).toFixed(1)} MB in ${sizes.files} files; median runbook page ${kb(sizes.medianPage)} (largest ${kb(sizes.largestPage)}, ${sizes.pages} pages); search index ${kb(sizes.searchIndex)}`);
-    console.log(`Target median runbook page ≤ 25 KB: ${verdict(sizes.medianPage <= 25 * 1024)}; target site ≤ 25 MB: ${verdict(sizes.total <= 25 * 2 ** 20)}`);
+    console.log(`Target median runbook page ≤ 16 KB: ${verdict(sizes.medianPage <= 16 * 1024)}; target site ≤ 16 MB: ${verdict(sizes.total <= 16 * 2 ** 20)}`);
     console.log(`\nLoad average after: ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
   } finally {
     await rm(tmp, { recursive: true, force: true });

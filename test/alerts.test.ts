@@ -86,7 +86,7 @@ test('sample: every alert has a page; with a runbook it redirects there, without
   for (const section of ['Meaning', 'Impact', 'Diagnosis', 'Mitigation']) assert.match(value, new RegExp(`^## ${section}$`, 'm'));
 
   const alertsPage = await readFile(path.join(dir, 'dist/alerts/index.html'), 'utf8');
-  assert.match(alertsPage, /<th scope="row"><a href="kubejobfailed\/">KubeJobFailed<\/a><\/th>/);
+  assert.match(alertsPage, /<th scope="row"><a href="kubejobfailed\/">Kube<wbr>Job<wbr>Failed<\/a><\/th>/);
   const sitemap = await readFile(path.join(dir, 'dist/sitemap.xml'), 'utf8');
   assert.match(sitemap, /alerts\/kubejobfailed\//);
   assert.doesNotMatch(sitemap, /alerts\/haproxydown\//, 'a redirect is not a page of its own');

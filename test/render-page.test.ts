@@ -95,7 +95,7 @@ test('the lifted heading and the table of contents show heading text as written,
   assert.match(html, /<h1 id="a--b--c">A &lt; B &amp; C<\/h1>/);
   assert.match(html, /<a href="#x--y">x &amp; y<\/a>/);
   // The heading `Alert HostDown` keeps its id; the HostDown rule card takes the next one.
-  assert.match(html, /<h2 id="alert-hostdown">Alert HostDown<\/h2>/);
+  assert.match(html, /<h2 id="alert-hostdown">Alert HostDown <a class="anchor" href="#alert-hostdown"/);
   const ids = [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
   assert.equal(new Set(ids).size, ids.length, `duplicate ids: ${ids.filter((id, i) => ids.indexOf(id) !== i)}`);
 });
@@ -121,11 +121,23 @@ test('rule shortcode embeds render the rule YAML under a stable, unique id', asy
   assert.match(html, /id="rule-node-node-hostdown-2"/);
   const ids = [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
   assert.equal(new Set(ids).size, ids.length, `duplicate ids: ${ids.filter((id, i) => ids.indexOf(id) !== i)}`);
-  assert.match(html, /<code id="rule-node-node-hostdown-c">alert: HostDown\nexpr: up\{job="node"\} == 0/);
-  // The card does not repeat YAML that an embed already shows: its copy button uses the embed's.
-  assert.match(html, /data-copy="rule-node-node-hostdown-c">Copy rule YAML/);
-  assert.ok(!html.includes('id="alert-hostdown-y"'));
+  // One rule, one place: the card at the top shows HostDown, so the embeds point at it instead of repeating the YAML.
+  assert.equal(html.match(/<p class="rule-ref" id="rule-node-node-hostdown(-2)?">The rule <a href="#rs-rules">HostDown<\/a>/g)?.length, 2);
+  assert.ok(!html.includes('id="rule-node-node-hostdown-c"'));
+  assert.match(html, /<div class="rules" id="rs-rules">/);
+  // The card keeps the YAML one click away (a details element), and its copy button uses it.
+  const yamlText = (/<code id="alert-hostdown-y">([\s\S]*?)<\/code>/.exec(html)?.[1] ?? '').replace(/<[^>]+>/g, '').replace(/&quot;/g, '"');
+  assert.match(yamlText, /^alert: HostDown\nexpr: up\{job="node"\} == 0/);
+  assert.match(html, /<details class="yaml-src"><summary>Rule YAML<\/summary>/);
+  assert.match(html, /data-copy="alert-hostdown-y">Copy rule YAML/);
   assert.ok(!html.includes('{{% rule'), 'no shortcode text left');
+
+  // An embed of a rule the card does not show (another alert's) renders its YAML where it was written.
+  const other = rule({ name: 'HostUp', yaml: 'alert: HostUp\nexpr: up == 1\n' });
+  const again = renderPage(page({ markdown: markdown(body, [token(first), token(second)], [{ token: 0, rules: [other] }, { token: 1, rules: [other] }]) }), theme).html;
+  assert.match(again, /<code id="rule-node-node-hostup-c">/);
+  assert.match(again, /data-copy="rule-node-node-hostup-c">Copy<\/button>/);
+  assert.ok(!again.includes('class="rule-ref"'));
 });
 
 test('severity badges: known values, unknown values and missing severity are styled distinctly', async () => {
@@ -218,12 +230,14 @@ test('rule card: copy buttons, source link, Prometheus and Grafana links when co
   const raw = renderPage(page({ site, ruleSourceUrls: { 'node/node.yml': 'https://github.com/o/r/blob/main/rules/node/node.yml' } }), theme).html;
   // Attribute values are entity-escaped by Handlebars (`=` → `&#x3D;`); compare decoded.
   const html = raw.replace(/&#x3D;/g, '=');
-  assert.match(html, /data-copy="alert-hostdown-e"/);
+  // The expression button copies the expression as written in the rule file.
+  assert.match(html, /data-copy-text="up\{job=&quot;node&quot;\} == 0">Copy expression/);
   assert.match(html, /data-copy="alert-hostdown-y"/);
   assert.match(html, /<code id="alert-hostdown-y">/);
   assert.ok(html.includes('href="https://prom.example.org/graph?g0.expr=up%7Bjob%3D%22node%22%7D%20%3D%3D%200&amp;g0.tab=0"'));
   assert.ok(html.includes('href="https://grafana.example.org/explore?left='));
-  assert.ok(html.includes('<a href="https://github.com/o/r/blob/main/rules/node/node.yml">node/node.yml</a>'));
+  // The source link points at the rule's lines, as GitHub writes them.
+  assert.match(html, /<a href="https:\/\/github.com\/o\/r\/blob\/main\/rules\/node\/node.yml#L\d+(-L\d+)?">node\/node.yml<\/a>/);
   assert.match(html, /for 5m/);
   const plain = renderPage(page(), theme).html;
   assert.ok(!plain.includes('Open in Prometheus'));
@@ -247,7 +261,8 @@ test('alerts page lists every alert with severity, group, file and runbook link 
     }),
     theme,
   );
-  assert.match(html, /<tr data-sev="critical"><th scope="row">HostDown<\/th>/);
+  // Names break only between their words (<wbr>).
+  assert.match(html, /<tr data-sev="critical"><th scope="row">(<a href="[^"]*">)?Host<wbr>Down(<\/a>)?<\/th>/);
   assert.match(html, /href="\.\.\/runbooks\/node\/hostdown\/">Runbook<\/a>/);
   assert.match(html, /Orphan&lt;b&gt;/);
   assert.match(html, /<span class="missing">missing<\/span>/);
@@ -264,4 +279,23 @@ test('every page kind renders with landmarks and a skip link', async () => {
     assert.match(html, /<header class="top">/, kind);
     assert.match(html, /<html lang="en">/, kind);
   }
+});
+
+test('one rounding rule for coverage: the home page, the alerts page and the CLI say 90.9 % for 1000 of 1100', async () => {
+  const { coveragePercent } = await import('../src/report/percent.js');
+  assert.deepEqual([coveragePercent(1000, 1100), coveragePercent(29, 100), coveragePercent(1, 3), coveragePercent(5, 5), coveragePercent(0, 0)], [90.9, 29, 33.3, 100, 100]);
+  const theme = await defaultTheme();
+  const stats = { runbooks: 1000, alerts: 1100, alertsWithRunbook: 1000, sections: 3 };
+  const home = renderPage(page({ kind: 'home', url: '', outputPath: 'index.html', rules: [], stats }), theme).html;
+  const alerts = renderPage(page({ kind: 'alerts', url: 'alerts/', outputPath: 'alerts/index.html', rules: [], alertRows: [], stats }), theme).html;
+  assert.match(home, /<b>90\.9%<\/b> of alerts have a runbook/);
+  assert.match(alerts, /\(90\.9%\)/);
+});
+
+test('names wrap only between their words: <wbr> at camel case and after _ - . : /', async () => {
+  const { breakableName } = await import('../src/render/theme.js');
+  assert.equal(breakableName('HaproxyHighHttp4xxErrorRateBackend'), 'Haproxy<wbr>High<wbr>Http4xx<wbr>Error<wbr>Rate<wbr>Backend');
+  assert.equal(breakableName('KubeAPIErrorsHigh'), 'Kube<wbr>API<wbr>Errors<wbr>High');
+  assert.equal(breakableName('node_filesystem-x/y.yml'), 'node_<wbr>filesystem-<wbr>x/<wbr>y.<wbr>yml');
+  assert.equal(breakableName('A<b>'), 'A&lt;b&gt;');
 });

@@ -29,3 +29,13 @@ test('runbook and section URLs live under runbooks/ with a trailing slash', () =
   assert.equal(sectionUrl(['haproxy-exporter-v1']), 'runbooks/haproxy-exporter-v1/');
   assert.equal(sectionUrl([]), 'runbooks/');
 });
+
+test('rule source links point at the rule lines, as GitHub and GitLab each write line ranges', async () => {
+  const { withLineAnchor } = await import('../src/link/urls.js');
+  const rule = { position: { line: 12 }, yaml: 'alert: X\nexpr: up == 0\nfor: 5m\n' };
+  assert.equal(withLineAnchor('https://github.com/o/r/blob/main/rules/x.yml', rule), 'https://github.com/o/r/blob/main/rules/x.yml#L12-L14');
+  assert.equal(withLineAnchor('https://gitlab.com/o/r/-/blob/main/rules/x.yml', rule), 'https://gitlab.com/o/r/-/blob/main/rules/x.yml#L12-14');
+  assert.equal(withLineAnchor('https://gitlab.example.org/o/r/blob/main/x.yml', rule), 'https://gitlab.example.org/o/r/blob/main/x.yml#L12-14');
+  assert.equal(withLineAnchor('https://github.com/o/r/blob/main/x.yml', { position: { line: 3 }, yaml: 'alert: X\n' }), 'https://github.com/o/r/blob/main/x.yml#L3');
+  assert.equal(withLineAnchor(undefined, rule), undefined);
+});

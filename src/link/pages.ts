@@ -5,7 +5,7 @@ import { reportError } from '../diagnostics.js';
 import type { LoadedRule, Runbook } from '../model.js';
 import type { AlertRow, NavLink, PageData, RuleEmbed, SiteInfo } from '../render/page-data.js';
 import type { AlertLink, Coverage } from './alerts.js';
-import { RUNBOOKS_URL_PREFIX, alertPageUrl, hugoSlug, outputPathFor } from './urls.js';
+import { RUNBOOKS_URL_PREFIX, alertPageUrl, hugoSlug, outputPathFor, withLineAnchor } from './urls.js';
 import { frontMatterKeyPlace } from '../load/runbooks.js';
 import type { SitePaths } from './site-paths.js';
 
@@ -323,7 +323,7 @@ export function buildPages({ config, info, paths, pagesRunbooks, root, sectionBy
       file: link.rule.file,
       runbookUrl: link.runbook?.url,
       alertPageUrl: alertPageUrl(link.rule.name),
-      sourceUrl: repositoryUrl(config, 'blob', path.join(config.rulesDir, link.rule.file)),
+      sourceUrl: withLineAnchor(repositoryUrl(config, 'blob', path.join(config.rulesDir, link.rule.file)), link.rule),
     }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   pages.push({

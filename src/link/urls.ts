@@ -93,3 +93,23 @@ export function sitePageUrl(url: URL, base: URL, basePath: string): string | und
   if (url.host !== base.host || !url.pathname.startsWith(basePath)) return undefined;
   return pageUrlOf(safeDecode(url.pathname.slice(basePath.length)));
 }
+
+/**
+ * A repository file URL pointing at the rule's lines, written as the host writes them: GitLab
+ * `#L12-18` (also on self-hosted hosts whose name says gitlab, or whose URL has GitLab's `/-/`),
+ * GitHub and everything else `#L12-L18`. The rule's last line is its YAML's last line.
+ */
+export function withLineAnchor(url: string | undefined, rule: { position: { line: number }; yaml: string }): string | undefined {
+  if (!url) return undefined;
+  const first = rule.position.line;
+  const last = first + Math.max(0, rule.yaml.replace(/\n+$/, '').split('\n').length - 1);
+  let gitlab = false;
+  try {
+    const parsed = new URL(url);
+    gitlab = /gitlab/i.test(parsed.hostname) || parsed.pathname.includes('/-/');
+  } catch {
+    return url;
+  }
+  const anchor = last > first ? (gitlab ? `#L${first}-${last}` : `#L${first}-L${last}`) : `#L${first}`;
+  return url.replace(/#.*$/, '') + anchor;
+}

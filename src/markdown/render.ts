@@ -1,6 +1,7 @@
 // Markdown → HTML for one runbook body, with the data later stages need.
 // Pipeline: shortcode expansion (source level) → remark (GFM, definition lists) →
-// placeholders → Hugo heading ids → rehype (raw HTML kept) → collect → HTML.
+// placeholders → Hugo heading ids → rehype (raw HTML kept) → collect → code highlighting →
+// heading permalinks → HTML.
 // One frozen processor for the module; per call a new VFile carries the call's settings.
 import { unified } from 'unified';
 import { defListHastHandlers } from 'remark-definition-list';
@@ -13,6 +14,8 @@ import { expandShortcodes, originalOffset } from '../shortcodes/expand.js';
 import remarkPlaceholders, { PLACEHOLDER_DATA_KEY, type PlaceholderOptions } from '../shortcodes/remark-placeholders.js';
 import type { ShortcodeProblem } from '../shortcodes/tokenize.js';
 import remarkHeadingIds from './heading-ids.js';
+import rehypeHighlightCode from './highlight-code.js';
+import rehypeHeadingAnchors from './heading-anchors.js';
 import rehypeCollect, { COLLECT_DATA_KEY, COLLECT_OPTIONS_KEY, type Collected, type CollectedHeading, type CollectOptions } from './rehype-collect.js';
 
 export interface RenderMarkdownOptions {
@@ -49,6 +52,8 @@ const processor = unified()
   .use(remarkHeadingIds)
   .use(remarkRehype, { allowDangerousHtml: true, handlers: defListHastHandlers })
   .use(rehypeCollect)
+  .use(rehypeHighlightCode)
+  .use(rehypeHeadingAnchors)
   .use(rehypeStringify, { allowDangerousHtml: true })
   .freeze();
 

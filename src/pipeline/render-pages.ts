@@ -272,6 +272,8 @@ export async function assetFiles(site: Site, rendered: Map<string, RenderedPage>
       url: page.url,
       title: page.title,
       alerts: page.rules.map((rule) => rule.name),
+      exprs: page.rules.map((rule) => rule.expr),
+      severity: page.rules.find((rule) => rule.labels.severity)?.labels.severity,
       text: rendered.get(page.url)?.searchText ?? '',
     }));
   // The index depends on every page: reuse it when the documents are the same as last time.

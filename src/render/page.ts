@@ -4,12 +4,14 @@ import Handlebars from 'handlebars';
 import type { LoadedRule } from '../model.js';
 import { renderMarkdown } from '../markdown/render.js';
 import type { CollectedHeading } from '../markdown/rehype-collect.js';
-import { highlightPromQL } from '../rules/highlight.js';
+import { highlightPromQLLines } from '../rules/highlight.js';
+import { displayPromQL } from '../rules/promql-format.js';
+import { escapeText } from '../html.js';
 import type { AlertRow, PageData, RenderedPage, RenderProblem } from './page-data.js';
 import type { Theme } from './theme.js';
 import { SEARCH_INDEX_PATH, searchSummary } from './search-index.js';
 import { RunbookSiteError } from '../errors.js';
-import { escapeText } from '../html.js';
+import { withLineAnchor } from '../link/urls.js';
 
 const KNOWN_SEVERITIES = new Set(['critical', 'warning', 'info']);
 
@@ -40,13 +42,18 @@ export interface RuleView {
   severityClass: string;
   for?: string;
   keepFiringFor?: string;
+  /** The expression as written in the rule file (what the copy button copies). */
   expr: string;
+  /** The expression as shown: laid out over several lines as `promtool promql format` does when a line is over 100 characters, highlighted, one `<span class="pl dN">` per line. */
   exprHtml: Handlebars.SafeString;
   labels: { key: string; value: string }[];
   annotations: { key: string; value: string; multiline: boolean }[];
   group: string;
   file: string;
+  /** The rule in its file in the repository, with the host's line anchor (`#L12-L18` on GitHub, `#L12-18` on GitLab). */
   sourceUrl?: string;
+  /** First line of the rule in its file. */
+  line: number;
   /** The rule's YAML, escaped for element content. */
   yaml: Handlebars.SafeString;
   /** Id of the element holding the rule's YAML text, for the copy button: the card's own, or a `rule` embed of the same rule in the body. */
@@ -78,8 +85,12 @@ export interface TemplateContext {
   sectionNav: { items: PageData['sectionPages']; hidden: number; sectionUrl?: string; sectionTitle?: string };
 }
 
-/** Escapes text for element content (not attributes): `&`, `<`, `>` only, so YAML keeps its `=` and quotes readable in the source. */
-const safeText = (text: string): Handlebars.SafeString => new Handlebars.SafeString(escapeText(text));
+
+/**
+ * A rule's YAML as element content, escaped and not highlighted: it sits one click away in the
+ * card, and highlighting it would add ~1.5 KB of spans to every runbook page for text rarely read.
+ */
+const ruleYaml = (yaml: string): Handlebars.SafeString => new Handlebars.SafeString(escapeText(yaml.replace(/\n+$/, '')));
 
 function prometheusLink(base: string | undefined, expr: string): string | undefined {
   if (!base) return undefined;
@@ -123,13 +134,14 @@ function ruleView(rule: LoadedRule, page: PageData, id: string, embeddedYamlId: 
     for: rule.for,
     keepFiringFor: rule.keepFiringFor,
     expr: rule.expr,
-    exprHtml: new Handlebars.SafeString(highlightPromQL(rule.expr)),
+    exprHtml: new Handlebars.SafeString(highlightPromQLLines(displayPromQL(rule.expr))),
     labels: Object.entries(rule.labels).map(([key, value]) => ({ key, value: String(value) })),
     annotations: Object.entries(rule.annotations).map(([key, value]) => ({ key, value: String(value), multiline: String(value).includes('\n') })),
     group: rule.group,
     file: rule.file,
-    sourceUrl: page.ruleSourceUrls?.[rule.file],
-    yaml: safeText(rule.yaml.replace(/\n+$/, '')),
+    sourceUrl: withLineAnchor(page.ruleSourceUrls?.[rule.file], rule),
+    line: rule.position.line,
+    yaml: ruleYaml(rule.yaml),
     yamlId: embeddedYamlId ?? `${id}-y`,
     showYaml: embeddedYamlId === undefined,
     prometheusUrl: prometheusLink(page.site.prometheusURL, rule.expr),
@@ -153,8 +165,11 @@ export interface RenderPageOptions {
 
 export function renderPage(page: PageData, theme: Theme, options: RenderPageOptions = {}): RenderedPage {
   // Ids the default theme's layouts use; body heading ids are added once the body is rendered.
-  const ids = new IdAllocator(['rs-main', 'rs-q', 'rs-results', 'rs-status']);
+  const ids = new IdAllocator(['rs-main', 'rs-q', 'rs-results', 'rs-status', 'rs-rules', 'rs-nav']);
   const embeddedYaml = new Map<string, string>();
+  // One rule, one place: a `rule` shortcode for a rule the page's card already shows renders as a
+  // pointer to the card (at the top of the page); the card keeps the YAML, one click away.
+  const inCard = new Set(page.rules.map(ruleKey));
 
   let content: Handlebars.SafeString | undefined;
   let heading = page.title;
@@ -176,8 +191,9 @@ export function renderPage(page: PageData, theme: Theme, options: RenderPageOpti
         if (!embed) return '';
         const views = embed.rules.map((rule) => {
           const id = ids.take(`rule-${slugId(rule.file)}-${slugId(rule.name)}`);
-          if (!embeddedYaml.has(ruleKey(rule))) embeddedYaml.set(ruleKey(rule), `${id}-c`);
-          return { id, name: rule.name, file: rule.file, group: rule.group, yaml: safeText(rule.yaml.replace(/\n+$/, '')) };
+          const shownInCard = inCard.has(ruleKey(rule));
+          if (!shownInCard && !embeddedYaml.has(ruleKey(rule))) embeddedYaml.set(ruleKey(rule), `${id}-c`);
+          return { id, name: rule.name, file: rule.file, group: rule.group, yaml: ruleYaml(rule.yaml), shownInCard };
         });
         return embedPartial({ rules: views, missing: embed.missing, page, site: page.site });
       },

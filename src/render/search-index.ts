@@ -7,22 +7,57 @@
 // dropped, and alert names are split at camelCase boundaries (`HaproxyHighHttp4xxErrorRateBackend`
 // is also indexed as `haproxy high http 4xx error rate backend`) so partial words match.
 import MiniSearch from 'minisearch';
+import { promqlSyntaxTree, type PromQLNode } from '../rules/promql.js';
 
 export interface SearchDoc {
   url: string;
   title: string;
   alerts: string[];
+  /** Expressions of the page's rules: their metric and label names are indexed. */
+  exprs?: string[];
+  /** Severity of the page's (first) alert, shown as a badge in results. */
+  severity?: string;
   headings?: string[];
   text: string;
 }
 
+/**
+ * Metric names and label names an expression uses, from its lezer tree: selectors' metric names
+ * (also `{__name__="x"}`), matcher labels, and `by`/`without`/`on`/`ignoring`/`group_*` labels.
+ */
+export function expressionTerms(expr: string): { metrics: string[]; labels: string[] } {
+  const metrics = new Set<string>();
+  const labels = new Set<string>();
+  const parsed = promqlSyntaxTree(expr);
+  if (!parsed) {
+    // Invalid expressions still name their metrics: take the identifiers outside quotes.
+    for (const match of expr.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, ' ').matchAll(/[a-zA-Z_:][a-zA-Z0-9_:]*(?=\s*[{[])/g)) metrics.add(match[0]);
+    return { metrics: [...metrics], labels: [] };
+  }
+  const walk = (node: PromQLNode) => {
+    if (node.name === 'Identifier') metrics.add(expr.slice(node.from, node.to));
+    else if (node.name === 'LabelName') labels.add(expr.slice(node.from, node.to));
+    else if (node.name === 'UnquotedLabelMatcher' && expr.slice(node.kids[0]?.from ?? 0, node.kids[0]?.to ?? 0) === '__name__') {
+      const value = node.kids[2] ? expr.slice(node.kids[2].from + 1, node.kids[2].to - 1) : '';
+      if (/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(value)) metrics.add(value);
+    }
+    for (const kid of node.kids) walk(kid);
+  };
+  walk(parsed.tree);
+  labels.delete('__name__');
+  return { metrics: [...metrics], labels: [...labels] };
+}
+
+/** Words of the body shown under a result (the matched terms are marked by the browser). */
+const SNIPPET_WORDS = 24;
+
 /** Options shared by the build and the browser (serialised into the index file). */
 export const SEARCH_OPTIONS = {
   idField: 'id',
-  fields: ['title', 'alerts', 'headings', 'text'],
-  storeFields: ['title'],
+  fields: ['title', 'alerts', 'metrics', 'labels', 'headings', 'text'],
+  storeFields: ['title', 'severity', 'snippet', 'metrics'],
   searchOptions: {
-    boost: { title: 4, alerts: 3, headings: 1.5, text: 1 },
+    boost: { title: 4, alerts: 3, metrics: 2.5, labels: 1.2, headings: 1.5, text: 1 },
     prefix: true,
     fuzzy: 0.2,
     combineWith: 'AND',
@@ -73,19 +108,33 @@ export function buildSearchIndex(docs: SearchDoc[]): { path: string; content: st
   for (const doc of docs) {
     if (seen.has(doc.url)) continue;
     seen.add(doc.url);
+    const metrics = new Set<string>();
+    const labels = new Set<string>();
+    for (const expr of doc.exprs ?? []) {
+      const terms = expressionTerms(expr);
+      terms.metrics.forEach((name) => metrics.add(name));
+      terms.labels.forEach((name) => labels.add(name));
+    }
     prepared.push({
       id: doc.url,
       title: `${doc.title} ${splitIdentifier(doc.title)}`,
       alerts: withParts(doc.alerts.filter((name) => name !== doc.title)),
+      // Whole names and their parts: `haproxy_server_http_responses_total` and `haproxy server http responses total`.
+      metrics: withParts([...metrics]),
+      labels: [...labels].join(' '),
       headings: (doc.headings ?? []).join(' '),
       text: doc.text,
+      stored: { title: doc.title, severity: doc.severity || undefined, snippet: doc.text.split(' ').slice(0, SNIPPET_WORDS).join(' ') || undefined, metrics: metrics.size ? [...metrics].join(' ') : undefined },
     });
   }
   search.addAll(prepared);
-  // Stored titles are the display titles, not the expanded ones.
-  const titles = new Map(docs.map((doc) => [doc.url, doc.title]));
-  const json = search.toJSON() as unknown as { storedFields: Record<string, { title: string }>; documentIds: Record<string, string> };
-  for (const [short, id] of Object.entries(json.documentIds)) json.storedFields[short] = { title: titles.get(id) ?? id };
+  // Stored fields are for display: the title as written (not expanded), severity, a snippet, the metric names.
+  const stored = new Map(prepared.map((doc) => [doc.id, doc.stored]));
+  const json = search.toJSON() as unknown as { storedFields: Record<string, Record<string, unknown>>; documentIds: Record<string, string> };
+  for (const [short, id] of Object.entries(json.documentIds)) {
+    const fields = stored.get(id) ?? { title: id };
+    json.storedFields[short] = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+  }
   const content = JSON.stringify({ v: 1, options: SEARCH_OPTIONS, index: json });
   return { path: SEARCH_INDEX_PATH, content };
 }

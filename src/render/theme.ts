@@ -14,6 +14,21 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { RunbookSiteError } from '../errors.js';
+import { escapeText } from '../html.js';
+import { coveragePercent } from '../report/percent.js';
+
+/**
+ * Escaped text with `<wbr>` where an identifier may wrap: at camel-case boundaries and after
+ * `_`, `-`, `.`, `:` and `/` (`HaproxyHighHttp4xxErrorRate` → `Haproxy<wbr>High<wbr>Http4xx<wbr>Error<wbr>Rate`),
+ * so a narrow column breaks names between their words, never inside one.
+ */
+export function breakableName(text: string): string {
+  return escapeText(text)
+    .replace(/([a-z0-9])(?=[A-Z])/g, '$1\u0000')
+    .replace(/([A-Z])(?=[A-Z][a-z])/g, '$1\u0000')
+    .replace(/([_\-.:/])(?=[^\s_\-.:/])/g, '$1\u0000')
+    .replace(/\u0000/g, '<wbr>');
+}
 
 export type TemplateKind = 'layout' | 'partial';
 
@@ -179,11 +194,10 @@ export function themeFromData(data: ThemeData): Theme {
     }
     return encodeUrlPath(relativeUrl(from.url, target));
   });
+  hbs.registerHelper('breakable', (text: unknown) => new hbs.SafeString(breakableName(typeof text === 'string' ? text : String(text ?? ''))));
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hbs.registerHelper('plural', (count: unknown, one: unknown, many: unknown) => (count === 1 ? one : many));
-  hbs.registerHelper('percent', (part: unknown, whole: unknown) =>
-    typeof part === 'number' && typeof whole === 'number' && whole > 0 ? Math.floor((part / whole) * 100) : 0,
-  );
+  hbs.registerHelper('percent', (part: unknown, whole: unknown) => (typeof part === 'number' && typeof whole === 'number' ? coveragePercent(part, whole) : 0));
 
   const layouts = new Map<string, Handlebars.TemplateDelegate>();
   const partials = new Map<string, Handlebars.TemplateDelegate>();

@@ -1,5 +1,6 @@
 // Diagnostics reporters: human (ESLint-like, code frames, colour on a TTY), GitHub Actions
 // workflow commands, and a stable JSON object.
+import { coveragePercent } from './percent.js';
 import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
@@ -99,7 +100,7 @@ export function formatHuman(report: Report, options: { colour: boolean; quiet: b
     }
   }
   const { coverage } = report;
-  const percent = coverage.alerts === 0 ? 100 : Math.floor((coverage.withRunbook / coverage.alerts) * 1000) / 10;
+  const percent = coveragePercent(coverage.withRunbook, coverage.alerts);
   if (counts.note > 0 && !options.verbose && !options.quiet) lines.push(`(${plural(counts.note, 'note')} not shown: run with --verbose to list them)`);
   if (lines.length > 0) lines.push('');
   lines.push(

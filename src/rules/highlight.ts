@@ -49,8 +49,17 @@ function isDuration(text: string): boolean {
   return /^\d+(?:ms|[smhdwy])(?:\d+(?:ms|[smhdwy]))*$/.test(text);
 }
 
-/** HTML for a PromQL expression with token spans; invalid expressions are highlighted as far as the grammar got. */
-export function highlightPromQL(expr: string): string {
+/** Line-break opportunities for narrow screens: after `_` inside names, after `{` and `,`, before `[`. */
+function withBreaks(html: string, names: boolean): string {
+  return names ? html.replace(/_(?=[^_])/g, '_<wbr>') : html.replace(/([{,])(?=\S)/g, '$1<wbr>').replace(/(?<=\S)\[/g, '<wbr>[');
+}
+
+/**
+ * HTML for a PromQL expression with token spans; invalid expressions are highlighted as far as
+ * the grammar got. With `breaks`, `<wbr>` marks where a long line may wrap (they add no text).
+ */
+export function highlightPromQL(expr: string, options: { breaks?: boolean } = {}): string {
+  const plain = (text: string) => (options.breaks ? withBreaks(escapeHtml(text), false) : escapeHtml(text));
   try {
     const tree = parser.parse(expr);
     let out = '';
@@ -63,14 +72,36 @@ export function highlightPromQL(expr: string): string {
         const text = expr.slice(node.from, node.to);
         if (node.name === 'NumberDurationLiteral' && isDuration(text)) cls = 'pq-duration';
         else if (node.name === 'NumberDurationLiteralInDurationContext' && !isDuration(text)) cls = 'pq-number';
-        out += escapeHtml(expr.slice(pos, node.from));
-        out += `<span class="${cls}">${escapeHtml(text)}</span>`;
+        out += plain(expr.slice(pos, node.from));
+        const tokenHtml = escapeHtml(text);
+        out += `<span class="${cls}">${options.breaks && (cls === 'pq-metric' || cls === 'pq-label') ? withBreaks(tokenHtml, true) : tokenHtml}</span>`;
         pos = node.to;
         return false;
       },
     });
-    return out + escapeHtml(expr.slice(pos));
+    return out + plain(expr.slice(pos));
   } catch {
     return escapeHtml(expr);
   }
+}
+
+/** Deepest indentation level with its own hanging-indent class (`pl d0` … `pl d12`). */
+const MAX_DEPTH = 12;
+
+/**
+ * A multi-line expression as one block per line (`<span class="pl dN">`, N = indentation in
+ * two-space steps), highlighted, so a line too long for the screen wraps with a hanging indent
+ * under its own start instead of at the left edge. Leading spaces are kept for copy and paste.
+ */
+export function highlightPromQLLines(expr: string): string {
+  // Tokens never span lines (strings are quoted, comments end at the line's end), so the
+  // highlighted HTML splits cleanly at newlines.
+  const lines = expr.split('\n');
+  return highlightPromQL(expr, { breaks: true })
+    .split('\n')
+    .map((line, i) => {
+      const spaces = /^ */.exec(lines[i] ?? '')![0].length;
+      return `<span class="pl d${Math.min(MAX_DEPTH, Math.floor(spaces / 2))}">${line}</span>`;
+    })
+    .join('');
 }

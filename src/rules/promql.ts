@@ -573,3 +573,26 @@ export function checkPromQL(expr: string): PromQLProblem[] {
   checker.check(mirror(tree.topNode));
   return checker.problems;
 }
+
+/** A node of `promqlSyntaxTree`: the lezer node's name and span, children without comments. */
+export type PromQLNode = ENode;
+
+/**
+ * The expression's tree as Prometheus reads it (postfix modifiers re-associated, comments
+ * dropped), or undefined when the grammar found a syntax error. `comments` tells whether the
+ * text had `#` comments, which a tree cannot keep.
+ */
+export function promqlSyntaxTree(expr: string): { tree: PromQLNode; comments: boolean } | undefined {
+  const tree = parser.parse(expr);
+  let broken = false;
+  let comments = false;
+  tree.iterate({
+    enter(node) {
+      if (node.type.isError) broken = true;
+      if (node.name === 'LineComment') comments = true;
+      return !broken;
+    },
+  });
+  if (broken) return undefined;
+  return { tree: mirror(tree.topNode), comments };
+}

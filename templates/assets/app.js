@@ -24,7 +24,8 @@
     syncToggle();
   }
 
-  // --- Copy buttons: data-copy names the element whose text is copied ---
+  // --- Copy buttons: data-copy names the element whose text is copied, data-copy-text holds the text itself
+  // (a rule's expression as written in its file, while the card shows it laid out) ---
   function copyText(text) {
     if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
     return new Promise(function (resolve, reject) {
@@ -42,18 +43,72 @@
     });
   }
   document.addEventListener('click', function (event) {
-    var button = event.target instanceof Element ? event.target.closest('button[data-copy]') : null;
+    var button = event.target instanceof Element ? event.target.closest('button[data-copy], button[data-copy-text]') : null;
     if (!button) return;
-    var source = document.getElementById(button.getAttribute('data-copy'));
-    if (!source) return;
+    var text = button.getAttribute('data-copy-text');
+    if (text === null) {
+      var source = document.getElementById(button.getAttribute('data-copy'));
+      if (!source) return;
+      text = source.textContent;
+    }
     var label = button.textContent;
-    copyText(source.textContent.replace(/\n$/, '')).then(
+    copyText(text.replace(/\n$/, '')).then(
       function () { button.textContent = 'Copied'; button.classList.add('done'); },
       function () { button.textContent = 'Press Ctrl+C'; }
     ).then(function () {
       setTimeout(function () { button.textContent = label; button.classList.remove('done'); }, 1500);
     });
   });
+
+  // A copy button on every code block of the body (rule embeds bring their own).
+  document.querySelectorAll('.body pre').forEach(function (pre, i) {
+    if (pre.closest('.rule-embed, .codeblock')) return;
+    var code = pre.querySelector('code') || pre;
+    if (!code.id) code.id = 'rs-code-' + i;
+    var wrap = document.createElement('div');
+    wrap.className = 'codeblock';
+    pre.parentNode.insertBefore(wrap, pre);
+    wrap.appendChild(pre);
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'copy';
+    button.setAttribute('data-copy', code.id);
+    button.setAttribute('aria-label', 'Copy code');
+    button.textContent = 'Copy';
+    wrap.appendChild(button);
+  });
+
+  // --- Navigation button (small screens): without JS a link to the sidebar, with it a drawer ---
+  var navButton = document.querySelector('.navbtn');
+  var nav = document.getElementById('rs-nav');
+  if (navButton && nav) {
+    navButton.setAttribute('role', 'button');
+    navButton.setAttribute('aria-controls', 'rs-nav');
+    navButton.setAttribute('aria-expanded', 'false');
+    var setNav = function (open) {
+      if (open) {
+        var top = document.querySelector('.top');
+        nav.style.setProperty('--top', (top ? top.getBoundingClientRect().bottom : 0) + 'px');
+        nav.setAttribute('data-open', '');
+      } else nav.removeAttribute('data-open');
+      navButton.setAttribute('aria-expanded', String(open));
+    };
+    navButton.addEventListener('click', function (event) {
+      event.preventDefault();
+      var open = !nav.hasAttribute('data-open');
+      setNav(open);
+      if (open) { var first = nav.querySelector('a[aria-current], a'); if (first) first.focus(); }
+    });
+    navButton.addEventListener('keydown', function (event) {
+      if (event.key === ' ') { event.preventDefault(); navButton.click(); }
+    });
+    document.addEventListener('keydown', function (event) {
+      if (event.key === 'Escape' && nav.hasAttribute('data-open')) { setNav(false); navButton.focus(); }
+    });
+    nav.addEventListener('click', function (event) {
+      if (event.target instanceof Element && event.target.closest('a')) setNav(false);
+    });
+  }
 
   // Print the whole page, folded parts included.
   window.addEventListener('beforeprint', function () {
@@ -71,7 +126,9 @@
   var engine = null;
   var loading = null;
   var active = -1;
-  var boost = { title: 4, alerts: 3, headings: 1.5, text: 1 };
+  var boost = { title: 4, alerts: 3, metrics: 2.5, labels: 1.2, headings: 1.5, text: 1 };
+  var nameFields = ['title', 'alerts', 'metrics', 'headings'];
+  var indexFields = null;
 
   function loadScript(src) {
     return new Promise(function (resolve, reject) {
@@ -95,6 +152,7 @@
         var data = JSON.parse(parts[1]);
         var o = data.options;
         if (o.searchOptions && o.searchOptions.boost) boost = o.searchOptions.boost;
+        indexFields = o.fields;
         engine = window.MiniSearch.loadJS(data.index, { idField: o.idField, fields: o.fields, storeFields: o.storeFields });
         return engine;
       });
@@ -118,7 +176,8 @@
     };
     var hits = engine.search(q, opts);
     if (!hits.length) { opts.combineWith = 'OR'; hits = engine.search(q, opts); }
-    var nameOpts = Object.assign({}, opts, { fields: ['title', 'alerts', 'headings'], prefix: false, fuzzy: false });
+    var fields = indexFields || nameFields;
+    var nameOpts = Object.assign({}, opts, { fields: nameFields.filter(function (f) { return fields.indexOf(f) !== -1; }), prefix: false, fuzzy: false });
     var nameScore = {};
     engine.search(q, nameOpts).forEach(function (hit) { nameScore[hit.id] = Math.round(hit.score * 100); });
     hits.sort(function (a, b) {
@@ -128,6 +187,36 @@
       return b.score - a.score;
     });
     return hits.slice(0, 12);
+  }
+  function severityClass(severity) {
+    var v = String(severity || '').trim().toLowerCase();
+    if (!v) return 'sev-none';
+    return v === 'critical' || v === 'warning' || v === 'info' ? 'sev-' + v : 'sev-other';
+  }
+  // The words to mark: what was typed and the index terms it matched (prefix and fuzzy matches).
+  function markTerms(q, hit) {
+    var terms = q.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(function (t) { return t.length > 1; });
+    (hit.terms || []).forEach(function (t) { if (t.length > 1 && terms.indexOf(t) === -1) terms.push(t.toLowerCase()); });
+    return terms.sort(function (a, b) { return b.length - a.length; });
+  }
+  function matches(text, terms) {
+    var lower = text.toLowerCase();
+    return terms.some(function (t) { return lower.indexOf(t) !== -1; });
+  }
+  // Text with each occurrence of a term in <mark>, built as DOM nodes (never as HTML).
+  function markInto(element, text, terms) {
+    if (!terms.length) { element.textContent = text; return; }
+    var pattern = new RegExp('(' + terms.map(function (t) { return t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }).join('|') + ')', 'gi');
+    var last = 0;
+    text.replace(pattern, function (match, _group, offset) {
+      if (offset > last) element.appendChild(document.createTextNode(text.slice(last, offset)));
+      var mark = document.createElement('mark');
+      mark.textContent = match;
+      element.appendChild(mark);
+      last = offset + match.length;
+      return match;
+    });
+    if (last < text.length) element.appendChild(document.createTextNode(text.slice(last)));
   }
   function setActive(index) {
     var items = list.querySelectorAll('li[role="option"]');
@@ -164,12 +253,32 @@
         var a = document.createElement('a');
         a.href = box.dataset.base + hit.id;
         a.tabIndex = -1;
-        a.textContent = hit.title;
+        var terms = markTerms(q, hit);
+        var head = document.createElement('span');
+        head.className = 'hit-head';
+        var title = document.createElement('span');
+        markInto(title, hit.title, terms);
+        head.appendChild(title);
+        if (hit.severity) {
+          var badge = document.createElement('span');
+          badge.className = 'sev ' + severityClass(hit.severity);
+          badge.textContent = hit.severity;
+          head.appendChild(badge);
+        }
+        a.appendChild(head);
         var section = sectionOf(hit.id);
         if (section) {
           var small = document.createElement('small');
           small.textContent = section;
           a.appendChild(small);
+        }
+        var usedMetrics = (hit.metrics || '').split(' ').filter(function (m) { return m && matches(m, terms); });
+        var snippetText = usedMetrics.length ? 'Uses ' + usedMetrics.join(', ') : hit.snippet;
+        if (snippetText) {
+          var snippet = document.createElement('span');
+          snippet.className = 'snippet';
+          markInto(snippet, snippetText, terms);
+          a.appendChild(snippet);
         }
         li.appendChild(a);
         list.appendChild(li);
@@ -204,7 +313,16 @@
     document.addEventListener('click', function (event) {
       if (!box.contains(event.target)) close();
     });
+    // Ctrl-K / Cmd-K from anywhere (also inside fields), `/` outside fields.
+    var mac = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
+    if (mac) input.placeholder = input.placeholder.replace('Ctrl K', '⌘K');
     document.addEventListener('keydown', function (event) {
+      if ((event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && (event.key === 'k' || event.key === 'K')) {
+        event.preventDefault();
+        input.focus();
+        input.select();
+        return;
+      }
       if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey) return;
       var t = event.target;
       if (t instanceof HTMLElement && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
@@ -230,16 +348,67 @@
     var rows = Array.prototype.slice.call(document.querySelectorAll('table.alerts tbody tr'));
     var texts = rows.map(function (row) { return row.textContent.toLowerCase(); });
     var count = filter.querySelector('.count');
+    var tbody = document.querySelector('table.alerts tbody');
     var params = new URLSearchParams(location.search);
     if (params.get('q')) filter.elements.q.value = params.get('q');
     if (params.get('severity') !== null) filter.elements.severity.value = params.get('severity');
+    if (params.get('missing') === '1') filter.elements.missing.checked = true;
+    // Sorting by name or severity: buttons in the column headers (the server's order is by name).
+    var rank = function (row) {
+      var v = (row.dataset.sev || '').toLowerCase();
+      var i = ['critical', 'warning', 'info'].indexOf(v);
+      return i !== -1 ? i : v ? 3 : 4;
+    };
+    var original = rows.slice();
+    var sortKey = '';
+    var sortDir = 'ascending';
+    function sortRows() {
+      var ordered = original.slice();
+      if (sortKey === 'severity') ordered.sort(function (a, b) { return rank(a) - rank(b) || original.indexOf(a) - original.indexOf(b); });
+      if (sortDir === 'descending') ordered.reverse();
+      ordered.forEach(function (row) { tbody.appendChild(row); });
+      document.querySelectorAll('table.alerts thead th[data-sort]').forEach(function (th) {
+        var active = th.dataset.sort === (sortKey || 'name');
+        if (active) th.setAttribute('aria-sort', sortDir); else th.removeAttribute('aria-sort');
+      });
+    }
+    document.querySelectorAll('table.alerts thead th[data-sort]').forEach(function (th) {
+      var button = document.createElement('button');
+      button.type = 'button';
+      while (th.firstChild) button.appendChild(th.firstChild);
+      th.appendChild(button);
+      button.addEventListener('click', function () {
+        var key = th.dataset.sort === 'name' ? '' : th.dataset.sort;
+        sortDir = key === sortKey && sortDir === 'ascending' ? 'descending' : 'ascending';
+        sortKey = key;
+        sortRows();
+        remember();
+      });
+    });
+    var sortParam = params.get('sort') || '';
+    if (/^-?(name|severity)$/.test(sortParam)) {
+      sortDir = sortParam[0] === '-' ? 'descending' : 'ascending';
+      sortKey = sortParam.replace(/^-/, '') === 'name' ? '' : 'severity';
+    }
+    sortRows();
+    // The view lives in the address, so a link to "critical alerts without runbook" can be shared.
+    function remember() {
+      var next = new URLSearchParams();
+      var q = filter.elements.q.value.trim();
+      if (q) next.set('q', q);
+      if (filter.elements.severity.value) next.set('severity', filter.elements.severity.value);
+      if (filter.elements.missing.checked) next.set('missing', '1');
+      if (sortKey || sortDir === 'descending') next.set('sort', (sortDir === 'descending' ? '-' : '') + (sortKey || 'name'));
+      var search = next.toString();
+      history.replaceState(null, '', location.pathname + (search ? '?' + search : '') + location.hash);
+    }
     function apply() {
       var words = filter.elements.q.value.toLowerCase().split(/\s+/).filter(Boolean);
       var severity = filter.elements.severity.value;
       var onlyMissing = filter.elements.missing.checked;
       var shown = 0;
       rows.forEach(function (row, i) {
-        var ok = (!severity || row.dataset.sev === severity) &&
+        var ok = (!severity || row.dataset.sev === (severity === '(none)' ? '' : severity)) &&
           (!onlyMissing || row.hasAttribute('data-missing')) &&
           words.every(function (w) { return texts[i].indexOf(w) !== -1; });
         row.hidden = !ok;
@@ -247,8 +416,8 @@
       });
       count.textContent = shown + ' of ' + rows.length + ' rules shown';
     }
-    filter.addEventListener('input', apply);
-    filter.addEventListener('change', apply);
+    filter.addEventListener('input', function () { apply(); remember(); });
+    filter.addEventListener('change', function () { apply(); remember(); });
     filter.addEventListener('submit', function (event) { event.preventDefault(); });
     apply();
   }

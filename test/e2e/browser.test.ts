@@ -268,6 +268,232 @@ test('axe: no serious or critical violations on home, section, runbook, alerts a
   }
 });
 
+/** Measured in the page: names (text between <wbr>s) that wrap inside a segment, i.e. break inside a word. */
+async function midWordBreaks(page: Page, selector: string): Promise<string[]> {
+  return page.evaluate((sel) => {
+    const broken: string[] = [];
+    for (const element of Array.from(document.querySelectorAll(sel))) {
+      if ((element as HTMLElement).offsetParent === null) continue;
+      const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        const lines = new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+        if (lines.size > 1) broken.push(`${element.textContent} (“${node.textContent}” on ${lines.size} lines)`);
+      }
+    }
+    return broken;
+  }, selector);
+}
+
+/** Elements sticking out of the viewport, except those inside code blocks (which scroll on their own). */
+async function wideElements(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const out: string[] = [];
+    for (const element of Array.from(document.querySelectorAll('body *'))) {
+      const box = element.getBoundingClientRect();
+      if (box.width === 0 || element.closest('pre') && element.tagName !== 'PRE') continue;
+      if (getComputedStyle(element).position === 'fixed' || element.closest('.sr, .skip')) continue;
+      if (box.right > width + 1 || box.left < -1) out.push(`${element.tagName.toLowerCase()}.${element.className} ${Math.round(box.left)}–${Math.round(box.right)} > ${width}`);
+    }
+    return out.slice(0, 10);
+  });
+}
+
+test('alerts page at 1280 px: names link to their page, break only between words, the Alert column fits them', { skip }, async () => {
+  const page = await newPage({ width: 1280, height: 900 });
+  await page.goto(`${origin}${BASE}alerts/`);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'alerts-1280.png') });
+  const names = page.locator('table.alerts tbody th');
+  assert.equal(await names.count(), await names.locator('a').count(), 'every name is a link');
+  assert.deepEqual(await midWordBreaks(page, 'table.alerts tbody th'), []);
+  const column = await page.locator('table.alerts thead th').first().boundingBox();
+  const table = await page.locator('table.alerts').boundingBox();
+  assert.ok(column && table && column.width >= 250, `Alert column ${column?.width} px wide`);
+  // Most names fit on one line at this width; the longest wrap at their word boundaries.
+  const oneLine = await page.evaluate(() => {
+    const cells = Array.from(document.querySelectorAll('table.alerts tbody th a'));
+    const single = cells.filter((a) => new Set(Array.from(a.getClientRects()).map((r) => Math.round(r.top))).size === 1).length;
+    return single / cells.length;
+  });
+  assert.ok(oneLine > 0.9, `${(oneLine * 100).toFixed(0)} % of names on one line`);
+  assert.deepEqual(await wideElements(page), []);
+  const sidebar = await newPage({ width: 1280, height: 900 });
+  await sidebar.goto(`${origin}${BASE}runbooks/haproxy-exporter-v1/haproxybackendmaxactivesession/`);
+  assert.deepEqual(await midWordBreaks(sidebar, '.side li a'), []);
+  await sidebar.close();
+  await page.close();
+});
+
+test('alerts page: filter, severity, "without runbook" and sort live in the URL; sortable by severity and name', { skip }, async () => {
+  const page = await newPage();
+  await page.goto(`${origin}${BASE}alerts/?q=haproxy&severity=critical`);
+  const visible = page.locator('table.alerts tbody tr:not([hidden])');
+  const shown = await visible.count();
+  assert.ok(shown > 0 && shown < 50, `${shown} rows`);
+  for (const sev of await visible.locator('.sev').allInnerTexts()) assert.equal(sev, 'critical');
+  assert.equal(await page.getByLabel('Filter', { exact: true }).inputValue(), 'haproxy');
+  await page.getByLabel('Without runbook').check();
+  assert.match(page.url(), /[?&]missing=1/);
+  await page.getByLabel('Without runbook').uncheck();
+  await page.getByLabel('Filter', { exact: true }).fill('');
+  await page.getByLabel('Severity').selectOption('');
+  assert.equal(new URL(page.url()).search, '');
+  await page.getByRole('button', { name: 'Severity' }).click();
+  assert.equal(await page.locator('table.alerts thead th[data-sort="severity"]').getAttribute('aria-sort'), 'ascending');
+  assert.match(page.url(), /sort=severity/);
+  const order = await page.locator('table.alerts tbody tr').evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.sev ?? ''));
+  const rank = (s: string) => ['critical', 'warning', 'info'].indexOf(s.toLowerCase()) + 1 || (s ? 4 : 5);
+  for (let i = 1; i < order.length; i++) assert.ok(rank(order[i - 1]) <= rank(order[i]), `row ${i}: ${order[i - 1]} before ${order[i]}`);
+  // The shared link restores the sorted view.
+  await page.goto(`${origin}${BASE}alerts/?sort=-name`);
+  const first = await page.locator('table.alerts tbody th').first().innerText();
+  const last = await page.locator('table.alerts tbody th').last().innerText();
+  assert.ok(first > last, `${first} before ${last}`);
+  await page.close();
+});
+
+test('runbook page at 375 px: the whole expression shows, nothing is wider than the screen, the rule is shown once', { skip }, async () => {
+  const page = await newPage({ width: 375, height: 812 });
+  await page.goto(`${origin}${BASE}${RUNBOOK}`);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'runbook-375.png'), fullPage: true });
+  assert.deepEqual(await wideElements(page), []);
+  const expr = page.locator('.card pre.expr');
+  const { scrollWidth, clientWidth } = await expr.evaluate((el) => ({ scrollWidth: el.scrollWidth, clientWidth: el.clientWidth }));
+  assert.ok(scrollWidth <= clientWidth, `expression scrolls: ${scrollWidth} > ${clientWidth}`);
+  assert.match(await expr.innerText(), />\s*5\s*$/, 'the threshold is visible');
+  // No line of the expression breaks inside a metric name's word.
+  assert.deepEqual(await midWordBreaks(page, '.card pre.expr .pq-metric'), []);
+  // One rule, one place: one card, the embed points at it, the YAML is in the card's details.
+  assert.equal(await page.locator('.card').count(), 1);
+  assert.equal(await page.locator('.body .rule-embed').count(), 0);
+  assert.equal(await page.locator('.body .rule-ref').count(), 1);
+  assert.equal(await page.locator('.card details.yaml-src').count(), 1);
+  // The navigation button opens the sidebar at the top; Escape closes it.
+  const menu = page.getByRole('button', { name: 'Menu' });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await menu.click();
+  assert.equal(await menu.getAttribute('aria-expanded'), 'true');
+  const nav = await page.locator('#rs-nav').boundingBox();
+  assert.ok(nav && nav.y < 200 && nav.width <= 375, `nav at ${nav?.y}`);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'runbook-375-menu.png') });
+  await page.keyboard.press('Escape');
+  assert.equal(await menu.getAttribute('aria-expanded'), 'false');
+  await page.close();
+});
+
+test('runbook page at 1280 px: the expression is laid out over lines and shows whole, without sideways scrolling', { skip }, async () => {
+  const page = await newPage({ width: 1280, height: 900 });
+  await page.goto(`${origin}${BASE}${RUNBOOK}`);
+  const expr = page.locator('.card pre.expr');
+  const { scrollWidth, clientWidth, lines } = await expr.evaluate((el) => ({ scrollWidth: el.scrollWidth, clientWidth: el.clientWidth, lines: el.querySelectorAll('.pl').length }));
+  assert.ok(scrollWidth <= clientWidth, `${scrollWidth} > ${clientWidth}`);
+  assert.equal(lines, 5);
+  // Each line is on one visual line at this width.
+  const heights = await expr.locator('.pl').evaluateAll((spans) => spans.map((span) => span.getClientRects().length));
+  assert.deepEqual(heights, [1, 1, 1, 1, 1]);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'runbook-1280.png') });
+  await page.close();
+});
+
+test('copy buttons: the expression as written in the rule file; every code block has one', { skip }, async () => {
+  await context!.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+  const page = await newPage();
+  await page.goto(`${origin}${BASE}${RUNBOOK}`);
+  await page.getByRole('button', { name: 'Copy expression' }).click();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  assert.equal(copied, 'sum by (backend) (rate(haproxy_server_http_responses_total{code="4xx"}[1m])) / sum by (backend) (rate(haproxy_server_http_responses_total[1m])) > 5');
+  await page.goto(`${origin}${BASE}runbooks/node-exporter/hostdiskwillfillin24hours/`);
+  const blocks = await page.locator('.body pre').count();
+  assert.ok(blocks > 0);
+  assert.equal(await page.locator('.body .codeblock > .copy').count(), blocks);
+  assert.ok((await page.locator('.body pre code [class^="hljs-"]').count()) > 0, 'highlighted at build time');
+  await page.locator('.body .codeblock > .copy').first().click();
+  const code = await page.locator('.body pre code').first().textContent();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), (code ?? '').replace(/\n$/, ''));
+  await page.close();
+});
+
+test('heading permalinks appear on hover and are reachable by keyboard', { skip }, async () => {
+  const page = await newPage();
+  await page.goto(`${origin}${BASE}${RUNBOOK}`);
+  const heading = page.locator('.body h2').first();
+  const anchor = heading.locator('a.anchor');
+  assert.equal(await anchor.evaluate((a) => getComputedStyle(a).opacity), '0');
+  await heading.hover();
+  assert.equal(await anchor.evaluate((a) => getComputedStyle(a).opacity), '1');
+  await page.mouse.move(0, 0);
+  await anchor.focus();
+  assert.equal(await anchor.evaluate((a) => getComputedStyle(a).opacity), '1');
+  assert.match((await anchor.getAttribute('href')) ?? '', /^#meaning/);
+  await page.close();
+});
+
+test('search: Ctrl-K and Cmd-K focus it; a metric name finds every alert using it, with snippet marks, severity and section', { skip }, async () => {
+  const page = await newPage();
+  await page.goto(`${origin}${BASE}${SECTION}`);
+  await page.keyboard.press('Control+k');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'rs-q');
+  await page.evaluate(() => (document.activeElement as HTMLElement).blur());
+  await page.keyboard.press('Meta+k');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'rs-q');
+  await page.keyboard.type('haproxy_server_http_responses_total');
+  const options = page.locator('#rs-results li[role="option"]');
+  await options.first().waitFor();
+  const titles = await options.locator('.hit-head > span:first-child').allInnerTexts();
+  for (const name of ['HaproxyHighHttp4xxErrorRateBackend', 'HaproxyHighHttp5xxErrorRateBackend', 'HaproxyHighHttp4xxErrorRateServer', 'HaproxyHighHttp5xxErrorRateServer']) {
+    assert.ok(titles.includes(name), `${name} in ${titles.join(', ')}`);
+  }
+  assert.ok((await options.first().locator('mark').count()) > 0, 'matched terms marked');
+  assert.ok((await options.first().locator('.sev').count()) === 1, 'severity badge');
+  assert.ok((await options.first().locator('small').innerText()).length > 0, 'section');
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'search-metric.png') });
+  await page.close();
+});
+
+test('without JavaScript the runbook page reads whole: heading, rule card, expression, body', { skip }, async () => {
+  const userDataDir = await mkdtemp(path.join(tmpdir(), 'rs-chromium-nojs-'));
+  const require = createRequire(import.meta.url);
+  const { chromium } = require('playwright-core') as typeof import('playwright-core');
+  const nojs = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROME, args: LAUNCH_ARGS, headless: true, javaScriptEnabled: false });
+  try {
+    const page = await nojs.newPage();
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.goto(`${origin}${BASE}${RUNBOOK}`);
+    assert.equal(await page.locator('h1').innerText(), 'HaproxyHighHttp4xxErrorRateBackend');
+    assert.match(await page.locator('.card pre.expr').innerText(), /haproxy_server_http_responses_total/);
+    assert.ok(await page.locator('.body h2').first().isVisible());
+    assert.ok(await page.locator('a.navbtn').isVisible(), 'the menu link leads to the navigation');
+    assert.equal(await page.locator('a.navbtn').getAttribute('href'), '#rs-nav');
+    await page.goto(`${origin}${BASE}alerts/`);
+    assert.ok((await page.locator('table.alerts tbody tr').count()) > 500, 'alerts table readable without JS');
+  } finally {
+    await nojs.close();
+    await rm(userDataDir, { recursive: true, force: true });
+  }
+});
+
+test('size budgets on the srerun build: median runbook page ≤ 16 KB, whole site ≤ 16 MB', { skip }, async () => {
+  const { readdir } = await import('node:fs/promises');
+  const entries = await readdir(outDir, { recursive: true, withFileTypes: true });
+  let total = 0;
+  const pages: number[] = [];
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    const size = (await stat(file)).size;
+    total += size;
+    const rel = path.relative(outDir, file).split(path.sep);
+    if (rel[0] === 'runbooks' && rel.length >= 4 && entry.name === 'index.html') pages.push(size);
+  }
+  pages.sort((a, b) => a - b);
+  const median = pages[Math.floor(pages.length / 2)];
+  console.log(`# site ${(total / 2 ** 20).toFixed(2)} MB, median runbook page ${(median / 1024).toFixed(1)} KB (${pages.length} pages)`);
+  assert.ok(median <= 16 * 1024, `median page ${median} B`);
+  assert.ok(total <= 16 * 2 ** 20, `site ${total} B`);
+});
+
 test('every internal link and asset on every page resolves', { skip }, async () => {
   const seen = new Set<string>([`${origin}${BASE}`, `${origin}${BASE}404.html`]);
   const from = new Map<string, string>();

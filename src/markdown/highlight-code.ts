@@ -1,0 +1,124 @@
+// Build-time highlighting of code blocks: lowlight (highlight.js grammars as hast) for the
+// languages runbooks are written in, our own lezer-based highlighter for PromQL. Only the
+// grammars listed here are loaded (lowlight's package entry would load all 190: +0.25 s per
+// render worker, see BENCHMARKS.md); fences in other languages stay plain text.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Element, ElementContent, Root } from 'hast';
+import type { HLJSApi, LanguageFn } from 'highlight.js';
+import { toHtml } from 'hast-util-to-html';
+import { visit } from 'unist-util-visit';
+import { highlightPromQL } from '../rules/highlight.js';
+import { escapeText } from '../html.js';
+
+type Lowlight = {
+  highlight(language: string, value: string): Root;
+  register(grammars: Record<string, LanguageFn>): void;
+  registered(aliasOrName: string): boolean;
+};
+
+const require = createRequire(import.meta.url);
+
+/** lowlight's `createLowlight` without its entry point's import of every grammar. */
+async function loadCreateLowlight(): Promise<() => Lowlight> {
+  try {
+    const core = path.join(path.dirname(require.resolve('lowlight')), 'lib', 'index.js');
+    return (await import(pathToFileURL(core).href)).createLowlight;
+  } catch {
+    return (await import('lowlight')).createLowlight as unknown as () => Lowlight;
+  }
+}
+
+/** HCL (Terraform, Nomad, Vault configuration): highlight.js has no grammar of its own for it. */
+const hcl: LanguageFn = (hljs: HLJSApi) => ({
+  name: 'HCL',
+  keywords: { keyword: 'for in if else endif endfor', literal: 'true false null' },
+  contains: [
+    hljs.HASH_COMMENT_MODE,
+    hljs.C_LINE_COMMENT_MODE,
+    hljs.C_BLOCK_COMMENT_MODE,
+    { scope: 'string', begin: /<<-?\s*([A-Za-z_]\w*)\s*$/, end: /^\s*[A-Za-z_]\w*\s*$/ },
+    { scope: 'string', begin: /"/, end: /"/, contains: [hljs.BACKSLASH_ESCAPE, { scope: 'subst', begin: /\$\{/, end: /\}/ }] },
+    { scope: 'number', begin: /\b\d+(?:\.\d+)?(?:[eE][+-]?\d+)?\b/ },
+    { scope: 'attr', begin: /\b[A-Za-z_][\w-]*(?=\s*=(?!=))/ },
+    { scope: 'title', begin: /^\s*[A-Za-z_][\w-]*(?=\s+(?:"|\{|[A-Za-z_]))/ },
+  ],
+});
+
+const GRAMMARS = ['bash', 'shell', 'yaml', 'json', 'sql', 'go', 'python', 'dockerfile', 'ini', 'diff'] as const;
+const createLowlight = await loadCreateLowlight();
+const lowlight = createLowlight();
+const grammars: Record<string, LanguageFn> = { hcl };
+for (const name of GRAMMARS) grammars[name] = require(`highlight.js/lib/languages/${name}`) as LanguageFn;
+lowlight.register(grammars);
+
+/** Fence info strings (lower-cased) → grammar. `promql` is ours. */
+const LANGUAGE_OF: Record<string, string> = {
+  sh: 'bash', bash: 'bash', zsh: 'bash', shell: 'bash', 'shell-script': 'bash', shellscript: 'bash',
+  console: 'shell', 'shell-session': 'shell', shellsession: 'shell', terminal: 'shell',
+  yaml: 'yaml', yml: 'yaml',
+  json: 'json', jsonc: 'json', json5: 'json',
+  sql: 'sql', psql: 'sql', postgresql: 'sql', postgres: 'sql', mysql: 'sql', sqlite: 'sql',
+  go: 'go', golang: 'go',
+  python: 'python', py: 'python', python3: 'python',
+  hcl: 'hcl', terraform: 'hcl', tf: 'hcl', nomad: 'hcl',
+  dockerfile: 'dockerfile', docker: 'dockerfile', containerfile: 'dockerfile',
+  ini: 'ini', toml: 'ini', cfg: 'ini', conf: 'ini', properties: 'ini',
+  diff: 'diff', patch: 'diff',
+  promql: 'promql', prometheus: 'promql', metricsql: 'promql',
+};
+
+/** The grammar for a fence's language, or undefined (plain text). */
+export function codeLanguage(info: string | undefined): string | undefined {
+  if (!info) return undefined;
+  return LANGUAGE_OF[info.toLowerCase()];
+}
+
+/** Highlighted HTML (element content) for code in a language; escaped plain text when the language is not known. */
+export function highlightCode(info: string | undefined, code: string): string {
+  const language = codeLanguage(info);
+  if (language === 'promql') return highlightPromQL(code);
+  if (!language) return escapeText(code);
+  return toHtml(lowlight.highlight(language, code));
+}
+
+function languageOfCode(code: Element): string | undefined {
+  const classes = code.properties?.className;
+  if (!Array.isArray(classes)) return undefined;
+  for (const name of classes) {
+    if (typeof name === 'string' && name.startsWith('language-')) return name.slice('language-'.length);
+  }
+  return undefined;
+}
+
+function textOf(node: Element): string {
+  let out = '';
+  for (const child of node.children) {
+    if (child.type === 'text') out += child.value;
+    else if (child.type === 'element') out += textOf(child);
+  }
+  return out;
+}
+
+/**
+ * rehype plugin: highlights every `<pre><code class="language-X">` whose language is known.
+ * The `<pre><code>` markup stays as it was (the `highlight` shortcode emits the same), only the
+ * code's content becomes spans (`hljs-…` from lowlight, `pq-…` for PromQL).
+ */
+export default function rehypeHighlightCode() {
+  return (tree: Root) => {
+    visit(tree, 'element', (node: Element, _index, parent) => {
+      if (node.tagName !== 'code' || !parent || parent.type !== 'element' || parent.tagName !== 'pre') return;
+      const language = codeLanguage(languageOfCode(node));
+      if (!language) return;
+      const code = textOf(node);
+      if (language === 'promql') {
+        node.children = [{ type: 'raw', value: highlightPromQL(code) } as unknown as ElementContent];
+      } else {
+        node.children = lowlight.highlight(language, code).children as ElementContent[];
+      }
+      return 'skip';
+    });
+  };
+}
