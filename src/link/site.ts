@@ -9,7 +9,7 @@ import { checkCoverage, checkRunbookAnnotations, linkAlerts, type AlertLink, typ
 import { buildAlertPages } from './alert-pages.js';
 import { placeRunbooks } from './placement.js';
 import { buildPages, buildSections, type Redirect, type Section } from './pages.js';
-import { resolveRuleEmbeds } from './shortcode-references.js';
+import { resolveShortcodes, type ShortcodeSources } from './shortcode-references.js';
 
 export type { AlertLink, Coverage, Redirect, Section };
 
@@ -41,6 +41,8 @@ export interface LinkOptions {
   gitDates?: Map<string, string>;
   /** The runbook scaffold template (loaded with the theme), for the alert pages' "Write this runbook" links. */
   scaffoldTemplate?: string;
+  /** The site's own shortcodes (and a Hugo site's, for messages), listed by the load stage. */
+  shortcodeSources?: ShortcodeSources;
 }
 
 /** Drafts are not built; a second runbook on a URL is an error and is left out. */
@@ -65,7 +67,7 @@ function publishedRunbooks(runbooks: Runbook[]): Runbook[] {
   return pagesRunbooks;
 }
 
-export function linkSite({ config, ruleFiles, runbooks, version, intro, gitDates, scaffoldTemplate }: LinkOptions): Site {
+export function linkSite({ config, ruleFiles, runbooks, version, intro, gitDates, scaffoldTemplate, shortcodeSources }: LinkOptions): Site {
   const info: SiteInfo = {
     title: config.title,
     baseURL: config.baseURL,
@@ -76,13 +78,13 @@ export function linkSite({ config, ruleFiles, runbooks, version, intro, gitDates
     version,
   };
   const pagesRunbooks = publishedRunbooks(runbooks);
-  const embedsByRunbook = resolveRuleEmbeds(pagesRunbooks, ruleFiles, config);
+  const { embedsByRunbook, resolvedByRunbook } = resolveShortcodes(intro ? [...pagesRunbooks, intro] : pagesRunbooks, ruleFiles, config, shortcodeSources, pagesRunbooks);
   const { alerts, ruleLinks } = linkAlerts(ruleFiles, pagesRunbooks, embedsByRunbook);
   const placements = placeRunbooks(alerts, pagesRunbooks, config);
   const coverage = checkCoverage(alerts, ruleFiles, pagesRunbooks, ruleLinks, config, placements);
   const { root, sectionByKey } = buildSections(pagesRunbooks);
   const alertPages = buildAlertPages({ config, info, ruleFiles, alerts, placements, scaffoldTemplate });
-  const { pages, urlByFile, urls, redirects } = buildPages({ config, info, pagesRunbooks, root, sectionByKey, embedsByRunbook, ruleLinks, alerts, coverage, intro, gitDates, alertPages });
+  const { pages, urlByFile, urls, redirects } = buildPages({ config, info, pagesRunbooks, root, sectionByKey, embedsByRunbook, resolvedByRunbook, ruleLinks, alerts, coverage, intro, gitDates, alertPages });
   checkRunbookAnnotations(alerts, ruleFiles, config, { urls, redirects });
   return { info, ruleFiles, runbooks: pagesRunbooks, alerts, pages, coverage, urlByFile, urls, redirects, placements };
 }
