@@ -58,6 +58,8 @@ export const configSchema = z
      * pattern with `{alert}` (the name) and `{slug}` (lower-cased, URL-safe) placeholders.
      */
     runbookURL: z.string().min(1).default('alert-page'),
+    /** Site parameters, as Hugo's `params`: read by the `param` shortcode after the page's front matter. */
+    params: z.record(z.unknown()).optional(),
   })
   .strict();
 

@@ -9,6 +9,7 @@ import { loadRuleFiles } from '../rules/load.js';
 import { openLoadCache } from '../cache/load-cache.js';
 import { loadRunbook, loadRunbooks } from '../load/runbooks.js';
 import { gitLastModified } from '../load/git-dates.js';
+import { loadShortcodeSources } from '../load/shortcode-sources.js';
 import { linkSite, type Site } from '../link/site.js';
 import type { ResolvedConfig } from '../config/load.js';
 import type { RenderedPage } from '../render/page-data.js';
@@ -55,19 +56,20 @@ export async function runPipeline(options: BuildOptions, recordKey: string | und
         throw new RunbookSiteError('FolderNotFound', { what: 'intro', path: config.intro ?? '' });
       })
     : Promise.resolve(undefined);
-  const [ruleFiles, runbooks, intro, gitDates, scaffoldTemplate] = await Promise.all([
+  const [ruleFiles, runbooks, intro, gitDates, scaffoldTemplate, shortcodeSources] = await Promise.all([
     loadRuleFiles(config.rulesDir, loadCache),
     loadRunbooks(config.runbooksDir, loadCache),
     introPromise,
     options.write ? gitLastModified(config.runbooksDir) : Promise.resolve(undefined),
     // For the alert pages' "Write this runbook" links: only a build writes them.
     options.write ? loadScaffoldTemplate(DEFAULT_TEMPLATES_DIR, config.templatesDir) : Promise.resolve(undefined),
+    loadShortcodeSources(config),
   ]);
   await loadCache?.save();
 
   // Link
   options.onProgress?.('link', 0, 0);
-  const site = linkSite({ config, ruleFiles, runbooks, version: options.version, intro, gitDates, scaffoldTemplate });
+  const site = linkSite({ config, ruleFiles, runbooks, version: options.version, intro, gitDates, scaffoldTemplate, shortcodeSources });
   const files: VFile[] = [...ruleFiles.map((f) => f.vfile), ...runbooks.map((r) => r.vfile), ...(intro ? [intro.vfile] : [])];
 
   // Render (full pages for build, markdown only for check)

@@ -3,7 +3,7 @@
 import { escapeHtml } from '../../html.js';
 import type { Shortcode } from '../registry.js';
 
-const ATTRIBUTES = ['src', 'link', 'target', 'rel', 'alt', 'title', 'caption', 'class', 'height', 'width', 'loading', 'attr', 'attrlink'];
+const ATTRIBUTES = ['src', 'link', 'target', 'rel', 'alt', 'title', 'caption', 'class', 'height', 'width', 'attr', 'attrlink'];
 
 /** True for a URL that may go in an href or src (no `javascript:` and the like). */
 export function safeUrl(url: string): boolean {
@@ -44,7 +44,7 @@ export const figure: Shortcode = {
     const alt = get('alt') ?? (caption ? plain(caption) : undefined);
     let html = `<figure${attr('class', get('class'))}>`;
     if (url('link')) html += `<a href="${escapeHtml(url('link')!)}"${attr('target', get('target'))}${attr('rel', get('rel'))}>`;
-    html += `<img src="${escapeHtml(src)}"${attr('alt', alt)}${attr('width', get('width'))}${attr('height', get('height'))}${attr('loading', get('loading'))}/>`;
+    html += `<img src="${escapeHtml(src)}"${attr('alt', alt)}${attr('width', get('width'))}${attr('height', get('height'))}/>`;
     if (url('link')) html += '</a>';
     if (get('title') || get('caption') || get('attr')) {
       html += '<figcaption>';

@@ -66,6 +66,8 @@ function resolveRef(kind: 'ref' | 'relref') {
       );
       return undefined;
     }
+    // A bare `#anchor` is this page: Hugo writes the fragment alone.
+    if (target === '') return { text: anchor };
     const url = encodeUrlPath(page.url) + anchor;
     const text = kind === 'ref' ? scope.config.baseURL + url : scope.config.basePath + url;
     return { text };
