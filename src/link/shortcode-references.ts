@@ -102,6 +102,7 @@ export function resolveShortcodes(
       if (!result) return;
       if (result.embed) embeds.push(result.embed);
       if (result.text !== undefined) resolved[index] = { text: result.text };
+      if (result.url !== undefined) resolved[index] = { url: result.url };
     });
   }
   return { embedsByRunbook, resolvedByRunbook };

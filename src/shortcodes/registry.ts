@@ -57,6 +57,8 @@ export interface ResolveScope {
 export interface ResolvedShortcode {
   /** Output text that replaces the shortcode (ref, relref, param). */
   text?: string;
+  /** A page URL the shortcode's output links to (`button relref=…`). */
+  url?: string;
   /** True when the shortcode is the site's own template (templates/shortcodes/NAME.hbs). */
   site?: boolean;
   /** Set for `rule` embeds. */

@@ -33,6 +33,8 @@ function codeHtml(code: { lang?: string; value: string }): string {
 export const PLACEHOLDER_DATA_KEY = 'shortcodePlaceholders';
 
 const ONLY = /^\s*\uE000(\d+)\uE001\s*$/;
+/** A paragraph of nothing but placeholders (tabs of a `tabs`, one per line). */
+const ONLY_SEVERAL = /^\s*(?:\uE000\d+\uE001\s*){2,}$/;
 
 export default function remarkPlaceholders(options?: PlaceholderOptions) {
   return function transformer(tree: Root, file: VFile): void {
@@ -101,6 +103,21 @@ export default function remarkPlaceholders(options?: PlaceholderOptions) {
               typeof output === 'string'
                 ? { type: 'html', value: output, position: node.position }
                 : ({ type: 'code', lang: output.code.lang ?? null, meta: output.code.meta ?? null, value: output.code.value, position: node.position } satisfies Code);
+            continue;
+          }
+        }
+        if (node.type === 'paragraph' && node.children.length === 1 && node.children[0].type === 'text' && ONLY_SEVERAL.test(node.children[0].value)) {
+          // Several embeds, one after the other: each a block of its own, as if blank lines parted them.
+          const found = [...node.children[0].value.matchAll(PATTERN)].map((match) => lookup(match[1]));
+          if (found.every((placeholder) => placeholder?.kind === 'embed')) {
+            const blocks = found.map((placeholder): RootContent => {
+              const output = embedOutput(placeholder!);
+              return typeof output === 'string'
+                ? { type: 'html', value: output }
+                : { type: 'code', lang: output.code.lang ?? null, meta: output.code.meta ?? null, value: output.code.value };
+            });
+            children.splice(i, 1, ...blocks);
+            i += blocks.length - 1;
             continue;
           }
         }

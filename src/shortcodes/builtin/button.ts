@@ -15,7 +15,8 @@ export const button: Shortcode = {
     const named = call.token.named ?? {};
     if (named.relref !== undefined) {
       const target = { ...call, token: { ...call.token, args: [named.relref], named: undefined } };
-      return relref.resolve!(target, scope);
+      const link = relref.resolve!(target, scope);
+      return link?.text === undefined ? undefined : { url: link.text };
     }
     if (named.href === undefined) {
       call.error('Unexpected `button` without a target, expected `href="https://…"` or `relref="page.md"`', 'shortcode-arguments');
@@ -25,11 +26,11 @@ export const button: Shortcode = {
     return undefined;
   },
   render(call) {
-    const href = call.resolved?.text ?? call.named.href;
+    const href = call.resolved?.url ?? call.named.href;
     const text = call.env.inlineMarkdown((call.inner ?? '').trim());
     const className = ['sc-button', call.named.class].filter(Boolean).join(' ');
     if (!href || !safeUrl(href)) return `<span class="${escapeHtml(className)}">${text}</span>`;
-    const external = /^https?:\/\//i.test(href) && call.resolved?.text === undefined;
+    const external = /^https?:\/\//i.test(href) && call.resolved?.url === undefined;
     return `<a class="${escapeHtml(className)}" href="${escapeHtml(href)}"${external ? ' target="_blank" rel="noopener"' : ''}>${text}</a>`;
   },
 };
