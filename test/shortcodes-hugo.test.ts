@@ -63,8 +63,11 @@ test('hugo-builtins: expected/ is what Hugo makes of the fixture today', async (
     t.skip('hugo not found');
     return;
   }
-  const out = await mkdtemp(path.join(tmpdir(), 'hugo-builtins-'));
-  execFileSync('hugo', ['--quiet', '-s', fixture, '-d', out]);
+  // Hugo writes a lock file into its source folder: build a copy, not the fixture.
+  const site = await mkdtemp(path.join(tmpdir(), 'hugo-builtins-'));
+  await cp(fixture, site, { recursive: true });
+  const out = path.join(site, 'public');
+  execFileSync('hugo', ['--quiet', '-s', site, '-d', out]);
   for (const page of PAGES) {
     assert.equal(await readFile(path.join(out, 'runbooks', page, 'index.html'), 'utf8'), await readFile(path.join(fixture, 'expected', `${page}.html`), 'utf8'), page);
   }
