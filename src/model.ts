@@ -55,6 +55,10 @@ export interface ShortcodeToken {
   name: string;
   /** Positional arguments, unquoted. */
   args: string[];
+  /** Named arguments (`key="value"`), unquoted; absent when there are none. */
+  named?: Record<string, string>;
+  /** True for the self-closing form `{{< x />}}` (no inner content follows). */
+  selfClosing?: boolean;
   /** `open` for `{{% x %}}`, `close` for `{{% /x %}}`, `escaped` for Hugo's escaped form (comment markers just inside the delimiters). */
   type: 'open' | 'close' | 'escaped';
   /** Which delimiters were used: `{{%`, `{{<` or `<<%`. */

@@ -46,18 +46,18 @@ test('an unchanged build is replayed; an edited output file or rule file makes i
 
 test('a replayed check keeps its exit status, diagnostics and code frames', async () => {
   const dir = await sampleProject('runbook-site-record-');
-  await writeFile(path.join(dir, 'runbooks/haproxy/Broken.md'), '# Broken\n\n{{% figure "x" %}}\n');
+  await writeFile(path.join(dir, 'runbooks/haproxy/Broken.md'), '# Broken\n\n{{% gauge "x" %}}\n');
   const first = await runCli(['check'], dir);
   const second = await runCli(['check'], dir);
   assert.equal(first.code, 1);
   assert.equal(second.code, 1);
   assert.equal(second.stdout, first.stdout);
-  assert.match(second.stdout, /> 3 \| \{\{% figure "x" %\}\}/);
+  assert.match(second.stdout, /> 3 \| \{\{% gauge "x" %\}\}/);
 });
 
 test('a failed build is not replayed as a success, and --no-check is keyed apart', async () => {
   const dir = await sampleProject('runbook-site-record-');
-  await writeFile(path.join(dir, 'runbooks/haproxy/Broken.md'), '# Broken\n\n{{% figure "x" %}}\n');
+  await writeFile(path.join(dir, 'runbooks/haproxy/Broken.md'), '# Broken\n\n{{% gauge "x" %}}\n');
   assert.equal((await runCli(['build'], dir)).code, 1);
   assert.equal((await runCli(['build'], dir)).code, 1);
   const forced = await runCli(['build', '--no-check'], dir);

@@ -87,10 +87,10 @@ test('a build with content errors exits 1 and leaves the previous output exactly
 
 test('--format github prints workflow commands with file, line and column', async () => {
   const dir = await sampleProject('runbook-site-cli-');
-  await writeFile(path.join(dir, 'runbooks/haproxy/Broken.md'), '# Broken\n\n{{% figure "x" %}}\n');
+  await writeFile(path.join(dir, 'runbooks/haproxy/Broken.md'), '# Broken\n\n{{% gauge "x" %}}\n');
   const result = await runCli(['check', '--format', 'github'], dir);
   assert.equal(result.code, 1);
-  assert.match(result.stdout, /^::error file=runbooks\/haproxy\/Broken\.md,line=3,col=1,.*title=runbook-site unknown-shortcode::Unexpected shortcode `figure`/m);
+  assert.match(result.stdout, /^::error file=runbooks\/haproxy\/Broken\.md,line=3,col=1,.*title=runbook-site unknown-shortcode::Unexpected shortcode `gauge`/m);
 });
 
 test('a missing runbooks folder is a usage error, not a crash', async () => {

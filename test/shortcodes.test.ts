@@ -3,9 +3,15 @@ import assert from 'node:assert/strict';
 import { tokenizeShortcodes, escapedShortcodeText } from '../src/shortcodes/tokenize.js';
 import { expandShortcodes, originalOffset, placeholderId } from '../src/shortcodes/expand.js';
 import type { ShortcodeToken } from '../src/model.js';
+import { planShortcodes } from '../src/shortcodes/plan.js';
+import { builtinShortcode } from '../src/shortcodes/registry.js';
 
 const brief = (tokens: ShortcodeToken[]) => tokens.map((t) => `${t.type}:${t.name}${t.args.length ? ' ' + JSON.stringify(t.args) : ''}`);
-const isRule = (tokens: ShortcodeToken[]) => (i: number) => tokens[i].type === 'open' && tokens[i].name === 'rule';
+/** Expansion as the render stage does it: pairing by the registry, then expansion. */
+function expandAll(text: string, tokens: ShortcodeToken[]) {
+  const plan = planShortcodes(tokens, builtinShortcode);
+  return { ...expandShortcodes(text, tokens, plan), problems: plan.problems };
+}
 
 test('tokenizer: the three delimiter styles are equivalent', () => {
   for (const [open, close] of [['{{%', '%}}'], ['{{<', '>}}'], ['<<%', '%>>']] as const) {
@@ -48,7 +54,8 @@ test('tokenizer: arguments with spaces, escapes, raw strings, bare words and nam
   const text = '{{< x "a b" "say \\"hi\\"\\\\" `raw \\n "q"` bare key="v w" k2=v2 `multi\nline` >}}';
   const { tokens, problems } = tokenizeShortcodes(text);
   assert.deepEqual(problems, []);
-  assert.deepEqual(tokens[0].args, ['a b', 'say "hi"\\', 'raw \\n "q"', 'bare', 'key=v w', 'k2=v2', 'multi\nline']);
+  assert.deepEqual(tokens[0].args, ['a b', 'say "hi"\\', 'raw \\n "q"', 'bare', 'multi\nline']);
+  assert.deepEqual(tokens[0].named, { key: 'v w', k2: 'v2' });
   assert.equal(tokens[0].end, text.length);
 });
 
@@ -166,7 +173,7 @@ test('expand: a comment holding a fenced yaml block is removed, lines kept', () 
   ].join('\n');
   const { tokens } = tokenizeShortcodes(text);
   assert.deepEqual(brief(tokens), ['open:rule ["haproxy/haproxy-exporter-v1.yml","HaproxyDown"]', 'open:comment', 'close:comment']);
-  const out = expandShortcodes(text, tokens, isRule(tokens));
+  const out = expandAll(text, tokens);
   assert.deepEqual(out.problems, []);
   assert.equal(out.placeholders.length, 1);
   assert.deepEqual(out.placeholders[0], { id: placeholderId(0), token: 0, kind: 'embed', text: tokens[0].source });
@@ -185,7 +192,7 @@ test('expand: a comment holding a fenced yaml block is removed, lines kept', () 
 test('expand: nested comments are counted, embeds inside comments vanish', () => {
   const text = 'a {{% comment %}} b {{< comment >}} {{% rule "x" %}} {{< /comment >}} c {{% /comment %}} d {{% rule "y" %}}';
   const { tokens } = tokenizeShortcodes(text);
-  const out = expandShortcodes(text, tokens, isRule(tokens));
+  const out = expandAll(text, tokens);
   assert.deepEqual(out.problems, []);
   assert.equal(out.markdown, `a  d ${placeholderId(0)}`);
   assert.equal(out.placeholders[0].token, tokens.length - 1);
@@ -194,7 +201,7 @@ test('expand: nested comments are counted, embeds inside comments vanish', () =>
 test('expand: an unclosed comment is a problem and nothing is removed', () => {
   const text = 'a\n{{% comment %}}\nhidden {{% rule "x" %}}';
   const { tokens } = tokenizeShortcodes(text);
-  const out = expandShortcodes(text, tokens, isRule(tokens));
+  const out = expandAll(text, tokens);
   assert.deepEqual(out.problems, [
     {
       start: 2,
@@ -209,7 +216,7 @@ test('expand: an unclosed comment is a problem and nothing is removed', () => {
 test('expand: an unclosed outer comment still removes a closed inner pair', () => {
   const text = '<<% comment %>> x {{% comment %}} y {{% /comment %}} z';
   const { tokens } = tokenizeShortcodes(text);
-  const out = expandShortcodes(text, tokens, () => false);
+  const out = expandAll(text, tokens);
   assert.deepEqual(out.problems.map((p) => [p.ruleId, p.start]), [['shortcode-unclosed', 0]]);
   assert.match(out.problems[0].message, /expected `<<% \/comment %>>`/);
   assert.equal(out.markdown, '<<% comment %>> x  z');
@@ -218,7 +225,7 @@ test('expand: an unclosed outer comment still removes a closed inner pair', () =
 test('expand: a stray closing comment is a problem and left as written', () => {
   const text = 'a {{% /comment %}} b';
   const { tokens } = tokenizeShortcodes(text);
-  const out = expandShortcodes(text, tokens, () => false);
+  const out = expandAll(text, tokens);
   assert.deepEqual(out.problems.map((p) => [p.ruleId, p.start, p.end]), [['shortcode-stray-close', 2, 18]]);
   assert.equal(out.markdown, text);
 });
@@ -226,7 +233,7 @@ test('expand: a stray closing comment is a problem and left as written', () => {
 test('expand: escaped shortcodes become placeholders with their literal text; unknown ones stay', () => {
   const text = '{{</* rule "a" */>}} {{< unknown "x" >}}';
   const { tokens } = tokenizeShortcodes(text);
-  const out = expandShortcodes(text, tokens, isRule(tokens));
+  const out = expandAll(text, tokens);
   assert.equal(out.markdown, `${placeholderId(0)} {{< unknown "x" >}}`);
   assert.deepEqual(out.placeholders, [{ id: placeholderId(0), token: 0, kind: 'escaped', text: '{{< rule "a" >}}' }]);
 });

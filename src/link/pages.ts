@@ -4,6 +4,7 @@ import type { ResolvedConfig } from '../config/load.js';
 import { reportError } from '../diagnostics.js';
 import type { LoadedRule, Runbook } from '../model.js';
 import type { AlertRow, NavLink, PageData, RuleEmbed, SiteInfo } from '../render/page-data.js';
+import type { ResolvedShortcode } from '../shortcodes/registry.js';
 import type { AlertLink, Coverage } from './alerts.js';
 import { RUNBOOKS_URL_PREFIX, alertPageUrl, hugoSlug, outputPathFor, withLineAnchor } from './urls.js';
 import { frontMatterKeyPlace } from '../load/runbooks.js';
@@ -148,6 +149,8 @@ export interface PagesInput {
   root: Section;
   sectionByKey: Map<string, Section>;
   embedsByRunbook: Map<Runbook, RuleEmbed[]>;
+  /** Other resolved shortcodes per runbook (link/shortcode-references.ts). */
+  resolvedByRunbook?: Map<Runbook, Record<number, ResolvedShortcode>>;
   ruleLinks: Map<Runbook, LoadedRule[]>;
   alerts: AlertLink[];
   coverage: Coverage;
@@ -164,7 +167,7 @@ export function claimGeneratedPages(paths: SitePaths): void {
   }
 }
 
-export function buildPages({ config, info, paths, pagesRunbooks, root, sectionByKey, embedsByRunbook, ruleLinks, alerts, coverage, intro, gitDates, alertPages = [] }: PagesInput): {
+export function buildPages({ config, info, paths, pagesRunbooks, root, sectionByKey, embedsByRunbook, resolvedByRunbook, ruleLinks, alerts, coverage, intro, gitDates, alertPages = [] }: PagesInput): {
   pages: PageData[];
   urlByFile: Record<string, string>;
   urls: Set<string>;
@@ -223,11 +226,16 @@ export function buildPages({ config, info, paths, pagesRunbooks, root, sectionBy
   }
   const tagLinks = (runbook: Runbook): NavLink[] => (tagsOf.get(runbook) ?? []).map(({ tag, slug }) => ({ title: tag, url: `tags/${slug}/` }));
 
+  const resolvedOf = (runbook: Runbook) => {
+    const resolved = resolvedByRunbook?.get(runbook);
+    return resolved && Object.keys(resolved).length > 0 ? { resolved } : {};
+  };
   const markdownOf = (runbook: Runbook): PageData['markdown'] => ({
     body: runbook.body,
     file: path.relative(config.root, runbook.vfile.path).split(path.sep).join('/'),
     shortcodes: runbook.shortcodes,
     embeds: embedsByRunbook.get(runbook) ?? [],
+    ...resolvedOf(runbook),
     startLine: runbook.bodyStart.line,
   });
   const lastModifiedOf = (runbook: Runbook): string | undefined => {

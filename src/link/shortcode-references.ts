@@ -1,115 +1,118 @@
-// Link stage, part 1: validates shortcodes against the rule files and resolves `rule` embeds.
-import { realpathSync } from 'node:fs';
+// Link stage, part 1: every shortcode of every runbook is checked against the registry (and the
+// site's own templates/shortcodes/NAME.hbs); each known one resolves what needs the whole site
+// (`rule` embeds, `ref`/`relref` pages, `param` values). Problems become vfile messages at the
+// shortcode; what was resolved goes to the render stage as plain data in the PageData.
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/load.js';
 import { pointAt, reportError, reportWarning } from '../diagnostics.js';
 import type { RuleFile, Runbook, ShortcodeToken } from '../model.js';
 import type { RuleEmbed } from '../render/page-data.js';
+import { planShortcodes } from '../shortcodes/plan.js';
+import { builtinShortcode, mixedArguments, SHORTCODES, SITE_TEMPLATE_SHORTCODE, type ResolvedShortcode, type ResolveScope, type Shortcode } from '../shortcodes/registry.js';
+import { suggestion } from '../shortcodes/suggest.js';
 
-const KNOWN_SHORTCODES = new Set(['rule', 'comment']);
+export interface ShortcodeSources {
+  /** Names of the site's own shortcodes (templates/shortcodes/NAME.hbs). */
+  site: string[];
+  /** Names of a Hugo site's `layouts/shortcodes/NAME.html` (Go templates we cannot run), and where they are. */
+  hugo: { name: string; file: string }[];
+  /** The templates folder as shown in messages (where shortcodes/NAME.hbs goes). */
+  templatesFolder?: string;
+}
+
+export interface ResolvedShortcodes {
+  embedsByRunbook: Map<Runbook, RuleEmbed[]>;
+  /** Per runbook: token index → what was resolved (only tokens with something to carry). */
+  resolvedByRunbook: Map<Runbook, Record<number, ResolvedShortcode>>;
+}
 
 function tokenPlace(runbook: Runbook, token: ShortcodeToken) {
   return { start: pointAt(runbook.body, token.start, runbook.bodyStart), end: pointAt(runbook.body, token.end, runbook.bodyStart) };
 }
 
-/** A rule path as written in a shortcode, made relative to the rules folder; undefined if it leaves it. */
-function normaliseRulePath(written: string): string | undefined {
-  if (written.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(written) || written.includes('\\')) return undefined;
-  const normal = path.posix.normalize(written);
-  if (normal === '..' || normal.startsWith('../') || normal === '.') return undefined;
-  return normal;
+function unknownMessage(name: string, sources: ShortcodeSources): string {
+  const known = [...SHORTCODES.keys(), ...sources.site];
+  const near = suggestion(name, known);
+  const folder = sources.templatesFolder ?? 'templates';
+  const hugo = sources.hugo.find((entry) => entry.name === name);
+  const define = hugo
+    ? `\`${hugo.file}\` defines it for Hugo, but it is a Go template, which runbook-site cannot run: write it as \`${folder}/shortcodes/${name}.hbs\` (a Handlebars template; see templates/README.md)`
+    : `to define it, write \`${folder}/shortcodes/${name}.hbs\` (a Handlebars template; see templates/README.md)${sources.templatesFolder ? '' : ' and set `templates:` in runbook-site.yaml'}`;
+  return `Unexpected shortcode \`${name}\`${near ? `; did you mean \`${near}\`?` : ''}. It is neither built in nor one of the site's; ${define}`;
 }
 
-/** True when `relative` exists under `root` but resolves (through symlinks) outside it. Only asked on the error path. */
-function leavesFolder(root: string, relative: string): boolean {
-  try {
-    const real = realpathSync(path.join(root, relative));
-    const realRoot = realpathSync(root);
-    return real !== realRoot && !real.startsWith(realRoot + path.sep);
-  } catch {
-    return false;
-  }
-}
-
-/** Every runbook's resolved `rule` embeds; unknown shortcodes and bad references become messages. */
-export function resolveRuleEmbeds(pagesRunbooks: Runbook[], ruleFiles: RuleFile[], config: ResolvedConfig): Map<Runbook, RuleEmbed[]> {
-  const ruleFileByPath = new Map(ruleFiles.map((file) => [file.path, file]));
+/** Every runbook's shortcodes resolved; unknown shortcodes and bad references become messages. */
+export function resolveShortcodes(
+  pagesRunbooks: Runbook[],
+  ruleFiles: RuleFile[],
+  config: ResolvedConfig,
+  sources: ShortcodeSources = { site: [], hugo: [] },
+  /** The pages `ref` may point at (default: `pagesRunbooks`). */
+  pages: Runbook[] = pagesRunbooks,
+): ResolvedShortcodes {
+  const siteNames = new Set(sources.site);
+  const lookup = (name: string): Shortcode | undefined => (siteNames.has(name) && name !== 'comment' && name !== 'rule' ? SITE_TEMPLATE_SHORTCODE : builtinShortcode(name));
+  const scope: ResolveScope = {
+    config,
+    ruleFiles,
+    ruleFileByPath: new Map(ruleFiles.map((file) => [file.path, file])),
+    pageByFile: new Map(pages.map((runbook) => [runbook.file, runbook])),
+    // Site parameters: `params` of the resolved configuration (from the Hugo config), when present.
+    siteParams: plainRecord((config as { params?: unknown }).params),
+  };
   const embedsByRunbook = new Map<Runbook, RuleEmbed[]>();
+  const resolvedByRunbook = new Map<Runbook, Record<number, ResolvedShortcode>>();
   for (const runbook of pagesRunbooks) {
     const embeds: RuleEmbed[] = [];
-    runbook.shortcodes.forEach((token, index) => {
-      if (token.type === 'escaped') return;
-      if (!KNOWN_SHORTCODES.has(token.name)) {
-        reportError(
-          runbook.vfile,
-          `Unexpected shortcode \`${token.name}\`, expected \`rule\` or \`comment\``,
-          tokenPlace(runbook, token),
-          'unknown-shortcode',
-        );
-        return;
-      }
-      if (token.name !== 'rule') return;
-      if (token.type === 'close') {
-        reportError(runbook.vfile, 'Unexpected closing `rule` shortcode: `rule` takes no content', tokenPlace(runbook, token), 'shortcode-arguments');
-        return;
-      }
-      const [written, alertName] = token.args;
-      if (token.args.length !== 2 || !written || !alertName) {
-        reportError(
-          runbook.vfile,
-          `Unexpected ${token.args.length} argument${token.args.length === 1 ? '' : 's'} to \`rule\`, expected a rule file and an alert name: \`{{% rule "dir/file.yml" "AlertName" %}}\``,
-          tokenPlace(runbook, token),
-          'shortcode-arguments',
-        );
-        return;
-      }
-      const rulePath = normaliseRulePath(written);
-      if (rulePath === undefined) {
-        reportError(
-          runbook.vfile,
-          `Unexpected rule path \`${written}\` outside the rules folder, expected a path relative to it`,
-          tokenPlace(runbook, token),
-          'rule-path-outside',
-        );
-        return;
-      }
-      const ruleFile = ruleFileByPath.get(rulePath);
-      if (!ruleFile && leavesFolder(config.rulesDir, rulePath)) {
-        reportError(
-          runbook.vfile,
-          `Unexpected rule path \`${written}\`: it is a link that leads outside the rules folder, expected a file inside it`,
-          tokenPlace(runbook, token),
-          'rule-path-outside',
-        );
-        return;
-      }
-      if (!ruleFile) {
-        reportError(
-          runbook.vfile,
-          `Unexpected rule file \`${written}\`: no such file in the rules folder \`${path.relative(config.cwd, config.rulesDir) || '.'}\``,
-          tokenPlace(runbook, token),
-          'rule-file-not-found',
-        );
-        return;
-      }
-      const rules = ruleFile.groups.flatMap((group) => group.rules).filter((rule) => rule.kind === 'alert' && rule.name === alertName);
-      if (rules.length === 0) {
-        const names = ruleFile.groups.flatMap((group) => group.rules).filter((r) => r.kind === 'alert').map((r) => r.name);
-        const close = names.find((name) => name.toLowerCase() === alertName.toLowerCase());
-        // A warning, not an error: real sites keep runbooks for alerts removed from the rules
-        // (srerun has nine). The page shows a notice in the rule's place; --strict fails on it.
-        reportWarning(
-          runbook.vfile,
-          `Unexpected alert \`${alertName}\`: not defined in \`${written}\`${close ? `; did you mean \`${close}\`?` : ''}. Fix the name, or remove the shortcode if the alert was deleted`,
-          tokenPlace(runbook, token),
-          'alert-not-found',
-        );
-        embeds.push({ token: index, rules: [], missing: { file: written, alert: alertName } });
-        return;
-      }
-      embeds.push({ token: index, rules });
-    });
+    const resolved: Record<number, ResolvedShortcode> = {};
     embedsByRunbook.set(runbook, embeds);
+    resolvedByRunbook.set(runbook, resolved);
+    if (runbook.shortcodes.length === 0) continue;
+    const plan = planShortcodes(runbook.shortcodes, lookup);
+    runbook.shortcodes.forEach((token, index) => {
+      if (token.type === 'escaped' || plan.consumed.has(index)) return;
+      const place = tokenPlace(runbook, token);
+      const shortcode = lookup(token.name);
+      if (!shortcode) {
+        reportError(runbook.vfile, unknownMessage(token.name, sources), place, 'unknown-shortcode');
+        return;
+      }
+      if (token.type === 'close') return; // a stray closing tag: the render stage reports it with the pairing
+      const planned = plan.byToken.get(index);
+      if (mixedArguments(token)) {
+        reportError(runbook.vfile, `Unexpected mix of positional and named arguments in \`${token.name}\`, expected one kind (as Hugo requires)`, place, 'shortcode-arguments');
+        return;
+      }
+      if (shortcode === SITE_TEMPLATE_SHORTCODE) {
+        resolved[index] = { site: true };
+        return;
+      }
+      const close = planned?.close === undefined ? undefined : runbook.shortcodes[planned.close];
+      const result = shortcode.resolve?.(
+        {
+          token,
+          index,
+          runbook,
+          inner: close ? runbook.body.slice(token.end, close.start) : undefined,
+          error: (message, ruleId) => reportError(runbook.vfile, message, place, ruleId),
+          warning: (message, ruleId) => reportWarning(runbook.vfile, message, place, ruleId),
+        },
+        scope,
+      );
+      if (!result) return;
+      if (result.embed) embeds.push(result.embed);
+      if (result.text !== undefined) resolved[index] = { text: result.text };
+      if (result.url !== undefined) resolved[index] = { url: result.url };
+    });
   }
-  return embedsByRunbook;
+  return { embedsByRunbook, resolvedByRunbook };
+}
+
+function plainRecord(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** The display form of a folder for messages. */
+export function displayFolder(config: ResolvedConfig, folder: string): string {
+  return path.relative(config.cwd, folder) || '.';
 }

@@ -10,7 +10,7 @@ import { checkCoverage, checkRunbookAnnotations, linkAlerts, type AlertLink, typ
 import { buildAlertPages } from './alert-pages.js';
 import { placeRunbooks } from './placement.js';
 import { buildPages, buildSections, claimGeneratedPages, type Redirect, type Section } from './pages.js';
-import { resolveRuleEmbeds } from './shortcode-references.js';
+import { resolveShortcodes, type ShortcodeSources } from './shortcode-references.js';
 import { bundleResources, resourceSitePaths } from './resources.js';
 
 export type { AlertLink, Coverage, Redirect, Section };
@@ -51,6 +51,8 @@ export interface LinkOptions {
   scaffoldTemplate?: string;
   /** Files under the runbooks folder that are not markdown (relative paths). */
   resourceFiles?: string[];
+  /** The site's own shortcodes (and a Hugo site's, for messages), listed by the load stage. */
+  shortcodeSources?: ShortcodeSources;
 }
 
 /** The time of a front-matter date, or undefined when it is absent or not a date. */
@@ -144,7 +146,7 @@ function publishedRunbooks(runbooks: Runbook[], paths: SitePaths, prefix: string
   return pagesRunbooks;
 }
 
-export function linkSite({ config, ruleFiles, runbooks, version, intro, gitDates, scaffoldTemplate, resourceFiles = [] }: LinkOptions): Site {
+export function linkSite({ config, ruleFiles, runbooks, version, intro, gitDates, scaffoldTemplate, resourceFiles = [], shortcodeSources }: LinkOptions): Site {
   const info: SiteInfo = {
     title: config.title,
     baseURL: config.baseURL,
@@ -160,13 +162,13 @@ export function linkSite({ config, ruleFiles, runbooks, version, intro, gitDates
   // The generated pages first, so that content which would take their place is what gets the error.
   claimGeneratedPages(paths);
   const pagesRunbooks = publishedRunbooks(runbooks, paths, config.urlPrefix ?? RUNBOOKS_URL_PREFIX);
-  const embedsByRunbook = resolveRuleEmbeds(pagesRunbooks, ruleFiles, config);
+  const { embedsByRunbook, resolvedByRunbook } = resolveShortcodes(intro ? [...pagesRunbooks, intro] : pagesRunbooks, ruleFiles, config, shortcodeSources, pagesRunbooks);
   const { alerts, ruleLinks } = linkAlerts(ruleFiles, pagesRunbooks, embedsByRunbook);
   const placements = placeRunbooks(alerts, pagesRunbooks, config);
   const coverage = checkCoverage(alerts, ruleFiles, pagesRunbooks, ruleLinks, config, placements);
   const { root, sectionByKey } = buildSections(pagesRunbooks, config.urlPrefix ?? RUNBOOKS_URL_PREFIX);
   const alertPages = buildAlertPages({ config, info, ruleFiles, alerts, placements, scaffoldTemplate, paths });
-  const { pages, urlByFile, urls, redirects } = buildPages({ config, info, paths, pagesRunbooks, root, sectionByKey, embedsByRunbook, ruleLinks, alerts, coverage, intro, gitDates, alertPages });
+  const { pages, urlByFile, urls, redirects } = buildPages({ config, info, paths, pagesRunbooks, root, sectionByKey, embedsByRunbook, resolvedByRunbook, ruleLinks, alerts, coverage, intro, gitDates, alertPages });
   checkRunbookAnnotations(alerts, ruleFiles, config, { urls, redirects });
   const resources = resourceSitePaths(resourceFiles, pagesRunbooks, config.urlPrefix ?? RUNBOOKS_URL_PREFIX);
   // The content root of a Hugo site is the home page.

@@ -1,7 +1,7 @@
 // Markdown → HTML for one runbook body, with the data later stages need.
-// Pipeline: shortcode expansion (source level) → remark (GFM, definition lists) →
-// placeholders → Hugo heading ids → rehype (raw HTML kept) → collect → code highlighting →
-// heading permalinks → HTML.
+// Pipeline: shortcode expansion (source level; a shortcode's inner content is rendered the same way,
+// on its own) → remark (GFM, definition lists) → placeholders → Hugo heading ids → rehype (raw HTML
+// kept) → collect → code highlighting → heading permalinks → HTML.
 // One frozen processor for the module; per call a new VFile carries the call's settings.
 import { unified } from 'unified';
 import { defListHastHandlers } from 'remark-definition-list';
@@ -11,8 +11,12 @@ import rehypeStringify from 'rehype-stringify';
 import { VFile } from 'vfile';
 import type { ShortcodeToken } from '../model.js';
 import { expandShortcodes, originalOffset } from '../shortcodes/expand.js';
-import remarkPlaceholders, { PLACEHOLDER_DATA_KEY, type PlaceholderOptions } from '../shortcodes/remark-placeholders.js';
+import { planShortcodes, type PlannedShortcode, type ShortcodePlan } from '../shortcodes/plan.js';
+import { builtinShortcode, SITE_TEMPLATE_SHORTCODE, type RenderCall, type RenderEnv, type ResolvedShortcode } from '../shortcodes/registry.js';
+import { renderSiteTemplate } from '../shortcodes/builtin/site-template.js';
+import remarkPlaceholders, { PLACEHOLDER_DATA_KEY, type EmbedOutput, type PlaceholderOptions } from '../shortcodes/remark-placeholders.js';
 import type { ShortcodeProblem } from '../shortcodes/tokenize.js';
+import { escapeHtml } from '../html.js';
 import remarkHeadingIds from './heading-ids.js';
 import rehypeHighlightCode from './highlight-code.js';
 import rehypeHeadingAnchors from './heading-anchors.js';
@@ -21,16 +25,17 @@ import rehypeCollect, { COLLECT_DATA_KEY, COLLECT_OPTIONS_KEY, type Collected, t
 export interface RenderMarkdownOptions {
   /** Shortcodes of `markdown` as found by `tokenizeShortcodes` (offsets into `markdown`). */
   shortcodes: ShortcodeToken[];
-  /** HTML for the embed shortcode (`rule`) at this token index. */
+  /** HTML for the `rule` embed at this token index. */
   renderEmbed: (tokenIndex: number) => string;
+  /** What the link stage resolved, by token index (ref/relref/param text, site templates). */
+  resolved?: Record<number, ResolvedShortcode>;
+  /** Page services for shortcodes (theme assets, site templates, ids); defaults do without a theme. */
+  env?: Partial<Pick<RenderEnv, 'page' | 'asset' | 'siteTemplate' | 'takeId'>>;
   /** URL for a relative `.md` link (whole href given, fragment included), or undefined to keep it. */
   resolveLink?: (href: string) => string | undefined;
   /** Line of the markdown's first line in its file (1-based, default 1). */
   startLine?: number;
-  /** Which tokens are embeds; default: opening `rule` shortcodes. */
-  isEmbed?: (tokenIndex: number) => boolean;
 }
-
 export interface RenderedMarkdown {
   html: string;
   /** Every heading in document order. */
@@ -63,15 +68,19 @@ function lineStarts(text: string): number[] {
   return starts;
 }
 
+/** Shortcodes nest at most this deep (a tab in a column in a hint…); deeper ones are left as written. */
+const MAX_SHORTCODE_DEPTH = 16;
+
 export function renderMarkdown(markdown: string, options: RenderMarkdownOptions): RenderedMarkdown {
   const tokens = options.shortcodes;
-  const isEmbed = options.isEmbed ?? ((index: number) => tokens[index].type === 'open' && tokens[index].name === 'rule');
-  const expanded = expandShortcodes(markdown, tokens, isEmbed);
+  const resolved = options.resolved ?? {};
   const startLine = options.startLine ?? 1;
+  const siteNames = new Set<string>();
+  for (const [index, entry] of Object.entries(resolved)) if (entry.site) siteNames.add(tokens[Number(index)]?.name);
+  const plan = planShortcodes(tokens, (name) => (siteNames.has(name) ? SITE_TEMPLATE_SHORTCODE : builtinShortcode(name)));
 
   let starts: number[] | undefined;
-  const locate = (offset: number) => {
-    const original = originalOffset(expanded.edits, offset);
+  const locateOriginal = (original: number) => {
     starts ??= lineStarts(markdown);
     let low = 0;
     let high = starts.length - 1;
@@ -83,18 +92,97 @@ export function renderMarkdown(markdown: string, options: RenderMarkdownOptions)
     return { line: low + startLine, column: original - starts[low] + 1 };
   };
 
-  const file = new VFile({ value: expanded.markdown });
-  const placeholderOptions: PlaceholderOptions = { placeholders: expanded.placeholders, renderEmbed: options.renderEmbed };
-  const collectOptions: CollectOptions = { resolveLink: options.resolveLink, locate };
-  const data = file.data as Record<string, unknown>;
-  data[PLACEHOLDER_DATA_KEY] = placeholderOptions;
-  data[COLLECT_OPTIONS_KEY] = collectOptions;
+  // What inner content (rendered separately) adds to the page's figures.
+  const nested: { headingIds: string[]; links: RenderedMarkdown['links']; text: string[]; problems: ShortcodeProblem[] } = { headingIds: [], links: [], text: [], problems: [] };
+  const usedIds = new Set<string>();
+  const firstKeys = new Set<string>();
+  const env: RenderEnv = {
+    page: options.env?.page,
+    asset: options.env?.asset ?? (() => undefined),
+    siteTemplate: options.env?.siteTemplate ?? (() => undefined),
+    takeId:
+      options.env?.takeId ??
+      ((base) => {
+        let id = base;
+        for (let n = 2; usedIds.has(id); n++) id = `${base}-${n}`;
+        usedIds.add(id);
+        return id;
+      }),
+    first: (key) => !firstKeys.has(key) && Boolean(firstKeys.add(key)),
+    context: new Map(),
+    inlineMarkdown: (text) => {
+      const part = renderPart(text, 0, text.length, [], undefined, depthLimit);
+      return part.html.replace(/^<p>([\s\S]*)<\/p>\s*$/, '$1');
+    },
+    ruleEmbed: (index) => options.renderEmbed(index),
+  };
+  const depthLimit = MAX_SHORTCODE_DEPTH;
 
-  let html: string;
-  try {
+  /** Renders `[from, to)` of `text` (the body, or a caption) with the shortcodes in it. */
+  function renderPart(text: string, from: number, to: number, partTokens: ShortcodeToken[], partPlan: ShortcodePlan | undefined, depth: number) {
+    const expanded = partPlan
+      ? expandShortcodes(text, partTokens, partPlan, { from, to, resolved: (index) => resolved[index] })
+      : { markdown: text.slice(from, to), placeholders: [], edits: [], base: from };
+    const locate = (offset: number) => locateOriginal(originalOffset(expanded.edits, offset, expanded.base));
+    const renderEmbed = (index: number): EmbedOutput => {
+      const planned = partPlan?.byToken.get(index);
+      if (!planned || depth <= 0) return escapeHtml(expanded.placeholders.find((p) => p.token === index)?.text ?? '');
+      return renderShortcode(planned, index, depth - 1);
+    };
+    const file = new VFile({ value: expanded.markdown });
+    const placeholderOptions: PlaceholderOptions = { placeholders: expanded.placeholders, renderEmbed };
+    const collectOptions: CollectOptions = { resolveLink: options.resolveLink, locate };
+    const data = file.data as Record<string, unknown>;
+    data[PLACEHOLDER_DATA_KEY] = placeholderOptions;
+    data[COLLECT_OPTIONS_KEY] = collectOptions;
     const tree = processor.parse(file);
     const hast = processor.runSync(tree, file);
-    html = processor.stringify(hast, file);
+    const html = processor.stringify(hast, file);
+    return { html, collected: data[COLLECT_DATA_KEY] as Collected };
+  }
+
+  function renderShortcode(planned: PlannedShortcode, index: number, depth: number): EmbedOutput {
+    const token = tokens[index];
+    const close = planned.close === undefined ? undefined : tokens[planned.close];
+    const inner = close ? markdown.slice(token.end, close.start) : undefined;
+    let innerHtml: string | undefined;
+    const renderRange = (start: number, end: number): string => {
+      const part = renderPart(markdown, start, end, tokens, plan, depth);
+      nested.headingIds.push(...part.collected.ids);
+      nested.links.push(...part.collected.links);
+      nested.text.push(part.collected.text);
+      return part.html;
+    };
+    const call: RenderCall = {
+      token,
+      index,
+      args: token.args,
+      named: token.named ?? {},
+      inner,
+      innerHtml: () => {
+        if (innerHtml === undefined) innerHtml = close ? renderRange(token.end, close.start) : '';
+        return innerHtml;
+      },
+      innerStart: close ? token.end : undefined,
+      innerEnd: close?.start,
+      renderRange: (start, end) => {
+        rangeRendered = true;
+        return renderRange(start, end);
+      },
+      resolved: resolved[index],
+      env,
+    };
+    let rangeRendered = false;
+    const output = resolved[index]?.site ? (renderSiteTemplate(call) ?? '') : (planned.shortcode.render?.(call) ?? '');
+    // Inner markdown is rendered even when the output does not use it (or there is no theme, as
+    // in `check`), so that its links and anchors are checked the same in every mode.
+    if (close && !planned.shortcode.rawInner && !rangeRendered) call.innerHtml();
+    return output;
+  }
+
+  let body: { html: string; collected: Collected };
+  try {
+    body = renderPart(markdown, 0, markdown.length, tokens, plan, depthLimit);
   } catch (error) {
     // The unified libraries recurse per nesting level: thousands of nested quotes or lists exhaust
     // the stack. That is the file's problem, reported on it, not a crash of the build.
@@ -105,8 +193,16 @@ export function renderMarkdown(markdown: string, options: RenderMarkdownOptions)
       message: `Unexpected markdown too deeply nested to render (${error.message}), expected at most a few hundred levels of quotes or lists`,
       ruleId: 'markdown-too-deep',
     };
-    return { html: '<p>This runbook could not be rendered.</p>', headings: [], headingIds: [], links: [], text: '', problems: [...expanded.problems, problem] };
+    return { html: '<p>This runbook could not be rendered.</p>', headings: [], headingIds: [], links: [], text: '', problems: [...plan.problems, problem] };
   }
-  const collected = data[COLLECT_DATA_KEY] as Collected;
-  return { html, headings: collected.headings, headingIds: collected.ids, links: collected.links, text: collected.text, problems: expanded.problems };
+  const collected = body.collected;
+  const text = nested.text.length ? [collected.text, ...nested.text].filter(Boolean).join(' ') : collected.text;
+  return {
+    html: body.html,
+    headings: collected.headings,
+    headingIds: [...new Set([...collected.ids, ...nested.headingIds])],
+    links: nested.links.length ? [...collected.links, ...nested.links].sort((a, b) => a.line - b.line || a.column - b.column) : collected.links,
+    text,
+    problems: [...plan.problems, ...nested.problems],
+  };
 }

@@ -11,6 +11,7 @@ import { loadRuleFiles } from '../rules/load.js';
 import { openLoadCache } from '../cache/load-cache.js';
 import { loadRunbook, loadRunbooks } from '../load/runbooks.js';
 import { gitLastModified } from '../load/git-dates.js';
+import { loadShortcodeSources } from '../load/shortcode-sources.js';
 import { linkSite, type Site } from '../link/site.js';
 import type { ResolvedConfig } from '../config/load.js';
 import type { RenderedPage } from '../render/page-data.js';
@@ -75,13 +76,14 @@ export async function runPipeline(options: BuildOptions, recordKey: string | und
         throw new RunbookSiteError('FolderNotFound', { what: 'intro', path: config.intro ?? '' });
       })
     : Promise.resolve(undefined);
-  const [ruleFiles, runbooks, intro, gitDates, scaffoldTemplate, resourceFiles, staticFiles] = await Promise.all([
+  const [ruleFiles, runbooks, intro, gitDates, scaffoldTemplate, shortcodeSources, resourceFiles, staticFiles] = await Promise.all([
     config.rulesMissing ? Promise.resolve([]) : loadRuleFiles(config.rulesDir, loadCache),
     loadRunbooks(config.runbooksDir, loadCache, { prefix: config.urlPrefix, uglyURLs: config.uglyURLs }),
     introPromise,
     options.write ? gitLastModified(config.runbooksDir) : Promise.resolve(undefined),
     // For the alert pages' "Write this runbook" links: only a build writes them.
     options.write ? loadScaffoldTemplate(DEFAULT_TEMPLATES_DIR, config.templatesDir) : Promise.resolve(undefined),
+    loadShortcodeSources(config),
     // Files next to the runbooks (images, attachments) and Hugo's static folder.
     ...listSiteFiles(config),
   ]);
@@ -89,7 +91,7 @@ export async function runPipeline(options: BuildOptions, recordKey: string | und
 
   // Link
   options.onProgress?.('link', 0, 0);
-  const site = linkSite({ config, ruleFiles, runbooks, version: options.version, intro, gitDates, scaffoldTemplate, resourceFiles });
+  const site = linkSite({ config, ruleFiles, runbooks, version: options.version, intro, gitDates, scaffoldTemplate, resourceFiles, shortcodeSources });
   const files: VFile[] = [...ruleFiles.map((f) => f.vfile), ...runbooks.map((r) => r.vfile), ...(intro ? [intro.vfile] : [])];
 
   // Render (full pages for build, markdown only for check)

@@ -123,6 +123,7 @@ export async function createRenderer(init: ThreadInit, loadedTheme?: Theme): Pro
         const out = renderMarkdown(page.markdown.body, {
           shortcodes: page.markdown.shortcodes,
           renderEmbed: () => '',
+          resolved: page.markdown.resolved,
           resolveLink: resolver.resolve,
           startLine: page.markdown.startLine,
         });

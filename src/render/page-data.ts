@@ -4,6 +4,7 @@
 // Nothing here is site-wide: a runbook or section page carries only its own navigation (its
 // section's pages), never the whole site tree, so that a change elsewhere does not change it.
 import type { LoadedRule, ShortcodeToken } from '../model.js';
+import type { ResolvedShortcode } from '../shortcodes/registry.js';
 
 export type PageKind = 'home' | 'section' | 'runbook' | 'alerts' | 'alert' | 'tag' | 'tags' | '404';
 
@@ -106,6 +107,8 @@ export interface PageData {
     shortcodes: ShortcodeToken[];
     /** Resolved `rule` shortcodes. */
     embeds: RuleEmbed[];
+    /** What the link stage resolved for other shortcodes, by token index (`ref` URLs, `param` values, site templates). */
+    resolved?: Record<number, ResolvedShortcode>;
     /** Line of the body's first line in the file (1-based). */
     startLine: number;
   };

@@ -197,6 +197,21 @@ export function renderPage(page: PageData, theme: Theme, options: RenderPageOpti
         });
         return embedPartial({ rules: views, missing: embed.missing, page, site: page.site });
       },
+      resolved: markdown.resolved,
+      env: {
+        page,
+        takeId: (base) => ids.take(base),
+        asset: (name) => (theme.assetPaths[name] ? page.site.basePath + theme.assetPaths[name] : undefined),
+        siteTemplate: (name, data) => {
+          const template = theme.shortcode(name);
+          if (!template) return undefined;
+          try {
+            return template(data);
+          } catch (error) {
+            throw new RunbookSiteError('TemplateFailed', { template: `shortcodes/${name}.hbs`, page: page.url, reason: (error as Error).message });
+          }
+        },
+      },
       resolveLink: options.resolveLink,
       startLine: markdown.startLine,
     });

@@ -30,7 +30,8 @@ export function breakableName(text: string): string {
     .replace(/\u0000/g, '<wbr>');
 }
 
-export type TemplateKind = 'layout' | 'partial';
+/** `shortcode`: a site's own shortcode, `shortcodes/NAME.hbs` in the templates folder. */
+export type TemplateKind = 'layout' | 'partial' | 'shortcode';
 
 /** Everything a theme is made of, as plain structured-clone-safe data. */
 export interface ThemeData {
@@ -51,6 +52,8 @@ export interface Theme {
   layout(name: string): Handlebars.TemplateDelegate;
   /** Compiled partial by name, for rendering fragments (rule embeds) outside a layout. */
   partial(name: string): Handlebars.TemplateDelegate;
+  /** Compiled `shortcodes/NAME.hbs`, or undefined when the site defines no such shortcode. */
+  shortcode(name: string): Handlebars.TemplateDelegate | undefined;
 }
 
 export interface LoadThemeOptions {
@@ -65,6 +68,8 @@ export interface LoadThemeOptions {
 /** Files shipped as assets that are not in templates/assets: copied from node_modules at build time. */
 const VENDOR_ASSETS: Record<string, { packageName: string; file: string }> = {
   'minisearch.js': { packageName: 'minisearch', file: 'dist/umd/index.js' },
+  // Loaded only by pages with a `mermaid` shortcode (src/shortcodes/builtin/mermaid.ts).
+  'mermaid.min.js': { packageName: 'mermaid', file: 'dist/mermaid.min.js' },
 };
 
 /** A file inside an installed package, found next to the package's resolvable entry point. */
@@ -87,23 +92,35 @@ function kindOf(file: string, root: string): TemplateKind {
   return rel.includes('layouts') ? 'layout' : 'partial';
 }
 
+/** Template names of a site's shortcodes (`shortcodes/NAME.hbs`) in ThemeData are prefixed. */
+export const SHORTCODE_PREFIX = 'shortcode:';
+
+async function readTemplateSource(file: string): Promise<string> {
+  const source = await readFile(file, 'utf8');
+  try {
+    // Parse now, on the main thread, so a syntax error names its file instead of failing a render.
+    Handlebars.parse(source);
+  } catch (error) {
+    const reason = (error as Error).message.split('\n').filter((line) => !/^[-.]*\^?$/.test(line.trim())).join(' ').replace(/\s+/g, ' ');
+    throw new RunbookSiteError('TemplateSyntax', { file: path.relative(process.cwd(), file) || file, reason });
+  }
+  return source;
+}
+
 async function readTemplates(dir: string, into: ThemeData['templates'], override: boolean): Promise<void> {
   for (const file of await filesUnder(dir)) {
     if (!file.endsWith('.hbs')) continue;
     if (path.relative(dir, file).split(path.sep)[0] === 'assets') continue;
+    if (path.relative(dir, file).split(path.sep)[0] === 'shortcodes') {
+      // A site's own shortcode: keyed apart from partials, so `shortcodes/hint.hbs` is not the `hint` partial.
+      into[SHORTCODE_PREFIX + path.basename(file, '.hbs')] = { kind: 'shortcode', source: await readTemplateSource(file), origin: file };
+      continue;
+    }
     const name = path.basename(file, '.hbs');
     const existing = into[name];
     // An override replaces the default of the same name and keeps its kind, wherever it sits in the user's folder.
     const kind = override && existing ? existing.kind : kindOf(file, dir);
-    const source = await readFile(file, 'utf8');
-    try {
-      // Parse now, on the main thread, so a syntax error names its file instead of failing a render.
-      Handlebars.parse(source);
-    } catch (error) {
-      const reason = (error as Error).message.split('\n').filter((line) => !/^[-.]*\^?$/.test(line.trim())).join(' ').replace(/\s+/g, ' ');
-      throw new RunbookSiteError('TemplateSyntax', { file: path.relative(process.cwd(), file) || file, reason });
-    }
-    into[name] = { kind, source, origin: file };
+    into[name] = { kind, source: await readTemplateSource(file), origin: file };
   }
 }
 
@@ -201,6 +218,7 @@ export function themeFromData(data: ThemeData): Theme {
 
   const layouts = new Map<string, Handlebars.TemplateDelegate>();
   const partials = new Map<string, Handlebars.TemplateDelegate>();
+  const shortcodes = new Map<string, Handlebars.TemplateDelegate>();
   const compileOptions: CompileOptions = { strict: false, preventIndent: true };
   for (const [name, template] of Object.entries(data.templates)) {
     if (template.kind === 'partial') {
@@ -227,6 +245,17 @@ export function themeFromData(data: ThemeData): Theme {
     partial(name) {
       const compiled = partials.get(name);
       if (!compiled) throw new Error(`The theme has no partial \`${name}\` (expected partials/${name}.hbs)`);
+      return compiled;
+    },
+    shortcode(name) {
+      const key = SHORTCODE_PREFIX + name;
+      let compiled = shortcodes.get(key);
+      if (!compiled) {
+        const template = data.templates[key];
+        if (!template || template.kind !== 'shortcode') return undefined;
+        compiled = hbs.compile(template.source, compileOptions);
+        shortcodes.set(key, compiled);
+      }
       return compiled;
     },
   };

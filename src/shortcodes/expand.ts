@@ -1,12 +1,19 @@
-// Source-level shortcode expansion, done before the single markdown parse:
+// Source-level shortcode expansion, done before the markdown parse of a body (or of one
+// shortcode's inner content):
 //  - `comment` pairs are removed with everything between them (newlines kept, so the
 //    lines of later content do not move);
-//  - embeds (`rule` by default, whatever `isEmbed` says) and escaped shortcodes become
-//    placeholders: private-use characters around a number, which markdown leaves alone;
-//  - every other shortcode is left as written.
+//  - text shortcodes (ref, relref, param) resolved by the link stage: with `{{% %}}` their text
+//    replaces them in the markdown (as Hugo renders `%` output as markdown), with `{{< >}}` a
+//    placeholder stands for the text (shown as text, or as the URL of a link);
+//  - every other known shortcode, with its inner content up to its closing tag, and escaped
+//    shortcodes become placeholders: private-use characters around a number, which markdown
+//    leaves alone;
+//  - unknown shortcodes are left as written (the link stage reported them).
 import type { ShortcodeToken } from '../model.js';
-import type { ShortcodeProblem } from './tokenize.js';
-import { CLOSERS, escapedShortcodeText } from './tokenize.js';
+import type { ShortcodePlan } from './plan.js';
+import type { ResolvedShortcode } from './registry.js';
+import { escapedShortcodeText } from './tokenize.js';
+import { escapeHtml } from '../html.js';
 
 export const PLACEHOLDER_OPEN = '\uE000';
 export const PLACEHOLDER_CLOSE = '\uE001';
@@ -18,9 +25,9 @@ export interface Placeholder {
   id: string;
   /** Index of the shortcode token. */
   token: number;
-  /** `embed`: replaced by the embed HTML; `escaped`: shown as literal text. */
-  kind: 'embed' | 'escaped';
-  /** For `escaped`, the literal text to show; for `embed`, the shortcode as written. */
+  /** `embed`: replaced by the shortcode's HTML; `escaped` and `text`: shown as the literal `text`. */
+  kind: 'embed' | 'escaped' | 'text';
+  /** For `escaped`, the literal text to show; for `text`, the shortcode's output; for `embed`, the shortcode as written. */
   text: string;
 }
 
@@ -35,62 +42,31 @@ export interface Edit {
 export interface ExpandResult {
   markdown: string;
   placeholders: Placeholder[];
-  problems: ShortcodeProblem[];
   /** Replaced ranges in order, to map output offsets back to the original (see `originalOffset`). */
   edits: Edit[];
+  /** Offset in the original text where the expanded range starts. */
+  base: number;
+}
+
+export interface ExpandOptions {
+  /** The range of `markdown` to expand (default: all of it): a shortcode's inner content. */
+  from?: number;
+  to?: number;
+  /** What the link stage resolved for a token. */
+  resolved?: (index: number) => ResolvedShortcode | undefined;
 }
 
 export function placeholderId(index: number): string {
   return PLACEHOLDER_OPEN + index + PLACEHOLDER_CLOSE;
 }
 
-function shortcodeText(delimiter: ShortcodeToken['delimiter'], inner: string): string {
-  return `${delimiter} ${inner} ${CLOSERS[delimiter]}`;
-}
-
-export function expandShortcodes(markdown: string, tokens: ShortcodeToken[], isEmbed: (index: number) => boolean): ExpandResult {
+export function expandShortcodes(markdown: string, tokens: ShortcodeToken[], plan: ShortcodePlan, options: ExpandOptions = {}): ExpandResult {
+  const from = options.from ?? 0;
+  const to = options.to ?? markdown.length;
   const placeholders: Placeholder[] = [];
-  const problems: ShortcodeProblem[] = [];
   const edits: Edit[] = [];
-  if (tokens.length === 0) return { markdown, placeholders, problems, edits };
-
-  // Pair comments by nesting. `removeUntil[i]` = index of the closing token of the
-  // comment token i opens.
-  const removeUntil = new Map<number, number>();
-  const stack: number[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i];
-    if (token.name !== 'comment') continue;
-    if (token.type === 'open') {
-      stack.push(i);
-    } else if (token.type === 'close') {
-      const open = stack.pop();
-      if (open === undefined) {
-        problems.push({
-          start: token.start,
-          end: token.end,
-          message: `Unexpected closing \`${token.source}\`, expected an opening \`${shortcodeText(token.delimiter, 'comment')}\` before it`,
-          ruleId: 'shortcode-stray-close',
-        });
-      } else {
-        // Every pair is remembered; inner pairs are skipped when their outer pair is removed,
-        // and still removed when the outer comment is unclosed.
-        removeUntil.set(open, i);
-      }
-    }
-  }
-  for (const open of stack) {
-    const token = tokens[open];
-    problems.push({
-      start: token.start,
-      end: token.end,
-      message: `Unexpected end of file, expected \`${shortcodeText(token.delimiter, '/comment')}\` to close the comment opened here`,
-      ruleId: 'shortcode-unclosed',
-    });
-  }
-
   let out = '';
-  let copied = 0;
+  let copied = from;
   const replace = (start: number, end: number, text: string) => {
     out += markdown.slice(copied, start);
     const outStart = out.length;
@@ -98,28 +74,42 @@ export function expandShortcodes(markdown: string, tokens: ShortcodeToken[], isE
     edits.push({ start, end, outStart, outEnd: out.length });
     copied = end;
   };
+  const placeholder = (index: number, kind: Placeholder['kind'], text: string, end: number) => {
+    const id = placeholderId(placeholders.length);
+    placeholders.push({ id, token: index, kind, text });
+    replace(tokens[index].start, end, id);
+  };
 
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i];
-    const close = removeUntil.get(i);
-    if (close !== undefined) {
-      const end = tokens[close].end;
-      replace(token.start, end, newlinesIn(markdown, token.start, end));
-      i = close; // skips every token inside the comment
+    if (token.start < from) continue;
+    if (token.end > to) break;
+    if (token.type === 'escaped') {
+      if (!plan.consumed.has(i)) placeholder(i, 'escaped', escapedShortcodeText(token), token.end);
       continue;
     }
-    if (token.type === 'escaped') {
-      const id = placeholderId(placeholders.length);
-      placeholders.push({ id, token: i, kind: 'escaped', text: escapedShortcodeText(token) });
-      replace(token.start, token.end, id);
-    } else if (isEmbed(i)) {
-      const id = placeholderId(placeholders.length);
-      placeholders.push({ id, token: i, kind: 'embed', text: token.source });
-      replace(token.start, token.end, id);
+    const planned = plan.byToken.get(i);
+    if (!planned || plan.consumed.has(i)) continue;
+    const closeEnd = planned.close === undefined ? token.end : tokens[planned.close].end;
+    if (planned.shortcode.name === 'comment') {
+      if (planned.close === undefined) continue; // unclosed: reported, left as written
+      replace(token.start, closeEnd, newlinesIn(markdown, token.start, closeEnd));
+      i = planned.close; // skips every token inside the comment
+      continue;
     }
+    if (planned.shortcode.inner === 'required' && planned.close === undefined) continue;
+    const resolved = options.resolved?.(i);
+    if (resolved?.text !== undefined) {
+      if (token.delimiter === '{{<') placeholder(i, 'text', resolved.text, token.end);
+      else replace(token.start, token.end, escapeHtml(resolved.text)); // escaped as Hugo's html/template does, then markdown
+      continue;
+    }
+    if (!planned.shortcode.render && !resolved?.site) continue; // a text shortcode that did not resolve: reported
+    placeholder(i, 'embed', markdown.slice(token.start, closeEnd), closeEnd);
+    if (planned.close !== undefined) i = planned.close;
   }
-  out += markdown.slice(copied);
-  return { markdown: out, placeholders, problems, edits };
+  out += markdown.slice(copied, to);
+  return { markdown: out, placeholders, edits, base: from };
 }
 
 function newlinesIn(text: string, start: number, end: number): string {
@@ -129,7 +119,7 @@ function newlinesIn(text: string, start: number, end: number): string {
 }
 
 /** Map an offset in the expanded markdown back to the original text. */
-export function originalOffset(edits: Edit[], offset: number): number {
+export function originalOffset(edits: Edit[], offset: number, base = 0): number {
   let low = 0;
   let high = edits.length - 1;
   let found = -1;
@@ -142,7 +132,7 @@ export function originalOffset(edits: Edit[], offset: number): number {
       high = mid - 1;
     }
   }
-  if (found === -1) return offset;
+  if (found === -1) return base + offset;
   const edit = edits[found];
   if (offset < edit.outEnd) return edit.start;
   return edit.end + (offset - edit.outEnd);

@@ -2,39 +2,57 @@
 //  - a paragraph holding only one embed placeholder becomes a raw HTML block (the embed);
 //  - an embed inside text splits the text node around an inline raw HTML node;
 //  - inside HTML nodes the embed HTML is substituted in the HTML string;
-//  - escaped shortcodes become literal text (escaped as text, or as HTML inside HTML nodes);
+//  - a shortcode whose output is a code block (`highlight`) alone in its paragraph becomes that
+//    mdast code node, so it is rendered (and highlighted) exactly as a fenced block would be;
+//  - escaped shortcodes and text output (`ref`, `param`) become literal text (escaped as text, or
+//    as HTML inside HTML nodes);
 //  - anywhere else (link URLs, titles, code) the shortcode's own text is put back.
 // Options can be given to the plugin, or per file in `file.data.shortcodePlaceholders`
 // (so one frozen processor serves every file).
-import type { Html, Nodes, Parent, Root, RootContent, Text } from 'mdast';
+import type { Code, Html, Nodes, Parent, Root, RootContent, Text } from 'mdast';
 import type { VFile } from 'vfile';
 import { PLACEHOLDER_OPEN, PLACEHOLDER_PATTERN as PATTERN, type Placeholder } from './expand.js';
 import { escapeHtml } from '../html.js';
 
+/** What an embed renders to: HTML, or a code block to render as a fenced one. */
+export type EmbedOutput = string | { code: { lang?: string; meta?: string; value: string } };
+
 export interface PlaceholderOptions {
   placeholders: Placeholder[];
-  /** HTML for the embed whose token index is given. */
-  renderEmbed: (index: number) => string;
+  /** Output of the embed whose token index is given. */
+  renderEmbed: (index: number) => EmbedOutput;
+}
+
+/** A code block output where only inline HTML can go. */
+function codeHtml(code: { lang?: string; value: string }): string {
+  const lang = code.lang ? ` class="language-${escapeHtml(code.lang)}"` : '';
+  return `<pre><code${lang}>${escapeHtml(code.value)}</code></pre>`;
 }
 
 /** Key of `file.data` read when the plugin is used without options. */
 export const PLACEHOLDER_DATA_KEY = 'shortcodePlaceholders';
 
 const ONLY = /^\s*\uE000(\d+)\uE001\s*$/;
+/** A paragraph of nothing but placeholders (tabs of a `tabs`, one per line). */
+const ONLY_SEVERAL = /^\s*(?:\uE000\d+\uE001\s*){2,}$/;
 
 export default function remarkPlaceholders(options?: PlaceholderOptions) {
   return function transformer(tree: Root, file: VFile): void {
     const settings = options ?? (file.data as Record<string, unknown>)[PLACEHOLDER_DATA_KEY] as PlaceholderOptions | undefined;
     if (!settings || settings.placeholders.length === 0) return;
     const { placeholders, renderEmbed } = settings;
-    const embedCache = new Map<number, string>();
-    const embedHtml = (placeholder: Placeholder): string => {
-      let html = embedCache.get(placeholder.token);
-      if (html === undefined) {
-        html = renderEmbed(placeholder.token);
-        embedCache.set(placeholder.token, html);
+    const embedCache = new Map<number, EmbedOutput>();
+    const embedOutput = (placeholder: Placeholder): EmbedOutput => {
+      let output = embedCache.get(placeholder.token);
+      if (output === undefined) {
+        output = renderEmbed(placeholder.token);
+        embedCache.set(placeholder.token, output);
       }
-      return html;
+      return output;
+    };
+    const embedHtml = (placeholder: Placeholder): string => {
+      const output = embedOutput(placeholder);
+      return typeof output === 'string' ? output : codeHtml(output.code);
     };
     const lookup = (digits: string): Placeholder | undefined => placeholders[Number(digits)];
 
@@ -58,7 +76,7 @@ export default function remarkPlaceholders(options?: PlaceholderOptions) {
         if (!placeholder) continue;
         pending += node.value.slice(last, match.index);
         last = match.index + match[0].length;
-        if (placeholder.kind === 'escaped') {
+        if (placeholder.kind !== 'embed') {
           pending += placeholder.text;
         } else {
           if (pending) out.push({ type: 'text', value: pending });
@@ -80,7 +98,26 @@ export default function remarkPlaceholders(options?: PlaceholderOptions) {
           const only = ONLY.exec(node.children[0].value);
           const placeholder = only ? lookup(only[1]) : undefined;
           if (placeholder?.kind === 'embed') {
-            children[i] = { type: 'html', value: embedHtml(placeholder), position: node.position };
+            const output = embedOutput(placeholder);
+            children[i] =
+              typeof output === 'string'
+                ? { type: 'html', value: output, position: node.position }
+                : ({ type: 'code', lang: output.code.lang ?? null, meta: output.code.meta ?? null, value: output.code.value, position: node.position } satisfies Code);
+            continue;
+          }
+        }
+        if (node.type === 'paragraph' && node.children.length === 1 && node.children[0].type === 'text' && ONLY_SEVERAL.test(node.children[0].value)) {
+          // Several embeds, one after the other: each a block of its own, as if blank lines parted them.
+          const found = [...node.children[0].value.matchAll(PATTERN)].map((match) => lookup(match[1]));
+          if (found.every((placeholder) => placeholder?.kind === 'embed')) {
+            const blocks = found.map((placeholder): RootContent => {
+              const output = embedOutput(placeholder!);
+              return typeof output === 'string'
+                ? { type: 'html', value: output }
+                : { type: 'code', lang: output.code.lang ?? null, meta: output.code.meta ?? null, value: output.code.value };
+            });
+            children.splice(i, 1, ...blocks);
+            i += blocks.length - 1;
             continue;
           }
         }

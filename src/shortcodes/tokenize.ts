@@ -551,6 +551,8 @@ function readShortcode(text: string, start: number, end: number, delimiter: Deli
   while (pos < end && isNameChar(text.charCodeAt(pos))) pos++;
   const name = text.slice(nameStart, pos);
   const args: string[] = [];
+  const named: Record<string, string> = {};
+  let selfClosing = false;
   const expected = escaped ? `*/${closer}` : closer;
 
   const unterminated = (at: number, what = `\`${expected}\``): ReadResult => ({
@@ -576,6 +578,7 @@ function readShortcode(text: string, start: number, end: number, delimiter: Deli
       // Self-closing form `{{< x />}}`.
       if (text.charCodeAt(pos) === Ch.Slash && text.startsWith(closer, pos + 1)) {
         pos += 1 + closer.length;
+        selfClosing = true;
         break;
       }
     }
@@ -588,17 +591,22 @@ function readShortcode(text: string, start: number, end: number, delimiter: Deli
     }
     const arg = readArgument(text, pos, end, closer, escaped);
     if (arg.value === undefined) return unterminated(end, arg.expected);
-    args.push(arg.value);
+    if (arg.key !== undefined) named[arg.key] = arg.value;
+    else args.push(arg.value);
     pos = arg.end;
   }
-  return {
-    kind: 'token',
-    token: { name, args, type, delimiter, start, end: pos, source: text.slice(start, pos) },
-  };
+  const token: ShortcodeToken = { name, args, type, delimiter, start, end: pos, source: text.slice(start, pos) };
+  if (Object.keys(named).length > 0) token.named = named;
+  if (selfClosing) token.selfClosing = true;
+  return { kind: 'token', token };
 }
 
-function readArgument(text: string, pos: number, end: number, closer: string, escaped: boolean): { value?: string; end: number; expected?: string } {
+/** A named argument's key as Hugo lexes it: letters, digits, `_` and `-`, then `=`. */
+const NAMED_KEY = /^([A-Za-z_][\w-]*)=/;
+
+function readArgument(text: string, pos: number, end: number, closer: string, escaped: boolean): { value?: string; key?: string; end: number; expected?: string } {
   let value = '';
+  let key: string | undefined;
   for (;;) {
     const c = text.charCodeAt(pos);
     if (c === Ch.Quote) {
@@ -621,13 +629,20 @@ function readArgument(text: string, pos: number, end: number, closer: string, es
         if (!escaped && d === Ch.Slash && text.startsWith(closer, pos + 1)) break;
         pos++;
       }
-      value += text.slice(wordStart, pos);
+      let word = text.slice(wordStart, pos);
+      // `key=value`, `key="value"`, key=`raw`: a named argument (Hugo's `.Get "key"`).
+      const keyMatch = key === undefined && value === '' ? NAMED_KEY.exec(word) : null;
+      if (keyMatch) {
+        key = keyMatch[1];
+        word = word.slice(keyMatch[0].length);
+      }
+      value += word;
       // `key="value"`: a word ending in `=` continues with a quoted string.
       const next = text.charCodeAt(pos);
       if (pos > wordStart && text.charCodeAt(pos - 1) === Ch.Equals && (next === Ch.Quote || next === Ch.Backtick)) continue;
       if (pos === wordStart) return { end: pos, expected: 'an argument' };
     }
-    return { value, end: pos };
+    return { value, key, end: pos };
   }
 }
 

@@ -1,0 +1,113 @@
+// `{{% rule "dir/file.yml" "AlertName" %}}`: embeds an alert's rule definition, as written in its
+// rule file. The link stage finds the rule (stale names and paths get the closest suggestion);
+// the render stage shows it with the theme's rule-embed partial.
+import { realpathSync } from 'node:fs';
+import path from 'node:path';
+import { suggestion as closest } from '../suggest.js';
+import type { RuleFile } from '../../model.js';
+import type { ResolveScope, Shortcode } from '../registry.js';
+
+/** A rule path as written in a shortcode, made relative to the rules folder; undefined if it leaves it. */
+function normaliseRulePath(written: string): string | undefined {
+  if (written.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(written) || written.includes('\\')) return undefined;
+  const normal = path.posix.normalize(written);
+  if (normal === '..' || normal.startsWith('../') || normal === '.') return undefined;
+  return normal;
+}
+
+/** True when `relative` exists under `root` but resolves (through symlinks) outside it. Only asked on the error path. */
+function leavesFolder(root: string, relative: string): boolean {
+  try {
+    const real = realpathSync(path.join(root, relative));
+    const realRoot = realpathSync(root);
+    return real !== realRoot && !real.startsWith(realRoot + path.sep);
+  } catch {
+    return false;
+  }
+}
+
+function alertNames(file: RuleFile): string[] {
+  return file.groups.flatMap((group) => group.rules).filter((rule) => rule.kind === 'alert').map((rule) => rule.name);
+}
+
+/** The closest rule file to a path that does not exist: by the whole path, else by its file name. */
+function closestRuleFile(written: string, scope: ResolveScope): string | undefined {
+  const paths = scope.ruleFiles.map((file) => file.path);
+  const byPath = closest(written, paths);
+  if (byPath) return byPath;
+  const base = path.posix.basename(written);
+  const byName = paths.filter((file) => path.posix.basename(file) === base);
+  if (byName.length === 1) return byName[0];
+  const name = closest(base, paths.map((file) => path.posix.basename(file)));
+  return name ? paths.find((file) => path.posix.basename(file) === name) : undefined;
+}
+
+/** "did you mean" for a stale alert name: the closest of that file, else the alert in another file. */
+function alertSuggestion(alertName: string, ruleFile: RuleFile, scope: ResolveScope): string {
+  const own = alertNames(ruleFile);
+  const sameCase = own.find((name) => name.toLowerCase() === alertName.toLowerCase());
+  const near = sameCase ?? closest(alertName, own);
+  const elsewhere = scope.ruleFiles
+    .filter((file) => file !== ruleFile)
+    .flatMap((file) => alertNames(file).map((name) => ({ name, file: file.path })));
+  const exactElsewhere = elsewhere.find((entry) => entry.name === alertName);
+  if (exactElsewhere) return `; it is defined in \`${exactElsewhere.file}\`: did you mean \`{{% rule "${exactElsewhere.file}" "${alertName}" %}}\`?`;
+  if (near) return `; did you mean \`${near}\`?`;
+  const other = closest(alertName, elsewhere.map((entry) => entry.name));
+  if (other) {
+    const entry = elsewhere.find((e) => e.name === other)!;
+    return `; did you mean \`${other}\` in \`${entry.file}\`?`;
+  }
+  return '';
+}
+
+export const rule: Shortcode = {
+  name: 'rule',
+  inner: 'none',
+  usage: '{{% rule "dir/file.yml" "AlertName" %}}',
+  origin: 'runbook-site',
+  resolve(call, scope) {
+    const { token } = call;
+    const [written, alertName] = token.args;
+    if (token.args.length !== 2 || !written || !alertName || token.named) {
+      const count = token.args.length + Object.keys(token.named ?? {}).length;
+      call.error(
+        `Unexpected ${count} argument${count === 1 ? '' : 's'} to \`rule\`, expected a rule file and an alert name: \`{{% rule "dir/file.yml" "AlertName" %}}\``,
+        'shortcode-arguments',
+      );
+      return undefined;
+    }
+    const rulePath = normaliseRulePath(written);
+    if (rulePath === undefined) {
+      call.error(`Unexpected rule path \`${written}\` outside the rules folder, expected a path relative to it`, 'rule-path-outside');
+      return undefined;
+    }
+    const ruleFile = scope.ruleFileByPath.get(rulePath);
+    if (!ruleFile && leavesFolder(scope.config.rulesDir, rulePath)) {
+      call.error(`Unexpected rule path \`${written}\`: it is a link that leads outside the rules folder, expected a file inside it`, 'rule-path-outside');
+      return undefined;
+    }
+    if (!ruleFile) {
+      const near = closestRuleFile(rulePath, scope);
+      call.error(
+        `Unexpected rule file \`${written}\`: no such file in the rules folder \`${path.relative(scope.config.cwd, scope.config.rulesDir) || '.'}\`${near ? `; did you mean \`${near}\`?` : ''}`,
+        'rule-file-not-found',
+      );
+      return undefined;
+    }
+    const rules = ruleFile.groups.flatMap((group) => group.rules).filter((r) => r.kind === 'alert' && r.name === alertName);
+    if (rules.length === 0) {
+      // A warning, not an error: real sites keep runbooks for alerts removed from the rules
+      // (srerun has nine). The page shows a notice in the rule's place; --strict fails on it.
+      call.warning(
+        `Unexpected alert \`${alertName}\`: not defined in \`${written}\`${alertSuggestion(alertName, ruleFile, scope)}. Fix the name, or remove the shortcode if the alert was deleted`,
+        'alert-not-found',
+      );
+      return { embed: { token: call.index, rules: [], missing: { file: written, alert: alertName } } };
+    }
+    return { embed: { token: call.index, rules } };
+  },
+  render(call) {
+    return call.env.ruleEmbed(call.index);
+  },
+};

@@ -1,0 +1,163 @@
+// The registry's shortcodes through the real pipeline on test/fixtures/sites/shortcodes: hugo-book's
+// (hint, details, tabs/tab, columns, expand, button, mermaid), a site's own shortcodes/NAME.hbs,
+// and the messages for unknown shortcodes, stale `rule` references and missing `ref` targets.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { cp, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runCli } from './helpers/cli.js';
+import { projectRoot } from './helpers/project.js';
+
+const fixture = path.join(projectRoot, 'test/fixtures/sites/shortcodes');
+
+async function copy(): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'runbook-site-shortcodes-'));
+  await cp(fixture, dir, { recursive: true });
+  return dir;
+}
+
+let built: Promise<{ dir: string; page: string; other: string }> | undefined;
+function build() {
+  built ??= (async () => {
+    const dir = await copy();
+    const result = await runCli(['build', '--out', 'dist'], dir);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /0 errors, 0 warnings/);
+    const page = await readFile(path.join(dir, 'dist/runbooks/postgres/postgresdown/index.html'), 'utf8');
+    const other = await readFile(path.join(dir, 'dist/runbooks/postgres/postgrestoomanyconnections/index.html'), 'utf8');
+    return { dir, page, other };
+  })();
+  return built;
+}
+
+const count = (text: string, pattern: RegExp) => (text.match(new RegExp(pattern.source, 'g')) ?? []).length;
+
+test('hint: a call-out of its kind with markdown inside, links rewritten', async () => {
+  const { page } = await build();
+  assert.match(page, /<div class="sc-hint sc-hint-warning" role="note"><span class="sr">Warning: <\/span><p><strong>Data loss<\/strong> is possible: read <a href="\/runbooks\/runbooks\/postgres\/postgrestoomanyconnections\/">the other runbook<\/a> first\.<\/p><\/div>/);
+});
+
+test('details: hugo-book positional title and Hugo named summary/open', async () => {
+  const { page } = await build();
+  assert.match(page, /<details class="sc-details"><summary>Why it fires<\/summary><div class="sc-body"><p><code>pg_up<\/code> is <em>0<\/em>\.<\/p><\/div><\/details>/);
+  assert.match(page, /<details class="sc-details" open><summary>Opened<\/summary>/);
+});
+
+test('tabs/tab: one radio group, first tab checked, each panel after its label, no stray paragraph', async () => {
+  const { page } = await build();
+  const tabs = /<div class="sc-tabs">([\s\S]*?)<\/div>\n?<div class="sc-columns">/.exec(page);
+  assert.ok(tabs, 'tabs block');
+  assert.equal(count(tabs[1], /<input type="radio" class="sc-tab-toggle" name="tabs-restart"/), 2);
+  assert.match(tabs[1], /id="tabs-restart-0" checked><label for="tabs-restart-0">systemd<\/label><div class="sc-tab-panel"><pre tabindex="0"><code class="language-bash">systemctl restart postgresql/);
+  assert.match(tabs[1], /id="tabs-restart-1"><label for="tabs-restart-1">Kubernetes<\/label><div class="sc-tab-panel"><p>Run <code>kubectl rollout restart<\/code> and see <a href="\/runbooks\/runbooks\/postgres\/postgrestoomanyconnections\/#check">/);
+  assert.doesNotMatch(tabs[1], /<p><input/);
+});
+
+test('columns, expand and button', async () => {
+  const { page } = await build();
+  assert.match(page, /<div class="sc-columns"><div class="sc-column"><p>Left <strong>side<\/strong><\/p><\/div><div class="sc-column"><p>Right side<\/p><\/div><\/div>/);
+  assert.match(page, /<details class="sc-expand"><summary><span>Show the query<\/span><span class="sc-expand-marker" aria-hidden="true">↕<\/span><\/summary><div class="sc-body"><p>SELECT 1;<\/p><\/div><\/details>/);
+  assert.match(page, /<a class="sc-button" href="https:\/\/grafana\.example\.com\/d\/pg" target="_blank" rel="noopener">Open <strong>Grafana<\/strong><\/a>/);
+  assert.match(page, /<a class="sc-button" href="\/runbooks\/runbooks\/postgres\/postgrestoomanyconnections\/">Next<\/a>/);
+});
+
+test('mermaid: diagram source in a pre, the library from the site\'s own assets, once, only on pages with one', async () => {
+  const { dir, page, other } = await build();
+  assert.equal(count(page, /<pre tabindex="0" class="sc-mermaid">/), 2);
+  assert.match(page, /<pre tabindex="0" class="sc-mermaid">graph LR\n {2}A\[Client\] --&gt; B\{Postgres\}<\/pre>/);
+  const scripts = [...page.matchAll(/<script src="\/runbooks\/(assets\/mermaid[^"]+)" defer><\/script>/g)].map((m) => m[1]);
+  assert.equal(scripts.length, 2, 'the library and its starter, once per page');
+  const assets = await readdir(path.join(dir, 'dist/assets'));
+  for (const script of scripts) assert.ok(assets.includes(path.basename(script)), `${script} is published`);
+  const library = await readFile(path.join(dir, 'dist', scripts[0]), 'utf8');
+  assert.ok(library.length > 1_000_000 && library.includes('mermaid'), 'the mermaid package\'s bundle');
+  assert.doesNotMatch(page, /cdn|jsdelivr|unpkg/i);
+  assert.doesNotMatch(other, /mermaid/);
+});
+
+test('a site\'s own shortcode: shortcodes/NAME.hbs with params, named args and inner content, escaping on', async () => {
+  const { page } = await build();
+  // {{< >}}: inner as written (HTML), named argument escaped.
+  assert.match(page, /<aside class="oncall" data-team="db &amp; storage">\*\*bold\*\* <em>as is<\/em><span class="page">PostgresDown<\/span><\/aside>/);
+  // {{% %}}: inner rendered as markdown, positional argument.
+  assert.match(page, /<aside class="oncall" data-team=""><strong>Pager<\/strong> <p><strong>bold<\/strong><\/p><span class="page">PostgresDown<\/span><\/aside>/);
+});
+
+test('unknown shortcodes: the closest name, how to define one, and Hugo\'s Go-template shortcodes named', async () => {
+  const dir = await copy();
+  await writeFile(path.join(dir, 'runbooks/postgres/Unknown.md'), '# Unknown\n\n{{< hnit info >}}x{{< /hnit >}}\n\n{{< notice >}}y{{< /notice >}}\n\n{{< oncal >}}\n');
+  const result = await runCli(['check', '--format', 'json'], dir);
+  assert.equal(result.code, 1);
+  const diagnostics = (JSON.parse(result.stdout) as { diagnostics: { file: string; line: number; column: number; ruleId: string; message: string }[] }).diagnostics.filter((d) => d.file.endsWith('Unknown.md'));
+  const at = (line: number, column: number) => diagnostics.find((d) => d.line === line && d.column === column && d.ruleId === 'unknown-shortcode');
+  assert.match(at(3, 1)!.message, /^Unexpected shortcode `hnit`; did you mean `hint`\?.*write `templates\/shortcodes\/hnit\.hbs`/);
+  assert.match(at(5, 1)!.message, /`layouts\/shortcodes\/notice\.html` defines it for Hugo, but it is a Go template.*write it as `templates\/shortcodes\/notice\.hbs`/);
+  assert.match(at(7, 1)!.message, /did you mean `oncall`\?/);
+});
+
+test('stale rule shortcodes: the closest alert of that file, the file that defines it, the closest rule file', async () => {
+  const dir = await copy();
+  await writeFile(path.join(dir, 'rules/postgres/replica.yml'), 'groups:\n  - name: replica\n    rules:\n      - alert: PostgresReplicaLag\n        expr: pg_lag > 30\n');
+  await writeFile(
+    path.join(dir, 'runbooks/postgres/Stale.md'),
+    [
+      '# Stale',
+      '',
+      '{{% rule "postgres/postgres.yml" "PostgresDwn" %}}',
+      '',
+      '{{% rule "postgres/postgres.yml" "PostgresReplicaLag" %}}',
+      '',
+      '{{% rule "postgres/postgre.yml" "PostgresDown" %}}',
+      '',
+      '{{% rule "postgres/postgres.yml" "PostgresReplicaLg" %}}',
+      '',
+    ].join('\n'),
+  );
+  const result = await runCli(['check', '--format', 'json'], dir);
+  const diagnostics = (JSON.parse(result.stdout) as { diagnostics: { file: string; line: number; ruleId: string; message: string }[] }).diagnostics.filter((d) => d.file.endsWith('Stale.md'));
+  const on = (line: number) => diagnostics.find((d) => d.line === line)!;
+  assert.equal(on(3).ruleId, 'alert-not-found');
+  assert.match(on(3).message, /`PostgresDwn`: not defined in `postgres\/postgres\.yml`; did you mean `PostgresDown`\?/);
+  assert.match(on(5).message, /it is defined in `postgres\/replica\.yml`: did you mean `\{\{% rule "postgres\/replica\.yml" "PostgresReplicaLag" %\}\}`\?/);
+  assert.equal(on(7).ruleId, 'rule-file-not-found');
+  assert.match(on(7).message, /no such file in the rules folder `rules`; did you mean `postgres\/postgres\.yml`\?/);
+  assert.match(on(9).message, /did you mean `PostgresReplicaLag` in `postgres\/replica\.yml`\?/);
+});
+
+test('ref/relref: a missing page is an error at its place with the closest page; <<% %>> is {{% %}}; param not found', async () => {
+  const dir = await copy();
+  await writeFile(
+    path.join(dir, 'runbooks/postgres/Refs.md'),
+    [
+      '# Refs',
+      '',
+      'See [it]({{< ref "PostgresDwn.md" >}}) and {{% relref "/runbooks/postgres/PostgresDown.md" %}}.',
+      '',
+      'Same: <<% relref "PostgresDown.md" %>>',
+      '',
+      'Owner: {{< param ownr >}}',
+      '',
+    ].join('\n'),
+  );
+  const check = await runCli(['check', '--format', 'json'], dir);
+  assert.equal(check.code, 1);
+  const diagnostics = (JSON.parse(check.stdout) as { diagnostics: { file: string; line: number; column: number; ruleId: string; message: string }[] }).diagnostics.filter((d) => d.file.endsWith('Refs.md') && d.ruleId !== 'orphan-runbook');
+  assert.deepEqual(diagnostics.map((d) => `${d.line}:${d.column} ${d.ruleId}`), ['3:10 ref-not-found', '7:8 param-not-found']);
+  assert.match(diagnostics[0].message, /`ref` target `PostgresDwn\.md`: no page has that file \(Hugo's REF_NOT_FOUND\); did you mean `PostgresDown\.md`\?/);
+  await writeFile(path.join(dir, 'runbooks/postgres/Refs.md'), '# Refs\n\nA {{% relref "/runbooks/postgres/PostgresDown.md" %}} B <<% relref "PostgresDown.md" %>> C\n');
+  const result = await runCli(['build', '--out', 'dist'], dir);
+  assert.equal(result.code, 0, result.stdout);
+  const page = await readFile(path.join(dir, 'dist/runbooks/postgres/refs/index.html'), 'utf8');
+  assert.match(page, /<p>A \/runbooks\/runbooks\/postgres\/postgresdown\/ B \/runbooks\/runbooks\/postgres\/postgresdown\/ C<\/p>/);
+});
+
+test('a broken link inside a shortcode\'s inner content is reported at its line, in check and build alike', async () => {
+  const dir = await copy();
+  await writeFile(path.join(dir, 'runbooks/postgres/Inner.md'), '# Inner\n\n{{< hint info >}}\nSee [nothing](Nothing.md).\n{{< /hint >}}\n');
+  for (const command of ['check', 'build']) {
+    const result = await runCli([command, '--format', 'json', ...(command === 'build' ? ['--out', 'dist'] : [])], dir);
+    const broken = (JSON.parse(result.stdout) as { diagnostics: { file: string; line: number; column: number; ruleId: string }[] }).diagnostics.filter((d) => d.file.endsWith('Inner.md') && d.ruleId !== 'orphan-runbook');
+    assert.deepEqual(broken.map((d) => `${d.line}:${d.column} ${d.ruleId}`), ['4:5 broken-link'], command);
+  }
+});
