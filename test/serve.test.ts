@@ -141,7 +141,7 @@ test('serve: edits reload their page, errors show in the overlay data and clear,
     const changed = (await change).data as { files: string[] };
     assert.ok(!changed.files.includes('runbooks/haproxy/index.html') || changed.files.length > 1);
     assert.match((await rawGet(origin, PAGE_URL)).body, /A line written by the serve test\./);
-    assert.match(serve.output(), /HaproxyDown\.md changed · 1 page re-rendered · \d+ files? updated · \d+ ms/);
+    await serve.waitForOutput(/HaproxyDown\.md changed · 1 page re-rendered · \d+ files? updated · \d+ ms/);
 
     // A broken shortcode: the error in the overlay data (place, message, code frame); the last good page stays.
     const failing = events.next((event) => event.event === 'status' && errorsOf(event).length > 0);
@@ -179,9 +179,11 @@ test('serve: edits reload their page, errors show in the overlay data and clear,
     assert.equal((await rawGet(origin, `${BASE}${newPage.replace(/index\.html$/, '')}`)).status, 404);
 
     // A renamed folder.
+    // (New pages are announced as soon as they are written, pages that are gone once removed.)
     change = events.next(isChange('runbooks/probes/blackboxprobefailed/index.html'));
+    const gone = events.next(isChange('runbooks/blackbox/blackboxprobefailed/index.html'));
     await rename(path.join(dir, 'runbooks/blackbox'), path.join(dir, 'runbooks/probes'));
-    await change;
+    await Promise.all([change, gone]);
     assert.equal((await rawGet(origin, `${BASE}runbooks/probes/blackboxprobefailed/`)).status, 200);
     assert.equal((await rawGet(origin, `${BASE}runbooks/blackbox/blackboxprobefailed/`)).status, 404);
 
