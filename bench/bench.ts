@@ -3,7 +3,7 @@
 // `hugo` is on PATH. Five runs per scenario after a warm-up; prints median wall time and peak RSS
 // and the ratios to Hugo. Everything it writes goes into a temporary folder.
 //
-// Environment: BENCH_RUNS (default 5), BENCH_SKIP_10X=1, SRERUN=<corpus folder>.
+// Environment: BENCH_RUNS (default 5), BENCH_SKIP_10X=1, BENCH_SKIP_SERVE=1, BENCH_SERVE_EDITS (default 12), SRERUN=<corpus folder>.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { appendFile, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateCorpus } from './corpus.js';
 import { BASE_URL, hugoSite } from './hugo-site.js';
+import { benchServe, type ServeBench } from './serve.js';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = path.join(projectRoot, 'bin/runbook-site.js');
@@ -186,6 +187,9 @@ async function main(): Promise<void> {
     });
     results.push(titleChange);
 
+    let served: ServeBench | undefined;
+    if (process.env.BENCH_SKIP_SERVE !== '1') served = await benchServe({ bin: BIN, srerun: SRERUN, tmp, baseURL: BASE_URL });
+
     let big: Scenario | undefined;
     let bigWarm: Scenario | undefined;
     if (process.env.BENCH_SKIP_10X !== '1') {
@@ -212,6 +216,10 @@ async function main(): Promise<void> {
     console.log('');
     console.log(`Pages re-rendered after one body change: ${changedPages(bodyChange.summary)} (${bodyChange.summary})`);
     console.log(`Pages re-rendered after one title change: ${changedPages(titleChange.summary)} (${titleChange.summary})`);
+    if (served) {
+      console.log(`serve (srerun): first build served in ${served.startSeconds.toFixed(2)}s; save → reload event over ${served.saveToReloadMs.length} edits of one runbook: median ${served.medianMs.toFixed(0)} ms (min ${Math.min(...served.saveToReloadMs).toFixed(0)}, max ${Math.max(...served.saveToReloadMs).toFixed(0)})`);
+      console.log(`serve (srerun): one rule file changed (${served.ruleFile}, ${served.ruleFilePages} alerts): ${served.ruleFileRendered} pages re-rendered (${served.ruleFileLine})`);
+    }
     console.log('');
     const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
     if (hugo) {
@@ -219,6 +227,7 @@ async function main(): Promise<void> {
       console.log(`Target warm ≤ 0.3× Hugo: ${(warm.seconds / hugo.seconds).toFixed(2)}× — ${verdict(warm.seconds <= 0.3 * hugo.seconds)}`);
       if (hugo.rssMB && cold.rssMB) console.log(`Target peak RSS ≤ Hugo's (cold): ${cold.rssMB.toFixed(0)} MB vs ${hugo.rssMB.toFixed(0)} MB — ${verdict(cold.rssMB <= hugo.rssMB)}`);
     }
+    if (served) console.log(`Target serve save → reload median ≤ 300 ms: ${served.medianMs.toFixed(0)} ms — ${verdict(served.medianMs <= 300)}`);
     if (big) {
       console.log(`Target 10× corpus ≤ 11× srerun cold: ${(big.seconds / cold.seconds).toFixed(2)}× — ${verdict(big.seconds <= 11 * cold.seconds)}`);
       if (big.rssMB) console.log(`Target 10× corpus within 1 GB RSS: ${big.rssMB.toFixed(0)} MB — ${verdict(big.rssMB <= 1024)}`);

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cp, mkdir, mkdtemp, readFile, readdir, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sampleProject, projectRoot } from './helpers/project.js';
@@ -141,7 +142,7 @@ test('serve: edits reload their page, errors show in the overlay data and clear,
     const changed = (await change).data as { files: string[] };
     assert.ok(!changed.files.includes('runbooks/haproxy/index.html') || changed.files.length > 1);
     assert.match((await rawGet(origin, PAGE_URL)).body, /A line written by the serve test\./);
-    assert.match(serve.output(), /HaproxyDown\.md changed · 1 page re-rendered · \d+ files? updated · \d+ ms/);
+    await serve.waitForOutput(/HaproxyDown\.md changed · 1 page re-rendered · \d+ files? updated · \d+ ms/);
 
     // A broken shortcode: the error in the overlay data (place, message, code frame); the last good page stays.
     const failing = events.next((event) => event.event === 'status' && errorsOf(event).length > 0);
@@ -179,9 +180,11 @@ test('serve: edits reload their page, errors show in the overlay data and clear,
     assert.equal((await rawGet(origin, `${BASE}${newPage.replace(/index\.html$/, '')}`)).status, 404);
 
     // A renamed folder.
+    // (New pages are announced as soon as they are written, pages that are gone once removed.)
     change = events.next(isChange('runbooks/probes/blackboxprobefailed/index.html'));
+    const gone = events.next(isChange('runbooks/blackbox/blackboxprobefailed/index.html'));
     await rename(path.join(dir, 'runbooks/blackbox'), path.join(dir, 'runbooks/probes'));
-    await change;
+    await Promise.all([change, gone]);
     assert.equal((await rawGet(origin, `${BASE}runbooks/probes/blackboxprobefailed/`)).status, 200);
     assert.equal((await rawGet(origin, `${BASE}runbooks/blackbox/blackboxprobefailed/`)).status, 404);
 
@@ -261,4 +264,29 @@ test('serve: a port in use moves to the next one; a bad --port is a usage error'
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--port/);
   await rm(dir, { recursive: true, force: true });
+});
+
+test('serve as a process: Ctrl-C (SIGINT) stops it cleanly with exit status 0', async () => {
+  const dir = await sampleProject('runbook-site-serve-');
+  const child = spawn(process.execPath, [path.join(projectRoot, 'bin/runbook-site.js'), 'serve', '--port', '0'], { cwd: dir, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += String(chunk)));
+  child.stderr.on('data', (chunk: Buffer) => (output += String(chunk)));
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  try {
+    const until = Date.now() + 120_000;
+    while (!/Serving (http:\/\/\S+)/.test(output)) {
+      assert.ok(Date.now() < until && child.exitCode === null, `serve did not start:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const url = /Serving (http:\/\/\S+)/.exec(output)![1];
+    assert.equal((await rawGet(new URL(url).origin, new URL(url).pathname)).status, 200);
+    child.kill('SIGINT');
+    assert.equal(await exited, 0, output);
+    assert.match(output, /Stopped\./);
+    assert.deepEqual((await readdir(path.join(dir, '.cache/runbook-site'))).filter((name) => name.startsWith('serve-')), []);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  }
 });

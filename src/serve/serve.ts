@@ -215,7 +215,8 @@ export async function serveSite(options: ServeOptions, io: CliIO): Promise<numbe
     if (changed.some((file) => templateDirs.some((dir) => (file + path.sep).startsWith(dir)))) session.forgetTheme();
     let build: SessionBuild;
     try {
-      build = await session.build();
+      // Open pages reload as soon as the pages are written; the search index and sitemap follow.
+      build = await session.build((early) => live.change({ files: early.changed.filter((file) => !early.renameOnly.includes(file)), renamed: early.renamed }));
     } catch (error) {
       if (!isRunbookSiteError(error)) throw error;
       setProblem(error);
@@ -227,11 +228,11 @@ export async function serveSite(options: ServeOptions, io: CliIO): Promise<numbe
       io.stdout.write(formatHuman({ diagnostics: build.diagnostics, coverage: build.coverage, runbooks: build.runbookCount }, { colour, quiet: build.errors > 0 || buildNumber > 1, verbose: options.verbose, sources: build.sources }));
     }
     if (build.wrote) {
-      const reloads = build.changed.filter((file) => !build.renameOnly.includes(file));
-      live.change({ files: reloads, renamed: build.renamed });
+      live.change({ files: build.late, renamed: {} });
       const updated = build.changed.length === 0 ? 'no file changed' : `${plural(build.changed.length, 'file')} updated`;
       if (buildNumber === 1) say(`[${clock()}] Built ${plural(build.pageCount, 'page')} (${build.rendered} rendered) in ${ms} ms`);
       else say(`[${clock()}] ${what} · ${plural(build.rendered, 'page')} re-rendered · ${updated} · ${ms} ms`);
+      if (options.verbose) say(`  phases: ${build.phases.map(([name, spent]) => `${name} ${spent}`).join(' · ')} ms`);
     } else {
       say(`[${clock()}] ${what} · build failed: ${plural(build.errors, 'error')}, ${buildNumber === 1 ? 'nothing to serve yet' : 'serving the last good site'} · ${ms} ms`);
     }

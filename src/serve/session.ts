@@ -8,7 +8,7 @@
 // Each build runs the same stages as `build` (load → link → render → checks → outputs), so what
 // the served folder holds equals what a clean `build` of the same inputs writes.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { VFile } from 'vfile';
@@ -26,6 +26,7 @@ import type { Point, Runbook } from '../model.js';
 import type { Theme } from '../render/theme.js';
 import { renderPages, type PageStore } from '../pipeline/render-pages.js';
 import { listSiteFiles, siteOutputFiles } from '../pipeline/full-build.js';
+import { redirectFiles } from '../write/redirects.js';
 import { OUTPUT_MARKER, type OutputFile } from '../write/output.js';
 import { collectDiagnostics, countBySeverity, displayPath, type Diagnostic } from '../report/format.js';
 import { DEFAULT_TEMPLATES_DIR } from '../build.js';
@@ -123,12 +124,13 @@ export function memoryPageStore(seed?: PageCache): PageStore {
 }
 
 /**
- * The folder serve writes the site into. It remembers a hash of every file it holds, so a build
- * replaces only the files whose bytes changed (each atomically: written next to it, then renamed)
- * and removes the ones that are gone.
+ * The folder serve writes the site into. It keeps the content of every file it holds (the pages
+ * are the same strings as in the page store, so an unchanged page costs one identity check), so a
+ * build replaces only the files whose bytes changed (each atomically: written next to it, then
+ * renamed) and removes the ones that are gone.
  */
 export class ServedFolder {
-  private hashes = new Map<string, string>();
+  private contents = new Map<string, string | Uint8Array>();
   private readonly incoming: string;
   private counter = 0;
 
@@ -139,56 +141,65 @@ export class ServedFolder {
     mkdirSync(dir, { recursive: true });
   }
 
-  /** Writes `files` as the whole content of the folder; returns the paths written or removed, and the previous bytes of changed HTML pages. */
-  apply(files: OutputFile[]): { changed: string[]; previousHtml: Map<string, string> } {
-    const next = new Map<string, string>();
+  /** What the folder holds at `file`, if anything. */
+  content(file: string): string | Uint8Array | undefined {
+    return this.contents.get(file);
+  }
+
+  /**
+   * Writes `files`; with `complete`, they are the whole content of the folder and any other file
+   * is removed. Returns the paths written or removed, sorted.
+   */
+  apply(files: OutputFile[], complete: boolean): string[] {
     const changed: string[] = [];
-    const previousHtml = new Map<string, string>();
+    const next = new Map<string, string | Uint8Array>();
     mkdirSync(this.incoming, { recursive: true });
     try {
       for (const file of files) {
-        const bytes = typeof file.content === 'string' ? Buffer.from(file.content) : file.content;
-        const hash = hashOf(bytes);
-        next.set(file.path, hash);
-        if (this.hashes.get(file.path) === hash) continue;
+        next.set(file.path, file.content);
+        const before = this.contents.get(file.path);
+        if (before !== undefined && sameContent(before, file.content)) continue;
         const target = path.join(this.dir, file.path);
-        if (this.hashes.has(file.path) && file.path.endsWith('.html')) {
-          try {
-            previousHtml.set(file.path, readFileSync(target, 'utf8'));
-          } catch {
-            // Gone: a plain change.
-          }
-        }
         mkdirSync(path.dirname(target), { recursive: true });
         const temporary = path.join(this.incoming, `${this.counter++}`);
-        writeFileSync(temporary, bytes);
+        writeFileSync(temporary, file.content);
         renameSync(temporary, target);
+        this.contents.set(file.path, file.content);
         changed.push(file.path);
       }
-      for (const old of this.hashes.keys()) {
-        if (next.has(old)) continue;
-        rmSync(path.join(this.dir, old), { force: true });
-        changed.push(old);
-        // Folders left empty go too (a renamed section leaves its old folder behind).
-        for (let dir = path.posix.dirname(old); dir !== '.'; dir = path.posix.dirname(dir)) {
-          try {
-            rmdirSync(path.join(this.dir, dir));
-          } catch {
-            break;
+      if (complete) {
+        for (const old of [...this.contents.keys()]) {
+          if (next.has(old)) continue;
+          rmSync(path.join(this.dir, old), { force: true });
+          this.contents.delete(old);
+          changed.push(old);
+          // Folders left empty go too (a renamed section leaves its old folder behind).
+          for (let dir = path.posix.dirname(old); dir !== '.'; dir = path.posix.dirname(dir)) {
+            try {
+              rmdirSync(path.join(this.dir, dir));
+            } catch {
+              break;
+            }
           }
         }
       }
     } finally {
       rmSync(this.incoming, { recursive: true, force: true });
     }
-    this.hashes = next;
-    return { changed: changed.sort(), previousHtml };
+    return changed.sort();
   }
 
   close(): void {
     rmSync(this.dir, { recursive: true, force: true });
     rmSync(this.incoming, { recursive: true, force: true });
   }
+}
+
+function sameContent(a: string | Uint8Array, b: string | Uint8Array): boolean {
+  if (typeof a === 'string' && typeof b === 'string') return a === b;
+  const left = typeof a === 'string' ? Buffer.from(a) : a;
+  const right = typeof b === 'string' ? Buffer.from(b) : b;
+  return Buffer.compare(left, right) === 0;
 }
 
 export interface SessionBuild {
@@ -209,6 +220,10 @@ export interface SessionBuild {
   renamed: Record<string, string>;
   /** Pages whose only change is such a rename (they need no reload). */
   renameOnly: string[];
+  /** Files written or removed after the pages (search index, sitemap, pages that are gone). */
+  late: string[];
+  /** Milliseconds spent in each stage, in order (for --verbose). */
+  phases: [string, number][];
 }
 
 export interface SessionOptions {
@@ -262,8 +277,16 @@ export class SiteSession {
     this.theme = undefined;
   }
 
-  async build(): Promise<SessionBuild> {
+  /** `onPagesWritten` is called once the pages are in place, before the site-wide files (search index, sitemap) are. */
+  async build(onPagesWritten?: (build: SessionBuild) => void): Promise<SessionBuild> {
     const { config, version } = this.options;
+    const phases: [string, number][] = [];
+    let mark = performance.now();
+    const phase = (name: string) => {
+      const now = performance.now();
+      phases.push([name, Math.round(now - mark)]);
+      mark = now;
+    };
     for (const [what, dir] of [['rules', config.rulesDir], ['runbooks', config.runbooksDir], ...(config.templatesDir ? [['templates', config.templatesDir]] : [])]) {
       const isFolder = await stat(dir).then((info) => info.isDirectory(), () => false);
       if (!isFolder) throw new RunbookSiteError('FolderNotFound', { what, path: path.relative(config.cwd, dir) || dir });
@@ -293,9 +316,11 @@ export class SiteSession {
     ]);
     this.loadCache.forgetUnused();
     await this.loadCache.save();
+    phase('load');
 
     // Link
     const site = linkSite({ config, ruleFiles, runbooks, version, intro, gitDates: this.gitDates, resourceFiles, scaffoldTemplate });
+    phase('link');
     const files: VFile[] = [...ruleFiles.map((f) => f.vfile), ...runbooks.map((r) => r.vfile), ...(intro ? [intro.vfile] : [])];
 
     // Render
@@ -310,6 +335,7 @@ export class SiteSession {
       pageCache: this.pageStore,
       theme: this.theme,
     });
+    phase('render');
     for (const problem of outcome.problems) {
       const runbook = runbookByUrl.get(problem.url);
       if (!runbook) continue;
@@ -333,6 +359,7 @@ export class SiteSession {
 
     const diagnostics = collectDiagnostics(files, config.cwd);
     const { error: errors, warning: warnings } = countBySeverity(diagnostics);
+    phase('check');
     const sources = new Map<string, string>();
     for (const file of files) sources.set(displayPath(file, config.cwd), String(file.value));
     const result: SessionBuild = {
@@ -348,28 +375,44 @@ export class SiteSession {
       changed: [],
       renamed: {},
       renameOnly: [],
+      late: [],
+      phases,
     };
     // Content errors: the last good site keeps being served.
     if (errors > 0) return result;
 
-    // Write
-    const outputs = await siteOutputFiles(site, outcome.rendered, config, { referencedResources, staticFiles });
-    outputs.push({ path: OUTPUT_MARKER, content: `runbook-site ${version}\n` });
-    const { changed, previousHtml } = this.folder.apply(outputs);
-    const assets = new Set(outputs.map((file) => file.path).filter((file) => file.startsWith('assets/')));
+    // Write, in two steps: the pages (and what they link: theme assets, redirects) first, so
+    // that open pages can reload, then the files computed from every page (search index, sitemap).
+    const marker: OutputFile = { path: OUTPUT_MARKER, content: `runbook-site ${version}\n` };
+    const { themeAssets } = await import('../render/theme.js');
+    const pagesFirst: OutputFile[] = [...[...outcome.rendered.values()].map((page) => ({ path: page.outputPath, content: page.html })), ...themeAssets(this.theme), ...redirectFiles(site), marker];
+    const previous = new Map(pagesFirst.map((file) => [file.path, this.folder.content(file.path)]));
+    const early = this.folder.apply(pagesFirst, false);
+    const assets = new Set(pagesFirst.map((file) => file.path).filter((file) => file.startsWith('assets/')));
     const renamed = renamedStylesheets(this.assets, assets);
     this.assets = assets;
     if (Object.keys(renamed).length > 0) {
-      const byPath = new Map(outputs.map((file) => [file.path, file.content]));
-      for (const [file, before] of previousHtml) {
+      const byPath = new Map(pagesFirst.map((file) => [file.path, file.content]));
+      for (const file of early) {
+        const before = previous.get(file);
+        if (!file.endsWith('.html') || typeof before !== 'string') continue;
         let expected = before;
         for (const [from, to] of Object.entries(renamed)) expected = expected.split(path.posix.basename(from)).join(path.posix.basename(to));
-        if (expected === String(byPath.get(file))) result.renameOnly.push(file);
+        if (expected === byPath.get(file)) result.renameOnly.push(file);
       }
     }
     result.wrote = true;
-    result.changed = changed;
     result.renamed = renamed;
+    phase('write pages');
+    onPagesWritten?.({ ...result, changed: early });
+
+    const outputs = await siteOutputFiles(site, outcome.rendered, config, { referencedResources, staticFiles });
+    outputs.push(marker);
+    phase('site-wide files');
+    const late = this.folder.apply(outputs, true);
+    phase('write');
+    result.changed = [...new Set([...early, ...late])].sort();
+    result.late = late;
     return result;
   }
 

@@ -14,6 +14,8 @@ export interface RunningServe {
   url: string;
   origin: string;
   output: () => string;
+  /** Waits until the output matches. */
+  waitForOutput: (pattern: RegExp, timeoutMs?: number) => Promise<void>;
   /** Aborts serve and waits for run() to return; resolves to its exit status. */
   stop: () => Promise<number>;
 }
@@ -45,6 +47,13 @@ export async function startServe(cwd: string, args: string[] = [], timeoutMs = 1
     url,
     origin: new URL(url).origin,
     output: () => text,
+    waitForOutput: async (pattern, wait = 60_000) => {
+      const until = Date.now() + wait;
+      while (!pattern.test(text)) {
+        if (Date.now() > until) throw new Error(`serve printed nothing matching ${pattern} within ${wait} ms:\n${text}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
     stop: async () => {
       controller.abort();
       return exit;
@@ -89,9 +98,11 @@ export async function subscribe(origin: string): Promise<{ next: (match: (event:
       const data = /^data: (.*)$/m.exec(block)?.[1];
       if (!name || data === undefined) continue;
       const event = { event: name, data: JSON.parse(data) as unknown };
-      const waiter = waiters.findIndex((w) => w.match(event));
-      if (waiter === -1) events.push(event);
-      else waiters.splice(waiter, 1)[0].resolve(event);
+      events.push(event);
+      // Every waiter this event satisfies, not only the first.
+      for (let i = waiters.length - 1; i >= 0; i--) {
+        if (waiters[i].match(event)) waiters.splice(i, 1)[0].resolve(event);
+      }
     }
   });
   response.on('error', () => undefined);
