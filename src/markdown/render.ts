@@ -13,6 +13,7 @@ import { expandShortcodes, originalOffset } from '../shortcodes/expand.js';
 import remarkPlaceholders, { PLACEHOLDER_DATA_KEY, type PlaceholderOptions } from '../shortcodes/remark-placeholders.js';
 import type { ShortcodeProblem } from '../shortcodes/tokenize.js';
 import remarkHeadingIds from './heading-ids.js';
+import { checkMarkdownComplexity } from './complexity.js';
 import rehypeCollect, { COLLECT_DATA_KEY, COLLECT_OPTIONS_KEY, type Collected, type CollectedHeading, type CollectOptions } from './rehype-collect.js';
 
 export interface RenderMarkdownOptions {
@@ -52,6 +53,8 @@ const processor = unified()
   .use(rehypeStringify, { allowDangerousHtml: true })
   .freeze();
 
+const NOT_RENDERED = '<p>This runbook could not be rendered.</p>';
+
 function lineStarts(text: string): number[] {
   const starts = [0];
   for (let p = text.indexOf('\n'); p !== -1; p = text.indexOf('\n', p + 1)) starts.push(p + 1);
@@ -85,6 +88,14 @@ export function renderMarkdown(markdown: string, options: RenderMarkdownOptions)
   data[PLACEHOLDER_DATA_KEY] = placeholderOptions;
   data[COLLECT_OPTIONS_KEY] = collectOptions;
 
+  // Bounded before the parser: past these limits it is the parser, not the page, that is slow.
+  const tooComplex = checkMarkdownComplexity(expanded.markdown);
+  if (tooComplex) {
+    const at = originalOffset(expanded.edits, tooComplex.offset);
+    const problem = { start: at, end: at, message: tooComplex.message, ruleId: tooComplex.ruleId };
+    return { html: NOT_RENDERED, headings: [], headingIds: [], links: [], text: '', problems: [...expanded.problems, problem] };
+  }
+
   let html: string;
   try {
     const tree = processor.parse(file);
@@ -100,7 +111,7 @@ export function renderMarkdown(markdown: string, options: RenderMarkdownOptions)
       message: `Unexpected markdown too deeply nested to render (${error.message}), expected at most a few hundred levels of quotes or lists`,
       ruleId: 'markdown-too-deep',
     };
-    return { html: '<p>This runbook could not be rendered.</p>', headings: [], headingIds: [], links: [], text: '', problems: [...expanded.problems, problem] };
+    return { html: NOT_RENDERED, headings: [], headingIds: [], links: [], text: '', problems: [...expanded.problems, problem] };
   }
   const collected = data[COLLECT_DATA_KEY] as Collected;
   return { html, headings: collected.headings, headingIds: collected.ids, links: collected.links, text: collected.text, problems: expanded.problems };

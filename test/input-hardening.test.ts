@@ -1,0 +1,125 @@
+// Issue 14, input side: hostile or unusual input files are read as Hugo reads them, or refused
+// with a positioned message, and never crash or hang the build.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { runCli } from './helpers/cli.js';
+import { sampleProject } from './helpers/project.js';
+
+interface Diagnostic { file: string; line: number; column: number; severity: string; ruleId: string; message: string }
+
+async function check(dir: string, args: string[] = []): Promise<{ code: number; diagnostics: Diagnostic[]; stderr: string }> {
+  const result = await runCli(['check', '--format', 'json', '--no-cache', ...args], dir);
+  const diagnostics = result.stdout ? (JSON.parse(result.stdout) as { diagnostics: Diagnostic[] }).diagnostics : [];
+  return { code: result.code, diagnostics, stderr: result.stderr };
+}
+
+function about(diagnostics: Diagnostic[], file: string): Diagnostic[] {
+  return diagnostics.filter((d) => d.file.endsWith(file));
+}
+
+const bomb = (levels: number): string => {
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  let text = `a: &a [${Array(9).fill('"lol"').join(',')}]\n`;
+  for (let i = 1; i < levels; i++) text += `${letters[i]}: &${letters[i]} [${Array(9).fill(`*${letters[i - 1]}`).join(',')}]\n`;
+  return text;
+};
+
+test('a YAML alias bomb in front matter is refused at its place, in check and build, without exhausting memory', async () => {
+  const dir = await sampleProject('runbook-site-input-');
+  await writeFile(path.join(dir, 'runbooks/bomb.md'), `---\ntitle: Bomb\n${bomb(9)}---\n\nSteps.\n`);
+  const started = performance.now();
+  const { code, diagnostics } = await check(dir);
+  assert.ok(performance.now() - started < 30_000);
+  assert.equal(code, 1);
+  const problems = about(diagnostics, 'runbooks/bomb.md').filter((d) => d.severity === 'error');
+  assert.equal(problems.length, 1, JSON.stringify(problems));
+  assert.equal(problems[0].ruleId, 'yaml-alias-bomb');
+  // `f: &f [*e, …]`: the first alias past the budget (9^6 nodes), line 8 of the file.
+  assert.deepEqual([problems[0].line, problems[0].column], [8, 8]);
+  const [problem] = problems;
+  assert.match(problem.message, /expected aliases that repeat a few values/);
+  const build = await runCli(['build', '--no-cache'], dir);
+  assert.equal(build.code, 1);
+  assert.match(build.stdout + build.stderr, /yaml-alias-bomb/);
+});
+
+test('the config file is read under the same YAML policy: an alias bomb there is a named config error', async () => {
+  const dir = await sampleProject('runbook-site-input-');
+  await writeFile(path.join(dir, 'runbook-site.yaml'), `title: x\n${bomb(9)}`);
+  const result = await runCli(['check'], dir);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /runbook-site\.yaml/);
+  assert.match(result.stderr, /alias/);
+  assert.match(result.stderr, /\d+:\d+/);
+  assert.doesNotMatch(result.stderr, /Internal error/);
+});
+
+test('a large rule file without aliases is not an alias bomb; aliases that expand a little are fine', async () => {
+  const dir = await sampleProject('runbook-site-input-');
+  const rule = (i: number) => `  - alert: Generated${i}\n    expr: up{job="g${i}"} == 0\n    for: 5m\n    labels:\n      severity: warning\n    annotations:\n      summary: "Down {{ $labels.instance }}"\n`;
+  await mkdir(path.join(dir, 'rules/big'), { recursive: true });
+  await writeFile(path.join(dir, 'rules/big/big.yml'), `groups:\n- name: big\n  rules:\n${Array.from({ length: 16_000 }, (_, i) => rule(i)).join('')}`);
+  await writeFile(path.join(dir, 'rules/big/merged.yml'), `groups:\n- name: merged\n  rules:\n  - alert: MergedBase\n    expr: up == 0\n    labels: &defaults\n      severity: warning\n      team: sre\n${Array.from({ length: 50 }, (_, i) => `  - alert: Merged${i}\n    expr: up == 0\n    labels:\n      <<: *defaults\n`).join('')}`);
+  const { diagnostics } = await check(dir);
+  assert.deepEqual(diagnostics.filter((d) => d.ruleId.startsWith('yaml-') || (d.severity === 'error' && d.file.endsWith('.yml'))), []);
+  const json = await runCli(['check', '--format', 'json', '--no-cache'], dir);
+  assert.ok((JSON.parse(json.stdout) as { coverage: { alerts: number } }).coverage.alerts > 16_050);
+});
+
+test('a deeply nested YAML flow collection is refused before parsing, in rules and front matter', async () => {
+  const dir = await sampleProject('runbook-site-input-');
+  await writeFile(path.join(dir, 'rules/deep.yml'), `groups: ${'['.repeat(100_000)}\n`);
+  await writeFile(path.join(dir, 'runbooks/deep.md'), `---\ntitle: ${'{'.repeat(100_000)}\n---\n\nSteps.\n`);
+  const started = performance.now();
+  const { code, diagnostics } = await check(dir);
+  assert.ok(performance.now() - started < 30_000);
+  assert.equal(code, 1);
+  const rule = about(diagnostics, 'rules/deep.yml').find((d) => d.severity === 'error');
+  assert.equal(rule?.ruleId, 'yaml-too-deep', JSON.stringify(diagnostics));
+  assert.deepEqual([rule.line, rule.column], [1, 9 + 64]);
+  const runbook = about(diagnostics, 'runbooks/deep.md').find((d) => d.severity === 'error');
+  assert.equal(runbook?.ruleId, 'yaml-too-deep');
+  assert.equal(runbook.line, 2);
+});
+
+test('deeply nested or bracket-heavy markdown gets a positioned error before the parser, not a hang', async () => {
+  const dir = await sampleProject('runbook-site-input-');
+  const inputs: Record<string, string> = {
+    'lists-8k': '- '.repeat(8_000),
+    'lists-100k': '- '.repeat(100_000),
+    emphasis: `${'*'.repeat(16_000)}a${'*'.repeat(16_000)}`,
+    brackets: '['.repeat(50_000),
+    quotes: '>'.repeat(100_000),
+    'close-brackets': 'a]'.repeat(20_000),
+    'link-lines': '[a]\n'.repeat(20_000),
+    'emphasis-pairs': '*a* '.repeat(20_000),
+  };
+  for (const [name, body] of Object.entries(inputs)) await writeFile(path.join(dir, `runbooks/${name}.md`), `---\ntitle: ${name}\n---\nIntro line.\n${body}\n`);
+  const started = performance.now();
+  const build = await runCli(['build', '--format', 'json', '--no-cache'], dir);
+  const seconds = (performance.now() - started) / 1000;
+  // The bound that matters is measured in bench/pathological.ts; this only catches a hang.
+  assert.ok(seconds < 60, `took ${seconds} s`);
+  assert.equal(build.code, 1);
+  const diagnostics = (JSON.parse(build.stdout) as { diagnostics: Diagnostic[] }).diagnostics;
+  for (const name of Object.keys(inputs)) {
+    const problem = about(diagnostics, `runbooks/${name}.md`).find((d) => d.severity === 'error');
+    assert.ok(problem, `${name}: ${JSON.stringify(about(diagnostics, name))}`);
+    assert.match(problem.ruleId, /^markdown-too-(deep|complex)$/, name);
+    assert.ok(problem.line >= 5, `${name}: in the body, at the limit`);
+    assert.match(problem.message, /expected .*: /, name);
+  }
+});
+
+test('the complexity bound leaves real runbooks alone: nested lists, quotes and emphasis still render', async () => {
+  const dir = await sampleProject('runbook-site-input-');
+  const nested = Array.from({ length: 12 }, (_, i) => `${'  '.repeat(i)}- level ${i} with **bold** and [a link](https://example.org/${i})`).join('\n');
+  await writeFile(path.join(dir, 'runbooks/nested.md'), `---\ntitle: Nested\n---\n${nested}\n\n> > > quoted *three* deep\n\n\`\`\`json\n${'[{"a": [1, 2]}]\n'.repeat(3000)}\`\`\`\n`);
+  const build = await runCli(['build', '--no-cache'], dir);
+  assert.equal(build.code, 0, build.stdout + build.stderr);
+  const html = await readFile(path.join(dir, 'dist/runbooks/nested/index.html'), 'utf8');
+  assert.match(html, /level 11 with <strong>bold<\/strong>/);
+  assert.match(html, /<blockquote>\s*<blockquote>\s*<blockquote>/);
+});
