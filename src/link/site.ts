@@ -111,6 +111,7 @@ export function linkSite({ config, ruleFiles, runbooks, version, intro, gitDates
     sectionsUrl: RUNBOOKS_URL_PREFIX,
     prometheusURL: config.prometheusURL,
     grafanaURL: config.grafanaURL,
+    sanitize: config.sanitize,
     version,
   };
   const paths = createSitePaths();

@@ -14,6 +14,9 @@ import remarkPlaceholders, { PLACEHOLDER_DATA_KEY, type PlaceholderOptions } fro
 import type { ShortcodeProblem } from '../shortcodes/tokenize.js';
 import remarkHeadingIds from './heading-ids.js';
 import { checkMarkdownComplexity } from './complexity.js';
+import rehypeRaw from 'rehype-raw';
+import rehypeSanitize from 'rehype-sanitize';
+import { rehypePutBackEmbeds, rehypeSetAsideEmbeds, sanitizeSchema, TRUSTED_HTML_KEY } from './sanitize.js';
 import rehypeCollect, { COLLECT_DATA_KEY, COLLECT_OPTIONS_KEY, type Collected, type CollectedHeading, type CollectOptions } from './rehype-collect.js';
 
 export interface RenderMarkdownOptions {
@@ -27,6 +30,8 @@ export interface RenderMarkdownOptions {
   startLine?: number;
   /** Which tokens are embeds; default: opening `rule` shortcodes. */
   isEmbed?: (tokenIndex: number) => boolean;
+  /** Clean the HTML (config `sanitize`). */
+  sanitize?: boolean;
 }
 
 export interface RenderedMarkdown {
@@ -49,6 +54,22 @@ const processor = unified()
   .use(remarkPlaceholders)
   .use(remarkHeadingIds)
   .use(remarkRehype, { allowDangerousHtml: true, handlers: defListHastHandlers })
+  .use(rehypeCollect)
+  .use(rehypeStringify, { allowDangerousHtml: true })
+  .freeze();
+
+/** The same, with the HTML cleaned before it is collected (`sanitize: true`). */
+const sanitizingProcessor = unified()
+  .use(remarkParse)
+  .use(remarkGfm)
+  .use(remarkDefinitionList)
+  .use(remarkPlaceholders)
+  .use(remarkHeadingIds)
+  .use(remarkRehype, { allowDangerousHtml: true, handlers: defListHastHandlers })
+  .use(rehypeSetAsideEmbeds)
+  .use(rehypeRaw)
+  .use(rehypeSanitize, sanitizeSchema)
+  .use(rehypePutBackEmbeds)
   .use(rehypeCollect)
   .use(rehypeStringify, { allowDangerousHtml: true })
   .freeze();
@@ -82,11 +103,21 @@ export function renderMarkdown(markdown: string, options: RenderMarkdownOptions)
   };
 
   const file = new VFile({ value: expanded.markdown });
-  const placeholderOptions: PlaceholderOptions = { placeholders: expanded.placeholders, renderEmbed: options.renderEmbed };
+  const trusted: string[] = [];
+  const renderEmbed = options.sanitize
+    ? (index: number) => {
+        const html = options.renderEmbed(index);
+        trusted.push(html);
+        return html;
+      }
+    : options.renderEmbed;
+  const placeholderOptions: PlaceholderOptions = { placeholders: expanded.placeholders, pattern: expanded.pattern, renderEmbed };
   const collectOptions: CollectOptions = { resolveLink: options.resolveLink, locate };
   const data = file.data as Record<string, unknown>;
   data[PLACEHOLDER_DATA_KEY] = placeholderOptions;
   data[COLLECT_OPTIONS_KEY] = collectOptions;
+  data[TRUSTED_HTML_KEY] = trusted;
+  const run = options.sanitize ? sanitizingProcessor : processor;
 
   // Bounded before the parser: past these limits it is the parser, not the page, that is slow.
   const tooComplex = checkMarkdownComplexity(expanded.markdown);
@@ -98,9 +129,9 @@ export function renderMarkdown(markdown: string, options: RenderMarkdownOptions)
 
   let html: string;
   try {
-    const tree = processor.parse(file);
-    const hast = processor.runSync(tree, file);
-    html = processor.stringify(hast, file);
+    const tree = run.parse(file);
+    const hast = run.runSync(tree, file);
+    html = run.stringify(hast, file);
   } catch (error) {
     // The unified libraries recurse per nesting level: thousands of nested quotes or lists exhaust
     // the stack. That is the file's problem, reported on it, not a crash of the build.

@@ -28,6 +28,8 @@ export interface SiteInfo {
   sectionsUrl: string;
   prometheusURL?: string;
   grafanaURL?: string;
+  /** Runbook HTML is cleaned (config `sanitize`). */
+  sanitize?: boolean;
   /** Tool version, for the generator meta tag and cache keys. */
   version: string;
 }

@@ -182,6 +182,7 @@ export function renderPage(page: PageData, theme: Theme, options: RenderPageOpti
         return embedPartial({ rules: views, missing: embed.missing, page, site: page.site });
       },
       resolveLink: options.resolveLink,
+      sanitize: page.site.sanitize,
       startLine: markdown.startLine,
     });
     let html = out.html;

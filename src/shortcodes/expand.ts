@@ -10,8 +10,25 @@ import { CLOSERS, escapedShortcodeText } from './tokenize.js';
 
 export const PLACEHOLDER_OPEN = '\uE000';
 export const PLACEHOLDER_CLOSE = '\uE001';
-/** Every placeholder in a text; group 1 is its index in the placeholder list. */
-export const PLACEHOLDER_PATTERN = /\uE000(\d+)\uE001/g;
+/** Filler after the opening character that makes a document's placeholders its own (see placeholderNonce). */
+const NONCE_CHAR = '\uE002';
+/** Every placeholder in a text, whatever its nonce; group 1 is its index in the placeholder list. */
+export const PLACEHOLDER_PATTERN = /\uE000\uE002*(\d+)\uE001/g;
+
+/**
+ * What follows the opening character in this document's placeholders: nothing when the text has
+ * no U+E000 (every one is then ours), else more U+E002 than any U+E000 of the text is followed
+ * by. Private-use characters typed in a runbook can then never read as one of its placeholders.
+ */
+export function placeholderNonce(markdown: string): string {
+  let longest = -1;
+  for (let at = markdown.indexOf(PLACEHOLDER_OPEN); at !== -1; at = markdown.indexOf(PLACEHOLDER_OPEN, at + 1)) {
+    let run = 0;
+    while (markdown[at + 1 + run] === NONCE_CHAR) run++;
+    longest = Math.max(longest, run);
+  }
+  return NONCE_CHAR.repeat(longest + 1);
+}
 
 export interface Placeholder {
   /** The text put in the markdown: `\uE000` + index in the placeholder list + `\uE001`. */
@@ -35,13 +52,15 @@ export interface Edit {
 export interface ExpandResult {
   markdown: string;
   placeholders: Placeholder[];
+  /** This document's placeholders (global); group 1 is the index in `placeholders`. */
+  pattern: RegExp;
   problems: ShortcodeProblem[];
   /** Replaced ranges in order, to map output offsets back to the original (see `originalOffset`). */
   edits: Edit[];
 }
 
-export function placeholderId(index: number): string {
-  return PLACEHOLDER_OPEN + index + PLACEHOLDER_CLOSE;
+export function placeholderId(index: number, nonce = ''): string {
+  return PLACEHOLDER_OPEN + nonce + index + PLACEHOLDER_CLOSE;
 }
 
 function shortcodeText(delimiter: ShortcodeToken['delimiter'], inner: string): string {
@@ -52,7 +71,9 @@ export function expandShortcodes(markdown: string, tokens: ShortcodeToken[], isE
   const placeholders: Placeholder[] = [];
   const problems: ShortcodeProblem[] = [];
   const edits: Edit[] = [];
-  if (tokens.length === 0) return { markdown, placeholders, problems, edits };
+  if (tokens.length === 0) return { markdown, placeholders, pattern: PLACEHOLDER_PATTERN, problems, edits };
+  const nonce = placeholderNonce(markdown);
+  const pattern = new RegExp(`${PLACEHOLDER_OPEN}${nonce}(\\d+)${PLACEHOLDER_CLOSE}`, 'g');
 
   // Pair comments by nesting. `removeUntil[i]` = index of the closing token of the
   // comment token i opens.
@@ -109,17 +130,17 @@ export function expandShortcodes(markdown: string, tokens: ShortcodeToken[], isE
       continue;
     }
     if (token.type === 'escaped') {
-      const id = placeholderId(placeholders.length);
+      const id = placeholderId(placeholders.length, nonce);
       placeholders.push({ id, token: i, kind: 'escaped', text: escapedShortcodeText(token) });
       replace(token.start, token.end, id);
     } else if (isEmbed(i)) {
-      const id = placeholderId(placeholders.length);
+      const id = placeholderId(placeholders.length, nonce);
       placeholders.push({ id, token: i, kind: 'embed', text: token.source });
       replace(token.start, token.end, id);
     }
   }
   out += markdown.slice(copied);
-  return { markdown: out, placeholders, problems, edits };
+  return { markdown: out, placeholders, pattern, problems, edits };
 }
 
 function newlinesIn(text: string, start: number, end: number): string {

@@ -8,11 +8,13 @@
 // (so one frozen processor serves every file).
 import type { Html, Nodes, Parent, Root, RootContent, Text } from 'mdast';
 import type { VFile } from 'vfile';
-import { PLACEHOLDER_OPEN, PLACEHOLDER_PATTERN as PATTERN, type Placeholder } from './expand.js';
+import { PLACEHOLDER_OPEN, PLACEHOLDER_PATTERN as ANY_PLACEHOLDER, type Placeholder } from './expand.js';
 import { escapeHtml } from '../html.js';
 
 export interface PlaceholderOptions {
   placeholders: Placeholder[];
+  /** The document's placeholder pattern (`expandShortcodes`'s); only these are replaced. */
+  pattern?: RegExp;
   /** HTML for the embed whose token index is given. */
   renderEmbed: (index: number) => string;
 }
@@ -20,13 +22,13 @@ export interface PlaceholderOptions {
 /** Key of `file.data` read when the plugin is used without options. */
 export const PLACEHOLDER_DATA_KEY = 'shortcodePlaceholders';
 
-const ONLY = /^\s*\uE000(\d+)\uE001\s*$/;
-
 export default function remarkPlaceholders(options?: PlaceholderOptions) {
   return function transformer(tree: Root, file: VFile): void {
     const settings = options ?? (file.data as Record<string, unknown>)[PLACEHOLDER_DATA_KEY] as PlaceholderOptions | undefined;
     if (!settings || settings.placeholders.length === 0) return;
     const { placeholders, renderEmbed } = settings;
+    const PATTERN = new RegExp((settings.pattern ?? ANY_PLACEHOLDER).source, 'g');
+    const ONLY = new RegExp(`^\\s*${PATTERN.source}\\s*$`);
     const embedCache = new Map<number, string>();
     const embedHtml = (placeholder: Placeholder): string => {
       let html = embedCache.get(placeholder.token);
