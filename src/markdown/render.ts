@@ -60,9 +60,7 @@ const processor = unified()
 
 /** The same, with the HTML cleaned before it is collected (`sanitize: true`). */
 const sanitizingProcessor = unified()
-  .use(remarkParse)
-  .use(remarkGfm)
-  .use(remarkDefinitionList)
+  .use(remarkParseGated)
   .use(remarkPlaceholders)
   .use(remarkHeadingIds)
   .use(remarkRehype, { allowDangerousHtml: true, handlers: defListHastHandlers })
@@ -117,7 +115,7 @@ export function renderMarkdown(markdown: string, options: RenderMarkdownOptions)
   data[PLACEHOLDER_DATA_KEY] = placeholderOptions;
   data[COLLECT_OPTIONS_KEY] = collectOptions;
   data[TRUSTED_HTML_KEY] = trusted;
-  const run = options.sanitize ? sanitizingProcessor : processor;
+  const run = (options.sanitize ? sanitizingProcessor : processor) as typeof processor;
 
   // Bounded before the parser: past these limits it is the parser, not the page, that is slow.
   const tooComplex = checkMarkdownComplexity(expanded.markdown);
