@@ -91,7 +91,12 @@ export async function loadConfig(options: { cwd: string; configPath?: string; ov
       const { line, col } = counter.linePos(first.pos[0]);
       throw new RunbookSiteError('ConfigSyntax', { file: display, line: String(line), column: String(col), reason: first.message.split('\n')[0] });
     }
-    const value = yamlValue(doc);
+    let value: unknown;
+    try {
+      value = yamlValue(doc);
+    } catch (error) {
+      throw new RunbookSiteError('ConfigInvalid', { file: display, reason: (error as Error).message });
+    }
     if (value !== null && value !== undefined) {
       if (typeof value !== 'object' || Array.isArray(value)) {
         throw new RunbookSiteError('ConfigInvalid', { file: display, reason: 'expected a mapping of keys to values at the top level' });

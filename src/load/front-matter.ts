@@ -197,7 +197,13 @@ export function readFrontMatter(text: string): ReadFrontMatter {
       const reason = first.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
       problems.push({ message: `Invalid YAML in front matter: ${reason}. ${fix}`, place: at(first.pos[0]), ruleId: 'front-matter-yaml' });
     } else if (parsed.doc) {
-      data = yamlValue(parsed.doc) ?? {};
+      try {
+        data = yamlValue(parsed.doc) ?? {};
+      } catch (error) {
+        // An alias before its anchor (`*x` with no `&x` above it): yaml throws when it is read.
+        problems.push({ message: `Invalid YAML in front matter: ${(error as Error).message}. ${fix}`, place: base, ruleId: 'front-matter-yaml' });
+        data = {};
+      }
       const places = yamlKeyPlaces(parsed.doc, counter, base);
       keyPlace = (key, item) => (item !== undefined ? places.get(key)?.items?.[item] : undefined) ?? places.get(key)?.key;
       datePlace = (key) => places.get(key)?.value ?? places.get(key)?.key;
