@@ -13,7 +13,7 @@ function messages(file: RuleFile) {
 
 /** file → expected [ruleId, line, column, severity, message fragment] (exactly one message per bad file). */
 const expected: Record<string, [string, number, number, 'error' | 'warning', string]> = {
-  'alias-bomb.yml': ['yaml-alias-bomb', 6, 7, 'error', 'alias bomb'],
+  'alias-bomb.yml': ['yaml-alias-bomb', 6, 8, 'error', 'alias bomb'],
   'duplicate-group.yml': ['duplicate-group', 6, 11, 'error', 'Group name `example` is repeated in the same file (first at line 2).'],
   'duplicate-rule.yml': ['duplicate-rule', 8, 9, 'warning', 'alert `A` with the same labels (severity="page") already appears in this group at line 4'],
   'duplicate-rule-across-groups.yml': ['duplicate-rule', 10, 9, 'warning', 'already appears in group `first` at line 4'],

@@ -105,14 +105,25 @@ export async function loadConfig(options: { cwd: string; configPath?: string; ov
     // Imported only when there is a config file: a replayed run without one never pays for it.
     const yaml = await import('yaml');
     const counter = new yaml.LineCounter();
-    const doc = yaml.parseDocument(text, { lineCounter: counter, prettyErrors: false });
+    const { parseYamlDocument, yamlValue } = await import('../yaml-policy.js');
+    const parsed = parseYamlDocument(text, { lineCounter: counter, prettyErrors: false });
     const display = path.relative(options.cwd, configFile) || configFile;
+    if (parsed.refusal) {
+      const { line, column, reason } = parsed.refusal;
+      throw new RunbookSiteError('ConfigInvalid', { file: display, reason: `${line}:${column}: ${reason}` });
+    }
+    const doc = parsed.doc!;
     if (doc.errors.length > 0) {
       const first = doc.errors[0];
       const { line, col } = counter.linePos(first.pos[0]);
       throw new RunbookSiteError('ConfigSyntax', { file: display, line: String(line), column: String(col), reason: first.message.split('\n')[0] });
     }
-    const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+    let value: unknown;
+    try {
+      value = yamlValue(doc);
+    } catch (error) {
+      throw new RunbookSiteError('ConfigInvalid', { file: display, reason: (error as Error).message });
+    }
     if (value !== null && value !== undefined) {
       if (typeof value !== 'object' || Array.isArray(value)) {
         throw new RunbookSiteError('ConfigInvalid', { file: display, reason: 'expected a mapping of keys to values at the top level' });

@@ -4,6 +4,11 @@
 import { z } from 'zod/v3';
 
 const dateLike = z.union([z.string(), z.date()]);
+/** A URL put in links: only http(s), so a config value can never be a `javascript:` link. */
+const httpUrl = z
+  .string()
+  .url()
+  .refine((value) => /^https?:\/\//i.test(value), 'expected an http:// or https:// URL');
 /** A path: empty would resolve to the project folder itself. */
 const folder = z.string().min(1, 'expected a path, got an empty string');
 
@@ -41,7 +46,7 @@ export const configSchema = z
   .object({
     title: z.string().default('Runbooks'),
     /** Absolute site URL, e.g. https://org.github.io/repo/. Its path becomes the prefix of every link. */
-    baseURL: z.string().url().default('http://localhost/'),
+    baseURL: httpUrl.default('http://localhost/'),
     rules: folder.default('rules'),
     runbooks: folder.default('runbooks'),
     out: folder.default('dist'),
@@ -51,16 +56,18 @@ export const configSchema = z
     /** Repository web URL for "edit this page" and rule source links, e.g. https://github.com/org/repo */
     repository: z
       .object({
-        url: z.string().url(),
+        url: httpUrl,
         branch: z.string().default('main'),
         /** Path of the project root inside the repository, if not the top. */
         path: z.string().default(''),
       })
       .optional(),
     editLinks: z.boolean().default(true),
-    prometheusURL: z.string().url().optional(),
-    grafanaURL: z.string().url().optional(),
+    prometheusURL: httpUrl.optional(),
+    grafanaURL: httpUrl.optional(),
     cacheDir: folder.default('.cache/runbook-site'),
+    /** Clean runbook HTML (raw HTML, scripts, javascript: links) for sites publishing others' runbooks. */
+    sanitize: z.boolean().default(false),
     /** The annotation linking an alert to its runbook: read by `check`, set by `annotate`. */
     runbookAnnotation: z.string().min(1).default('runbook_url'),
     /**
@@ -79,8 +86,6 @@ export const configSchema = z
     languageCode: z.string().min(1).default('en'),
     /** Site parameters (Hugo's `params`), for templates and the `param` shortcode. */
     params: z.record(z.unknown()).default({}),
-    /** Hugo's smart quotes and dashes in prose (never in code). */
-    typographer: z.boolean().default(false),
   })
   .strict();
 

@@ -154,6 +154,7 @@ export function linkSite({ config, ruleFiles, runbooks, version, intro, gitDates
     sectionsUrl: config.urlPrefix ?? RUNBOOKS_URL_PREFIX,
     prometheusURL: config.prometheusURL,
     grafanaURL: config.grafanaURL,
+    sanitize: config.sanitize,
     version,
     languageCode: config.languageCode ?? 'en',
     params: config.params ?? {},

@@ -1,9 +1,8 @@
 // Load stage: every runbook markdown file becomes a Runbook with its VFile, front matter and shortcodes.
-import { readFileSync } from 'node:fs';
+import { readTextFile } from './text.js';
 import path from 'node:path';
-import matter from 'gray-matter';
 import { VFile } from 'vfile';
-import { LineCounter, parseDocument, isMap, isNode, isScalar, isSeq } from 'yaml';
+import { readFrontMatter } from './front-matter.js';
 import { frontMatterSchema, type FrontMatter } from '../config/schema.js';
 import { pointAt, reportError, reportWarning } from '../diagnostics.js';
 import type { Point, Runbook } from '../model.js';
@@ -20,61 +19,12 @@ import type { LoadCache } from '../cache/load-cache.js';
  */
 export const MAX_RUNBOOK_BYTES = 262_144;
 
-const FRONT_MATTER_OPEN = /^---[ \t]*\r?\n/;
-
-/** Dates become ISO strings so front matter is plain, hashable data. */
-function plain(value: unknown): unknown {
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? String(value) : value.toISOString();
-  if (Array.isArray(value)) return value.map(plain);
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) out[key] = plain(inner);
-    return out;
-  }
-  return value;
-}
-
 /**
  * Where a front-matter key is written in a runbook (1:1 when it is not found), for messages about
- * its value. Parses the front matter again: only asked on the error path.
+ * its value. Reads the front matter again: only asked on the error path.
  */
 export function frontMatterKeyPlace(runbook: Runbook, key: string, item?: number): Point {
-  return keyPosition(String(runbook.vfile.value), runbook.bodyStart, key, item) ?? { line: 1, column: 1 };
-}
-
-/** Where a front-matter key is written in `text` (whose body starts at `bodyStart`); with `item`, that item of its list value. */
-function keyPosition(text: string, bodyStart: Point, key: string | number | undefined, item?: number): Point | undefined {
-  if (key === undefined) return undefined;
-  const frontMatterText = text.slice(0, bodyStart.offset ?? 0).replace(FRONT_MATTER_OPEN, '').replace(/\n---[\s\S]*$/, '\n');
-  const counter = new LineCounter();
-  const doc = parseDocument(frontMatterText, { lineCounter: counter });
-  if (!isMap(doc.contents)) return undefined;
-  for (const pair of doc.contents.items) {
-    if (isScalar(pair.key) && pair.key.value === key && pair.key.range) {
-      const value = item !== undefined && isSeq(pair.value) ? pair.value.items[item] : undefined;
-      const range = (isNode(value) && value.range) || pair.key.range;
-      const { line, col } = counter.linePos(range[0]);
-      return { line: line + 1, column: col }; // +1: the opening `---` line
-    }
-  }
-  return undefined;
-}
-
-/**
- * gray-matter's parser reports where it gave up (often the end of the block); the yaml package,
- * which keeps source ranges, points at the construct that is wrong. Only asked on the error path.
- */
-function frontMatterErrorPlace(text: string): Point | undefined {
-  const open = FRONT_MATTER_OPEN.exec(text);
-  if (!open) return undefined;
-  const close = text.indexOf('\n---', open[0].length - 1);
-  const block = text.slice(open[0].length, close === -1 ? text.length : close + 1);
-  const counter = new LineCounter();
-  const doc = parseDocument(block, { lineCounter: counter });
-  const first = doc.errors[0];
-  if (!first) return undefined;
-  const { line, col } = counter.linePos(first.pos[0]);
-  return { line: line + 1, column: col };
+  return readFrontMatter(String(runbook.vfile.value)).keyPlace(key, item) ?? { line: 1, column: 1 };
 }
 
 /** A runbook as kept in the load cache: without its vfile, and its body as an offset into the text. */
@@ -91,14 +41,18 @@ export interface RunbookPlacement {
 export async function loadRunbook(runbooksDir: string, relativeFile: string, cache?: LoadCache, placement: RunbookPlacement = {}): Promise<Runbook> {
   const absolute = path.join(runbooksDir, relativeFile);
   // Synchronous: a thousand small reads through the thread pool cost ~6x more here (measured).
-  const text = readFileSync(absolute, 'utf8');
+  const { text, problem } = readTextFile(absolute);
   const vfile = new VFile({ path: absolute, value: text });
   const role = placement.role ?? (/^_index\.md$/i.test(path.posix.basename(relativeFile)) ? 'section' : 'page');
   // The role changes what is reported (an empty section page is fine), so it is part of the key.
   const cacheName = role === 'page' ? relativeFile : `${relativeFile}\0${role}`;
   const cached = cache?.reuse<CachedRunbook>('runbook', cacheName, text, vfile);
   let runbook: Runbook;
-  if (cached) {
+  if (problem) {
+    // Not UTF-8 text: reported at the first bad byte, and an empty page rather than one of U+FFFD.
+    reportError(vfile, problem.message, problem.place, problem.ruleId);
+    runbook = parseRunbook('', vfile, relativeFile, role);
+  } else if (cached) {
     const { bodyOffset, bodyLength, ...rest } = cached;
     runbook = { ...rest, vfile, body: text.slice(bodyOffset, bodyOffset + bodyLength) };
   } else {
@@ -141,35 +95,12 @@ function parseRunbook(fullText: string, vfile: VFile, relativeFile: string, role
   const fileName = segments.pop()!;
   const isSectionIndex = role === 'section';
 
-  let body = text;
-  let data: Record<string, unknown> = {};
-  let bodyStart: Point = { line: 1, column: 1, offset: 0 };
-  if (FRONT_MATTER_OPEN.test(text)) {
-    try {
-      // Passing options keeps gray-matter from caching every file's text for the process lifetime.
-      const parsed = matter(text, { language: 'yaml' });
-      data = (parsed.data ?? {}) as Record<string, unknown>;
-      body = parsed.content;
-      const offset = text.length - body.length;
-      bodyStart = pointAt(text, offset);
-    } catch (error) {
-      const mark = (error as { mark?: { line: number; column: number } }).mark;
-      const reason = ((error as { reason?: string }).reason ?? (error as Error).message).split('\n')[0];
-      reportError(
-        vfile,
-        `Invalid YAML in front matter: ${reason}. Fix the front matter between the \`---\` lines`,
-        frontMatterErrorPlace(text) ?? (mark ? { line: mark.line + 2, column: mark.column + 1 } : { line: 1, column: 1 }),
-        'front-matter-yaml',
-      );
-      // Keep going with the text after the closing fence so the page still exists.
-      const close = text.indexOf('\n---', 3);
-      const after = close === -1 ? text.length : text.indexOf('\n', close + 4);
-      body = after === -1 ? '' : text.slice(after + 1);
-      bodyStart = pointAt(text, text.length - body.length);
-    }
-  }
+  const read = readFrontMatter(text);
+  for (const problem of read.problems) reportError(vfile, problem.message, problem.place, problem.ruleId);
+  const body = text.slice(read.bodyOffset);
+  const bodyStart: Point = pointAt(text, read.bodyOffset);
 
-  let frontMatter: FrontMatter = plain(data) as FrontMatter;
+  let frontMatter: FrontMatter = read.data as FrontMatter;
   const checked = frontMatterSchema.safeParse(frontMatter);
   if (checked.success) {
     frontMatter = checked.data;
@@ -179,7 +110,7 @@ function parseRunbook(fullText: string, vfile: VFile, relativeFile: string, role
       reportError(
         vfile,
         `Unexpected value for front matter \`${issue.path.join('.')}\`: ${issue.message}`,
-        keyPosition(text, bodyStart, key) ?? { line: 1, column: 1 },
+        (typeof key === 'string' ? read.keyPlace(key) : undefined) ?? { line: 1, column: 1 },
         'front-matter-schema',
       );
       if (typeof key === 'string') delete (frontMatter as Record<string, unknown>)[key];

@@ -20,6 +20,10 @@ import { escapeHtml } from '../html.js';
 import remarkHeadingIds from './heading-ids.js';
 import rehypeHighlightCode from './highlight-code.js';
 import rehypeHeadingAnchors from './heading-anchors.js';
+import { checkMarkdownComplexity } from './complexity.js';
+import rehypeRaw from 'rehype-raw';
+import rehypeSanitize from 'rehype-sanitize';
+import { rehypePutBackEmbeds, rehypeSetAsideEmbeds, sanitizeSchema, TRUSTED_HTML_KEY } from './sanitize.js';
 import rehypeCollect, { COLLECT_DATA_KEY, COLLECT_OPTIONS_KEY, type Collected, type CollectedHeading, type CollectOptions } from './rehype-collect.js';
 
 export interface RenderMarkdownOptions {
@@ -35,6 +39,8 @@ export interface RenderMarkdownOptions {
   resolveLink?: (href: string) => string | undefined;
   /** Line of the markdown's first line in its file (1-based, default 1). */
   startLine?: number;
+  /** Clean the HTML (config `sanitize`). */
+  sanitize?: boolean;
 }
 export interface RenderedMarkdown {
   html: string;
@@ -61,6 +67,24 @@ const processor = unified()
   .use(rehypeHeadingAnchors)
   .use(rehypeStringify, { allowDangerousHtml: true })
   .freeze();
+
+/** The same, with the HTML cleaned before it is collected (`sanitize: true`). */
+const sanitizingProcessor = unified()
+  .use(remarkParseGated)
+  .use(remarkPlaceholders)
+  .use(remarkHeadingIds)
+  .use(remarkRehype, { allowDangerousHtml: true, handlers: defListHastHandlers })
+  .use(rehypeSetAsideEmbeds)
+  .use(rehypeRaw)
+  .use(rehypeSanitize, sanitizeSchema)
+  .use(rehypePutBackEmbeds)
+  .use(rehypeCollect)
+  .use(rehypeHighlightCode)
+  .use(rehypeHeadingAnchors)
+  .use(rehypeStringify, { allowDangerousHtml: true })
+  .freeze();
+
+const NOT_RENDERED = '<p>This runbook could not be rendered.</p>';
 
 function lineStarts(text: string): number[] {
   const starts = [0];
@@ -130,14 +154,25 @@ export function renderMarkdown(markdown: string, options: RenderMarkdownOptions)
       return renderShortcode(planned, index, depth - 1);
     };
     const file = new VFile({ value: expanded.markdown });
-    const placeholderOptions: PlaceholderOptions = { placeholders: expanded.placeholders, renderEmbed };
+    // With `sanitize`, what our own shortcodes write is set aside from the clean-up and put back.
+    const trusted: string[] = [];
+    const keep = options.sanitize
+      ? (index: number): EmbedOutput => {
+          const output = renderEmbed(index);
+          if (typeof output === 'string') trusted.push(output);
+          return output;
+        }
+      : renderEmbed;
+    const placeholderOptions: PlaceholderOptions = { placeholders: expanded.placeholders, renderEmbed: keep };
     const collectOptions: CollectOptions = { resolveLink: options.resolveLink, locate };
     const data = file.data as Record<string, unknown>;
     data[PLACEHOLDER_DATA_KEY] = placeholderOptions;
     data[COLLECT_OPTIONS_KEY] = collectOptions;
-    const tree = processor.parse(file);
-    const hast = processor.runSync(tree, file);
-    const html = processor.stringify(hast, file);
+    data[TRUSTED_HTML_KEY] = trusted;
+    const run = (options.sanitize ? sanitizingProcessor : processor) as typeof processor;
+    const tree = run.parse(file);
+    const hast = run.runSync(tree, file);
+    const html = run.stringify(hast, file);
     return { html, collected: data[COLLECT_DATA_KEY] as Collected };
   }
 
@@ -180,6 +215,13 @@ export function renderMarkdown(markdown: string, options: RenderMarkdownOptions)
     return output;
   }
 
+  // Bounded before the parser: past these limits it is the parser, not the page, that is slow.
+  const tooComplex = checkMarkdownComplexity(markdown);
+  if (tooComplex) {
+    const problem = { start: tooComplex.offset, end: tooComplex.offset, message: tooComplex.message, ruleId: tooComplex.ruleId };
+    return { html: NOT_RENDERED, headings: [], headingIds: [], links: [], text: '', problems: [...plan.problems, problem] };
+  }
+
   let body: { html: string; collected: Collected };
   try {
     body = renderPart(markdown, 0, markdown.length, tokens, plan, depthLimit);
@@ -193,7 +235,7 @@ export function renderMarkdown(markdown: string, options: RenderMarkdownOptions)
       message: `Unexpected markdown too deeply nested to render (${error.message}), expected at most a few hundred levels of quotes or lists`,
       ruleId: 'markdown-too-deep',
     };
-    return { html: '<p>This runbook could not be rendered.</p>', headings: [], headingIds: [], links: [], text: '', problems: [...plan.problems, problem] };
+    return { html: NOT_RENDERED, headings: [], headingIds: [], links: [], text: '', problems: [...plan.problems, problem] };
   }
   const collected = body.collected;
   const text = nested.text.length ? [collected.text, ...nested.text].filter(Boolean).join(' ') : collected.text;

@@ -29,6 +29,8 @@ export interface SiteInfo {
   sectionsUrl: string;
   prometheusURL?: string;
   grafanaURL?: string;
+  /** Runbook HTML is cleaned (config `sanitize`). */
+  sanitize?: boolean;
   /** Tool version, for the generator meta tag and cache keys. */
   version: string;
   /** The `lang` of every page (Hugo's languageCode; default `en`). */

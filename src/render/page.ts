@@ -213,6 +213,7 @@ export function renderPage(page: PageData, theme: Theme, options: RenderPageOpti
         },
       },
       resolveLink: options.resolveLink,
+      sanitize: page.site.sanitize,
       startLine: markdown.startLine,
     });
     let html = out.html;

@@ -23,7 +23,7 @@ export const PLACEHOLDER_PATTERN = /\uE000(\d+)\uE001/g;
 export interface Placeholder {
   /** The text put in the markdown: `\uE000` + index in the placeholder list + `\uE001`. */
   id: string;
-  /** Index of the shortcode token. */
+  /** Index of the shortcode token; -1 for a placeholder character the author typed. */
   token: number;
   /** `embed`: replaced by the shortcode's HTML; `escaped` and `text`: shown as the literal `text`. */
   kind: 'embed' | 'escaped' | 'text';
@@ -67,8 +67,23 @@ export function expandShortcodes(markdown: string, tokens: ShortcodeToken[], pla
   const edits: Edit[] = [];
   let out = '';
   let copied = from;
+  // A placeholder character typed in the text (U+E000) becomes a placeholder for itself, so that no
+  // text can pass for a placeholder: after expansion every U+E000 left is one of ours.
+  const copyUpTo = (end: number) => {
+    for (let at = markdown.indexOf(PLACEHOLDER_OPEN, copied); at !== -1 && at < end; at = markdown.indexOf(PLACEHOLDER_OPEN, copied)) {
+      out += markdown.slice(copied, at);
+      const id = placeholderId(placeholders.length);
+      placeholders.push({ id, token: -1, kind: 'escaped', text: PLACEHOLDER_OPEN });
+      const outStart = out.length;
+      out += id;
+      edits.push({ start: at, end: at + 1, outStart, outEnd: out.length });
+      copied = at + 1;
+    }
+    out += markdown.slice(copied, end);
+    copied = end;
+  };
   const replace = (start: number, end: number, text: string) => {
-    out += markdown.slice(copied, start);
+    copyUpTo(start);
     const outStart = out.length;
     out += text;
     edits.push({ start, end, outStart, outEnd: out.length });
@@ -108,7 +123,7 @@ export function expandShortcodes(markdown: string, tokens: ShortcodeToken[], pla
     placeholder(i, 'embed', markdown.slice(token.start, closeEnd), closeEnd);
     if (planned.close !== undefined) i = planned.close;
   }
-  out += markdown.slice(copied, to);
+  copyUpTo(to);
   return { markdown: out, placeholders, edits, base: from };
 }
 
