@@ -5,6 +5,7 @@ import type { Runbook } from '../model.js';
 import { markdownLinkFile, pageUrlOf, safeDecode, sitePageUrl } from './urls.js';
 import { folderLinkUrl, referencedFile } from './resources.js';
 import { closest } from '../edit-distance.js';
+import { LAYOUT_IDS } from '../render/page-data.js';
 import path from 'node:path';
 
 export interface PageLinks {
@@ -53,7 +54,7 @@ export function checkLinks(pages: PageLinks[], options: LinkCheckOptions): Set<s
     if (file !== undefined) referenced.add(file);
     return file !== undefined || (options.staticFiles?.has(sitePath) ?? false);
   };
-  const headingsByUrl = new Map(pages.map((page) => [page.url, new Set(page.headingIds)]));
+  const headingsByUrl = new Map(pages.map((page) => [page.url, new Set([...page.headingIds, ...LAYOUT_IDS])]));
   const base = new URL(options.baseURL);
   for (const page of pages) {
     for (const link of page.links) {

@@ -263,7 +263,7 @@ export async function renderPages(site: Site, options: RenderOptions): Promise<R
 
 export async function assetFiles(site: Site, rendered: Map<string, RenderedPage>, options: { config: ResolvedConfig; templatesDir: string }): Promise<OutputFile[]> {
   const [theme, { themeAssets }] = await Promise.all([themeOf(site, options), import('../render/theme.js')]);
-  const files: OutputFile[] = themeAssets(theme).map((asset) => ({ path: asset.path, content: asset.content }));
+  const files: OutputFile[] = themeAssets(theme, rendered.values()).map((asset) => ({ path: asset.path, content: asset.content }));
   // Built after rendering on purpose: filling it (or writing pages) on the main thread while the
   // workers render made 2-core builds of the 10x corpus slower: three busy threads, two cores.
   const docs = site.pages

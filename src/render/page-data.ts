@@ -178,3 +178,6 @@ export interface RenderProblem {
   message: string;
   ruleId: string;
 }
+
+/** Ids the default layout gives its own landmarks: links to them (`#rs-rules`, the rule cards) are valid on every page. */
+export const LAYOUT_IDS = ['rs-main', 'rs-q', 'rs-results', 'rs-status', 'rs-rules', 'rs-nav'];

@@ -7,7 +7,7 @@ import type { CollectedHeading } from '../markdown/rehype-collect.js';
 import { highlightPromQLLines } from '../rules/highlight.js';
 import { displayPromQL } from '../rules/promql-format.js';
 import { escapeText } from '../html.js';
-import type { AlertRow, PageData, RenderedPage, RenderProblem } from './page-data.js';
+import { LAYOUT_IDS, type AlertRow, type PageData, type RenderedPage, type RenderProblem } from './page-data.js';
 import type { Theme } from './theme.js';
 import { SEARCH_INDEX_PATH, searchSummary } from './search-index.js';
 import { RunbookSiteError } from '../errors.js';
@@ -165,7 +165,7 @@ export interface RenderPageOptions {
 
 export function renderPage(page: PageData, theme: Theme, options: RenderPageOptions = {}): RenderedPage {
   // Ids the default theme's layouts use; body heading ids are added once the body is rendered.
-  const ids = new IdAllocator(['rs-main', 'rs-q', 'rs-results', 'rs-status', 'rs-rules', 'rs-nav']);
+  const ids = new IdAllocator(LAYOUT_IDS);
   const embeddedYaml = new Map<string, string>();
   // One rule, one place: a `rule` shortcode for a rule the page's card already shows renders as a
   // pointer to the card (at the top of the page); the card keeps the YAML, one click away.

@@ -270,8 +270,15 @@ export function themeFingerprint(theme: Theme): string {
 }
 
 /** The theme's assets at their fingerprinted paths, for the writer. */
-export function themeAssets(theme: Theme): { path: string; content: Buffer }[] {
+/** Assets that only some pages load (mermaid is 3.5 MB): published only when a page refers to them. */
+const ON_DEMAND_ASSETS = new Set(['mermaid.min.js', 'mermaid-init.js']);
+
+/** The theme's asset files; with `pages`, those only some pages load are left out when no page does. */
+export function themeAssets(theme: Theme, pages?: Iterable<{ html: string }>): { path: string; content: Buffer }[] {
+  const html = pages ? [...pages].map((page) => page.html) : undefined;
+  const used = (name: string) => !html || !ON_DEMAND_ASSETS.has(name) || html.some((page) => page.includes(path.posix.basename(theme.assetPaths[name])));
   return Object.keys(theme.assetPaths)
+    .filter(used)
     .sort()
     .map((name) => ({ path: theme.assetPaths[name], content: Buffer.from(theme.data.assets[name]) }));
 }

@@ -385,7 +385,7 @@ export class SiteSession {
     // that open pages can reload, then the files computed from every page (search index, sitemap).
     const marker: OutputFile = { path: OUTPUT_MARKER, content: `runbook-site ${version}\n` };
     const { themeAssets } = await import('../render/theme.js');
-    const pagesFirst: OutputFile[] = [...[...outcome.rendered.values()].map((page) => ({ path: page.outputPath, content: page.html })), ...themeAssets(this.theme), ...redirectFiles(site), marker];
+    const pagesFirst: OutputFile[] = [...[...outcome.rendered.values()].map((page) => ({ path: page.outputPath, content: page.html })), ...themeAssets(this.theme, outcome.rendered.values()), ...redirectFiles(site), marker];
     const previous = new Map(pagesFirst.map((file) => [file.path, this.folder.content(file.path)]));
     const early = this.folder.apply(pagesFirst, false);
     const assets = new Set(pagesFirst.map((file) => file.path).filter((file) => file.startsWith('assets/')));
