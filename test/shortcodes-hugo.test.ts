@@ -29,6 +29,8 @@ function normalise(html: string): string {
     .replace(/&#x26;|&#38;/g, '&amp;')
     .replace(/&#x3C;|&#60;/gi, '&lt;')
     .replace(/&#x22;|&#34;/g, '&quot;')
+    // Our theme adds a permalink to each heading; Hugo's bare layouts do not.
+    .replace(/ ?<a class="anchor" href="#[^"]*" aria-label="[^"]*">#<\/a>/g, '')
     .replace(/\s+/g, ' ')
     .replace(/>\s+</g, '><')
     .replace(/\s+(\/?>)/g, '$1')

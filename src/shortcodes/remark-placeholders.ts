@@ -101,7 +101,9 @@ export default function remarkPlaceholders(options?: PlaceholderOptions) {
             const output = embedOutput(placeholder);
             children[i] =
               typeof output === 'string'
-                ? { type: 'html', value: output, position: node.position }
+                ? // No position: links in a shortcode's output are the shortcode's own (its inner
+                  // content is collected where it is written), not raw HTML the author wrote here.
+                  { type: 'html', value: output }
                 : ({ type: 'code', lang: output.code.lang ?? null, meta: output.code.meta ?? null, value: output.code.value, position: node.position } satisfies Code);
             continue;
           }
