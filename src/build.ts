@@ -60,10 +60,16 @@ async function assertFolder(dir: string, what: string, cwd: string): Promise<voi
   throw new RunbookSiteError('FolderNotFound', { what, path: shown });
 }
 
-export async function buildSite(options: BuildOptions): Promise<BuildResult> {
-  const { config } = options;
+/** The input folders exist (a content folder without rules is a site without rules). Shared with `serve`. */
+export async function assertInputFolders(config: ResolvedConfig): Promise<void> {
   if (!config.rulesMissing) await assertFolder(config.rulesDir, 'rules', config.cwd);
   await assertFolder(config.runbooksDir, config.contentDir ? 'content' : 'runbooks', config.cwd);
+  if (config.templatesDir) await assertFolder(config.templatesDir, 'templates', config.cwd);
+}
+
+export async function buildSite(options: BuildOptions): Promise<BuildResult> {
+  const { config } = options;
+  await assertInputFolders(config);
   if (options.write) {
     await assertSafeOutput(config.outDir, {
       root: config.root,
@@ -75,7 +81,6 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     // Whatever a killed build left next to the output goes now, even if this run is replayed.
     cleanStaleOutputs(config.outDir);
   }
-  if (config.templatesDir) await assertFolder(config.templatesDir, 'templates', config.cwd);
 
   // Nothing changed since the last run and the output is as it left it: replay its result.
   const mode = options.write ? 'build' : 'check';

@@ -290,3 +290,25 @@ test('serve as a process: Ctrl-C (SIGINT) stops it cleanly with exit status 0', 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('serve: a site with its own shortcodes is served exactly as a clean build writes it', async () => {
+  // serve and build share the load stage (pipeline/site-stages.ts): templates/shortcodes/*.hbs
+  // must be found by both, or served pages say "unknown shortcode" where built ones do not.
+  const dir = await mkdtemp(path.join(tmpdir(), 'runbook-site-serve-shortcodes-'));
+  await cp(path.join(projectRoot, 'test/fixtures/sites/shortcodes'), dir, { recursive: true });
+  const serve = await startServe(dir);
+  try {
+    const events = await subscribe(serve.origin);
+    const status = await events.next((event) => event.event === 'status');
+    events.close();
+    assert.deepEqual(errorsOf(status).map((error) => `${error.file} ${error.ruleId}`), []);
+    const clean = await runCli(['build', '--out', 'clean-build', '--no-cache', '--quiet'], dir);
+    assert.equal(clean.code, 0, clean.stderr + clean.stdout);
+    const served = await files(servedFolder(dir, serve));
+    const built = await files(path.join(dir, 'clean-build'));
+    assert.deepEqual([...served.keys()].sort(), [...built.keys()].sort());
+    for (const [file, bytes] of built) assert.ok(bytes.equals(served.get(file)!), `${file} differs from a clean build`);
+  } finally {
+    assert.equal(await serve.stop(), 0);
+  }
+});

@@ -4,25 +4,16 @@
 // Imported lazily, so that a replayed run never loads the parsers.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { listFiles } from '../load/files.js';
-import type { VFile } from 'vfile';
-import { RunbookSiteError } from '../errors.js';
-import { loadRuleFiles } from '../rules/load.js';
 import { openLoadCache } from '../cache/load-cache.js';
-import { loadRunbook, loadRunbooks } from '../load/runbooks.js';
 import { gitLastModified } from '../load/git-dates.js';
-import { loadShortcodeSources } from '../load/shortcode-sources.js';
 import { linkSite, type Site } from '../link/site.js';
 import type { ResolvedConfig } from '../config/load.js';
 import type { RenderedPage } from '../render/page-data.js';
-import { checkLinks, type PageLinks } from '../link/check-links.js';
-import type { Runbook } from '../model.js';
-import { pointAt, reportError } from '../diagnostics.js';
 import { prestartRenderWorkers, renderPages, assetFiles } from './render-pages.js';
+import { checkRenderedPages, loadSiteInputs } from './site-stages.js';
 import { writeSite, type OutputFile } from '../write/output.js';
 import { sitemap } from '../write/sitemap.js';
 import { redirectFiles } from '../write/redirects.js';
-import { loadScaffoldTemplate } from '../scaffold/runbook.js';
 import { ALERTS_JSON_PATH, alertsJson } from '../render/alerts-json.js';
 import { RECOVERY_MAP_PATH, recoveryMap } from '../render/recovery-map.js';
 import { outputManifest, writeBuildRecord, type BuildRecord, type OutputManifest } from '../cache/build-record.js';
@@ -55,11 +46,6 @@ export async function siteOutputFiles(site: Site, rendered: Map<string, Rendered
   return outputs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/** The files next to the runbooks (not markdown) and those of the static folder, relative to their folders. */
-export function listSiteFiles(config: ResolvedConfig): [Promise<string[]>, Promise<string[]>] {
-  return [listFiles(config.runbooksDir, (name) => !name.toLowerCase().endsWith('.md')), config.staticDir ? listFiles(config.staticDir, () => true) : Promise.resolve([])];
-}
-
 /** Runs every stage; `recordKey` (when the cache is on) files the result for replay next time. */
 export async function runPipeline(options: BuildOptions, recordKey: string | undefined): Promise<BuildResult> {
   const { config } = options;
@@ -71,32 +57,18 @@ export async function runPipeline(options: BuildOptions, recordKey: string | und
   options.onProgress?.('load', 0, 0);
   // Files whose text did not change since the last build are not parsed again (cache/load-cache.ts).
   const loadCache = options.cache ? await openLoadCache(config.cacheDirAbs, options.version) : undefined;
-  const introPromise: Promise<Runbook | undefined> = config.introFile
-    ? loadRunbook(path.dirname(config.introFile), path.basename(config.introFile)).catch(() => {
-        throw new RunbookSiteError('FolderNotFound', { what: 'intro', path: config.intro ?? '' });
-      })
-    : Promise.resolve(undefined);
-  const [ruleFiles, runbooks, intro, gitDates, scaffoldTemplate, shortcodeSources, resourceFiles, staticFiles] = await Promise.all([
-    config.rulesMissing ? Promise.resolve([]) : loadRuleFiles(config.rulesDir, loadCache),
-    loadRunbooks(config.runbooksDir, loadCache, { prefix: config.urlPrefix, uglyURLs: config.uglyURLs }),
-    introPromise,
+  const [inputs, gitDates] = await Promise.all([
+    loadSiteInputs(config, { cache: loadCache, scaffold: options.write }),
     options.write ? gitLastModified(config.runbooksDir) : Promise.resolve(undefined),
-    // For the alert pages' "Write this runbook" links: only a build writes them.
-    options.write ? loadScaffoldTemplate(DEFAULT_TEMPLATES_DIR, config.templatesDir) : Promise.resolve(undefined),
-    loadShortcodeSources(config),
-    // Files next to the runbooks (images, attachments) and Hugo's static folder.
-    ...listSiteFiles(config),
   ]);
   await loadCache?.save();
+  const { files, staticFiles } = inputs;
 
   // Link
   options.onProgress?.('link', 0, 0);
-  const site = linkSite({ config, ruleFiles, runbooks, version: options.version, intro, gitDates, scaffoldTemplate, resourceFiles, shortcodeSources });
-  const files: VFile[] = [...ruleFiles.map((f) => f.vfile), ...runbooks.map((r) => r.vfile), ...(intro ? [intro.vfile] : [])];
+  const site = linkSite({ config, ...inputs, version: options.version, gitDates });
 
   // Render (full pages for build, markdown only for check)
-  const runbookByUrl = new Map<string, Runbook>(site.runbooks.map((runbook) => [runbook.url, runbook]));
-  if (intro) runbookByUrl.set('', intro);
   const { rendered, cacheHits, renderedCount, problems } = await renderPages(site, {
     config,
     version: options.version,
@@ -105,29 +77,10 @@ export async function runPipeline(options: BuildOptions, recordKey: string | und
     cache: options.cache,
     onProgress: (done, total) => options.onProgress?.('render', done, total),
   });
-  for (const problem of problems) {
-    const runbook = runbookByUrl.get(problem.url);
-    if (!runbook) continue;
-    const start = pointAt(runbook.body, problem.start, runbook.bodyStart);
-    reportError(runbook.vfile, problem.message, { start, end: pointAt(runbook.body, problem.end, runbook.bodyStart) }, problem.ruleId);
-  }
 
   // Site-wide checks on rendered links
   options.onProgress?.('check links', 0, 0);
-  const pageLinks: PageLinks[] = [];
-  rendered.forEach((page, url) => {
-    const runbook = runbookByUrl.get(url);
-    if (runbook) pageLinks.push({ runbook, url, headingIds: page.headingIds, links: page.links });
-  });
-  const referencedResources = checkLinks(pageLinks, {
-    urls: site.urls,
-    urlByFile: site.urlByFile,
-    basePath: config.basePath,
-    baseURL: config.baseURL,
-    resources: site.resources,
-    folders: site.folders,
-    staticFiles: new Set(staticFiles),
-  });
+  const referencedResources = checkRenderedPages(site, inputs, rendered, problems, config);
 
   const diagnostics = collectDiagnostics(files, config.cwd);
   const { error: errors, warning: warnings } = countBySeverity(diagnostics);

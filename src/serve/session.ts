@@ -9,28 +9,23 @@
 // the served folder holds equals what a clean `build` of the same inputs writes.
 import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { ResolvedConfig } from '../config/load.js';
-import { RunbookSiteError } from '../errors.js';
-import { loadRuleFiles } from '../rules/load.js';
-import { loadRunbook, loadRunbooks } from '../load/runbooks.js';
 import { gitLastModified } from '../load/git-dates.js';
 import { openLoadCache, type LoadCache, type LoadKind } from '../cache/load-cache.js';
 import { PageCache, type CacheEntry } from '../cache/page-cache.js';
-import { reportError, reportNote, reportWarning, severityOf, pointAt, type Place, type Severity } from '../diagnostics.js';
+import { reportError, reportNote, reportWarning, severityOf, type Place, type Severity } from '../diagnostics.js';
 import { linkSite, type Coverage } from '../link/site.js';
-import { checkLinks, type PageLinks } from '../link/check-links.js';
-import type { Point, Runbook } from '../model.js';
+import type { Point } from '../model.js';
 import type { Theme } from '../render/theme.js';
 import { renderPages, type PageStore } from '../pipeline/render-pages.js';
-import { listSiteFiles, siteOutputFiles } from '../pipeline/full-build.js';
+import { siteOutputFiles } from '../pipeline/full-build.js';
+import { checkRenderedPages, loadSiteInputs } from '../pipeline/site-stages.js';
 import { redirectFiles } from '../write/redirects.js';
 import { OUTPUT_MARKER, type OutputFile } from '../write/output.js';
 import { collectDiagnostics, countBySeverity, displayPath, type Diagnostic } from '../report/format.js';
-import { DEFAULT_TEMPLATES_DIR } from '../build.js';
-import { loadScaffoldTemplate } from '../scaffold/runbook.js';
+import { DEFAULT_TEMPLATES_DIR, assertInputFolders } from '../build.js';
 
 interface StoredMessage {
   reason: string;
@@ -287,10 +282,7 @@ export class SiteSession {
       phases.push([name, Math.round(now - mark)]);
       mark = now;
     };
-    for (const [what, dir] of [['rules', config.rulesDir], ['runbooks', config.runbooksDir], ...(config.templatesDir ? [['templates', config.templatesDir]] : [])]) {
-      const isFolder = await stat(dir).then((info) => info.isDirectory(), () => false);
-      if (!isFolder) throw new RunbookSiteError('FolderNotFound', { what, path: path.relative(config.cwd, dir) || dir });
-    }
+    await assertInputFolders(config);
     this.loadCache ??= memoryLoadCache(this.options.diskCache ? await openLoadCache(config.cacheDirAbs, version) : undefined);
     this.pageStore ??= memoryPageStore(this.options.diskCache ? await PageCache.open(config.cacheDirAbs, 'full', version) : undefined);
     if (!this.theme) {
@@ -299,33 +291,19 @@ export class SiteSession {
     }
 
     // Load
-    const introPromise: Promise<Runbook | undefined> = config.introFile
-      ? loadRunbook(path.dirname(config.introFile), path.basename(config.introFile)).catch(() => {
-          throw new RunbookSiteError('FolderNotFound', { what: 'intro', path: config.intro ?? '' });
-        })
-      : Promise.resolve(undefined);
     // Dates from git history change with commits, not with saves: read once per session.
     this.gitDates ??= await gitLastModified(config.runbooksDir);
-    const [ruleFiles, runbooks, intro, scaffoldTemplate, resourceFiles, staticFiles] = await Promise.all([
-      config.rulesMissing ? Promise.resolve([]) : loadRuleFiles(config.rulesDir, this.loadCache),
-      loadRunbooks(config.runbooksDir, this.loadCache, { prefix: config.urlPrefix, uglyURLs: config.uglyURLs }),
-      introPromise,
-      // The alert pages' "Write this runbook" links, as a build writes them.
-      loadScaffoldTemplate(DEFAULT_TEMPLATES_DIR, config.templatesDir),
-      ...listSiteFiles(config),
-    ]);
+    const inputs = await loadSiteInputs(config, { cache: this.loadCache, scaffold: true });
+    const { files, staticFiles } = inputs;
     this.loadCache.forgetUnused();
     await this.loadCache.save();
     phase('load');
 
     // Link
-    const site = linkSite({ config, ruleFiles, runbooks, version, intro, gitDates: this.gitDates, resourceFiles, scaffoldTemplate });
+    const site = linkSite({ config, ...inputs, version, gitDates: this.gitDates });
     phase('link');
-    const files: VFile[] = [...ruleFiles.map((f) => f.vfile), ...runbooks.map((r) => r.vfile), ...(intro ? [intro.vfile] : [])];
 
     // Render
-    const runbookByUrl = new Map<string, Runbook>(site.runbooks.map((runbook) => [runbook.url, runbook]));
-    if (intro) runbookByUrl.set('', intro);
     const outcome = await renderPages(site, {
       config,
       version,
@@ -336,26 +314,7 @@ export class SiteSession {
       theme: this.theme,
     });
     phase('render');
-    for (const problem of outcome.problems) {
-      const runbook = runbookByUrl.get(problem.url);
-      if (!runbook) continue;
-      const start = pointAt(runbook.body, problem.start, runbook.bodyStart);
-      reportError(runbook.vfile, problem.message, { start, end: pointAt(runbook.body, problem.end, runbook.bodyStart) }, problem.ruleId);
-    }
-    const pageLinks: PageLinks[] = [];
-    outcome.rendered.forEach((page, url) => {
-      const runbook = runbookByUrl.get(url);
-      if (runbook) pageLinks.push({ runbook, url, headingIds: page.headingIds, links: page.links });
-    });
-    const referencedResources = checkLinks(pageLinks, {
-      urls: site.urls,
-      urlByFile: site.urlByFile,
-      basePath: config.basePath,
-      baseURL: config.baseURL,
-      resources: site.resources,
-      folders: site.folders,
-      staticFiles: new Set(staticFiles),
-    });
+    const referencedResources = checkRenderedPages(site, inputs, outcome.rendered, outcome.problems, config);
 
     const diagnostics = collectDiagnostics(files, config.cwd);
     const { error: errors, warning: warnings } = countBySeverity(diagnostics);

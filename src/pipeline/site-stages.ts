@@ -1,0 +1,83 @@
+// The load stage's inputs and the checks on rendered pages, shared by a build (full-build.ts) and
+// by `serve` (serve/session.ts), so that the preview is built exactly as the published site is.
+import path from 'node:path';
+import type { VFile } from 'vfile';
+import type { ResolvedConfig } from '../config/load.js';
+import { RunbookSiteError } from '../errors.js';
+import { loadRuleFiles } from '../rules/load.js';
+import type { LoadCache } from '../cache/load-cache.js';
+import { loadRunbook, loadRunbooks } from '../load/runbooks.js';
+import { listFiles } from '../load/files.js';
+import { loadShortcodeSources } from '../load/shortcode-sources.js';
+import type { ShortcodeSources } from '../link/shortcode-references.js';
+import { loadScaffoldTemplate } from '../scaffold/runbook.js';
+import { checkLinks, type PageLinks } from '../link/check-links.js';
+import type { Site } from '../link/site.js';
+import type { RuleFile, Runbook } from '../model.js';
+import type { RenderedPage } from '../render/page-data.js';
+import { pointAt, reportError } from '../diagnostics.js';
+import type { PageProblem } from './render-pages.js';
+import { DEFAULT_TEMPLATES_DIR } from '../build.js';
+
+export interface SiteInputs {
+  ruleFiles: RuleFile[];
+  runbooks: Runbook[];
+  intro?: Runbook;
+  scaffoldTemplate?: string;
+  shortcodeSources: ShortcodeSources;
+  /** Files next to the runbooks that are not markdown (images, attachments), relative to the runbooks folder. */
+  resourceFiles: string[];
+  /** Files of Hugo's static folder, relative to it. */
+  staticFiles: string[];
+  /** Every input file, where its diagnostics are collected. */
+  files: VFile[];
+}
+
+/** Every input the link stage needs, read in parallel. `scaffold`: the alert pages' template is only needed when pages are written. */
+export async function loadSiteInputs(config: ResolvedConfig, options: { cache?: LoadCache; scaffold: boolean }): Promise<SiteInputs> {
+  const introPromise: Promise<Runbook | undefined> = config.introFile
+    ? loadRunbook(path.dirname(config.introFile), path.basename(config.introFile)).catch(() => {
+        throw new RunbookSiteError('FolderNotFound', { what: 'intro', path: config.intro ?? '' });
+      })
+    : Promise.resolve(undefined);
+  const [ruleFiles, runbooks, intro, scaffoldTemplate, shortcodeSources, resourceFiles, staticFiles] = await Promise.all([
+    config.rulesMissing ? Promise.resolve([]) : loadRuleFiles(config.rulesDir, options.cache),
+    loadRunbooks(config.runbooksDir, options.cache, { prefix: config.urlPrefix, uglyURLs: config.uglyURLs }),
+    introPromise,
+    options.scaffold ? loadScaffoldTemplate(DEFAULT_TEMPLATES_DIR, config.templatesDir) : Promise.resolve(undefined),
+    loadShortcodeSources(config),
+    listFiles(config.runbooksDir, (name) => !name.toLowerCase().endsWith('.md')),
+    config.staticDir ? listFiles(config.staticDir, () => true) : Promise.resolve([]),
+  ]);
+  const files: VFile[] = [...ruleFiles.map((f) => f.vfile), ...runbooks.map((r) => r.vfile), ...(intro ? [intro.vfile] : [])];
+  return { ruleFiles, runbooks, intro, scaffoldTemplate, shortcodeSources, resourceFiles, staticFiles, files };
+}
+
+/**
+ * Reports what rendering found on the runbooks it came from, then checks every rendered link
+ * site-wide. Returns the files next to the runbooks that pages reference (they are published).
+ */
+export function checkRenderedPages(site: Site, inputs: Pick<SiteInputs, 'intro' | 'staticFiles'>, rendered: Map<string, RenderedPage>, problems: PageProblem[], config: ResolvedConfig): Set<string> {
+  const runbookByUrl = new Map<string, Runbook>(site.runbooks.map((runbook) => [runbook.url, runbook]));
+  if (inputs.intro) runbookByUrl.set('', inputs.intro);
+  for (const problem of problems) {
+    const runbook = runbookByUrl.get(problem.url);
+    if (!runbook) continue;
+    const start = pointAt(runbook.body, problem.start, runbook.bodyStart);
+    reportError(runbook.vfile, problem.message, { start, end: pointAt(runbook.body, problem.end, runbook.bodyStart) }, problem.ruleId);
+  }
+  const pageLinks: PageLinks[] = [];
+  rendered.forEach((page, url) => {
+    const runbook = runbookByUrl.get(url);
+    if (runbook) pageLinks.push({ runbook, url, headingIds: page.headingIds, links: page.links });
+  });
+  return checkLinks(pageLinks, {
+    urls: site.urls,
+    urlByFile: site.urlByFile,
+    basePath: config.basePath,
+    baseURL: config.baseURL,
+    resources: site.resources,
+    folders: site.folders,
+    staticFiles: new Set(inputs.staticFiles),
+  });
+}
