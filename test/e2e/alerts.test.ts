@@ -5,72 +5,26 @@
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import type { BrowserContext, Page } from 'playwright-core';
 import { runCli } from '../helpers/cli.js';
 import { SRERUN } from '../helpers/corpus.js';
+import { browserAvailable, launchChromium, serveStatic } from '../helpers/browser.js';
 
 const BASE = '/prometheus-alerts/';
-const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
-const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'];
-
-const haveBrowser = existsSync(CHROME);
+const haveBrowser = browserAvailable('alert page browser tests');
 const haveCorpus = existsSync(path.join(SRERUN, 'rules')) && existsSync(path.join(SRERUN, 'content/runbooks'));
-if (!haveBrowser) {
-  if (process.env.REQUIRE_BROWSER === '1') throw new Error(`REQUIRE_BROWSER=1 but no Chromium at ${CHROME}: apt-get install chromium (or set CHROME_PATH)`);
-  console.log('SKIPPED: alert page browser tests need Chromium: apt-get install chromium (or set CHROME_PATH)');
-}
 if (!haveCorpus) console.log(`SKIPPED: alert page browser tests need the srerun corpus at ${SRERUN}`);
 const skip = !haveBrowser || !haveCorpus;
-
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.json': 'application/json', '.svg': 'image/svg+xml' };
-
-/** A static host like GitHub Pages: files under BASE, folders serve index.html, 404.html (status 404) otherwise. */
-function serve(dir: string): Promise<Server> {
-  const server = createServer(async (request, response) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    let pathname = '';
-    try {
-      pathname = decodeURIComponent(url.pathname);
-    } catch {
-      // served as not found
-    }
-    const send = async (file: string, status: number) => {
-      const body = await readFile(file);
-      response.writeHead(status, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-length': body.length });
-      response.end(body);
-    };
-    if (pathname.startsWith(BASE) && !pathname.includes('..')) {
-      let file = path.join(dir, pathname.slice(BASE.length));
-      try {
-        if ((await stat(file)).isDirectory()) {
-          if (!pathname.endsWith('/')) {
-            response.writeHead(301, { location: url.pathname + '/' });
-            response.end();
-            return;
-          }
-          file = path.join(file, 'index.html');
-        }
-        await send(file, 200);
-        return;
-      } catch {
-        // not found
-      }
-    }
-    await send(path.join(dir, '404.html'), 404);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 let work = '';
 let server: Server | undefined;
 let origin = '';
 let context: BrowserContext | undefined;
+let chrome: Awaited<ReturnType<typeof launchChromium>> | undefined;
 const pageErrors: string[] = [];
 
 async function newPage(): Promise<Page> {
@@ -89,17 +43,15 @@ before(async () => {
     path.join(rules, 'extra/extra-exporter.yml'),
     'groups:\n  - name: Extra\n    rules:\n      - alert: ExtraQueueStuck\n        expr: extra_queue_length > 100\n        for: 10m\n        labels:\n          severity: critical\n        annotations:\n          summary: Queue {{ $labels.queue }} is stuck\n          description: More than 100 messages for 10 minutes.\n',
   );
-  server = await serve(path.join(work, 'dist'));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ server, origin } = await serveStatic(path.join(work, 'dist'), BASE));
   const built = await runCli(['build', '--rules', rules, '--runbooks', path.join(SRERUN, 'content/runbooks'), '--base-url', `${origin}${BASE}`, '--out', path.join(work, 'dist'), '--no-cache'], work);
   assert.equal(built.code, 0, built.stdout.slice(-2000) + built.stderr);
-  const require = createRequire(import.meta.url);
-  const { chromium } = require('playwright-core') as typeof import('playwright-core');
-  context = await chromium.launchPersistentContext(await mkdtemp(path.join(tmpdir(), 'rs-chromium-')), { executablePath: CHROME, args: LAUNCH_ARGS, headless: true });
+  chrome = await launchChromium();
+  context = chrome.context;
 });
 
 after(async () => {
-  await context?.close();
+  await chrome?.close();
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   if (work) await rm(work, { recursive: true, force: true });
   assert.deepEqual(pageErrors, []);

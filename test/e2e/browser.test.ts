@@ -5,83 +5,29 @@ import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { browserAvailable, launchChromium, serveStatic } from '../helpers/browser.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const SRERUN = path.resolve(ROOT, '../shared/corpora/srerun');
 const BASE = '/prometheus-alerts/';
-const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
-const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'];
 
-const haveBrowser = existsSync(CHROME);
+const haveBrowser = browserAvailable('browser tests');
 const haveCorpus = existsSync(path.join(SRERUN, 'rules')) && existsSync(path.join(SRERUN, 'content/runbooks'));
-if (!haveBrowser) {
-  if (process.env.REQUIRE_BROWSER === '1') throw new Error(`REQUIRE_BROWSER=1 but no Chromium at ${CHROME}: apt-get install chromium (or set CHROME_PATH)`);
-  console.log('SKIPPED: browser tests need Chromium: apt-get install chromium (or set CHROME_PATH)');
-}
 if (!haveCorpus) console.log(`SKIPPED: browser tests need the srerun corpus at ${SRERUN}`);
 const skip = !haveBrowser || !haveCorpus;
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.xml': 'application/xml',
-  '.txt': 'text/plain; charset=utf-8',
-};
-
-/** A static host like GitHub Pages: files under BASE, directories serve index.html, 404.html otherwise. */
-function serve(dir: string): Promise<Server> {
-  const server = createServer(async (request, response) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    let pathname: string;
-    try {
-      pathname = decodeURIComponent(url.pathname);
-    } catch {
-      pathname = '';
-    }
-    const send = async (file: string, status: number) => {
-      const body = await readFile(file);
-      response.writeHead(status, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-length': body.length });
-      response.end(request.method === 'HEAD' ? undefined : body);
-    };
-    if (pathname.startsWith(BASE) && !pathname.includes('..')) {
-      let file = path.join(dir, pathname.slice(BASE.length));
-      try {
-        if ((await stat(file)).isDirectory()) {
-          if (!pathname.endsWith('/')) {
-            response.writeHead(301, { location: url.pathname + '/' });
-            response.end();
-            return;
-          }
-          file = path.join(file, 'index.html');
-        }
-        await stat(file);
-        await send(file, 200);
-        return;
-      } catch {
-        // fall through to 404
-      }
-    }
-    await send(path.join(dir, '404.html'), 404);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 let outDir = '';
 let server: Server | undefined;
 let origin = '';
-let browser: Browser | undefined;
+let chrome: Awaited<ReturnType<typeof launchChromium>> | undefined;
 let context: BrowserContext | undefined;
 const consoleErrors: string[] = [];
 
@@ -101,9 +47,7 @@ const SECTION = 'runbooks/haproxy-exporter-v1/';
 before(async () => {
   if (skip) return;
   outDir = await mkdtemp(path.join(tmpdir(), 'rs-e2e-'));
-  server = await serve(outDir);
-  const port = (server.address() as AddressInfo).port;
-  origin = `http://127.0.0.1:${port}`;
+  ({ server, origin } = await serveStatic(outDir, BASE));
   const args = [
     path.join(ROOT, 'bin/runbook-site.js'),
     'build',
@@ -116,25 +60,15 @@ before(async () => {
     '--out',
     outDir,
   ];
-  try {
-    await promisify(execFile)(process.execPath, args, { cwd: ROOT, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, CI: 'true' } });
-  } catch (error) {
-    // Content errors in the corpus must not hide the theme's behaviour: build anyway, and say so.
-    const e = error as { stdout?: string; stderr?: string };
-    console.log(`note: the build reported errors, building with --no-check:\n${(e.stderr ?? '').split('\n').slice(-3).join('\n')}`);
-    await promisify(execFile)(process.execPath, [...args, '--no-check'], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, CI: 'true' } });
-  }
+  // The corpus builds cleanly (e2e-srerun asserts it): a failure here is a failure of this suite too.
+  await promisify(execFile)(process.execPath, args, { cwd: ROOT, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, CI: 'true' } });
   await mkdir(SCREENSHOTS, { recursive: true });
-  const require = createRequire(import.meta.url);
-  const { chromium } = require('playwright-core') as typeof import('playwright-core');
-  const userDataDir = await mkdtemp(path.join(tmpdir(), 'rs-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROME, args: LAUNCH_ARGS, headless: true });
-  browser = context.browser() ?? undefined;
+  chrome = await launchChromium();
+  context = chrome.context;
 });
 
 after(async () => {
-  await context?.close();
-  await browser?.close();
+  await chrome?.close();
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   if (outDir) await rm(outDir, { recursive: true, force: true });
 });
@@ -453,10 +387,8 @@ test('search: Ctrl-K and Cmd-K focus it; a metric name finds every alert using i
 });
 
 test('without JavaScript the runbook page reads whole: heading, rule card, expression, body', { skip }, async () => {
-  const userDataDir = await mkdtemp(path.join(tmpdir(), 'rs-chromium-nojs-'));
-  const require = createRequire(import.meta.url);
-  const { chromium } = require('playwright-core') as typeof import('playwright-core');
-  const nojs = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROME, args: LAUNCH_ARGS, headless: true, javaScriptEnabled: false });
+  const nojsChrome = await launchChromium({ javaScriptEnabled: false });
+  const nojs = nojsChrome.context;
   try {
     const page = await nojs.newPage();
     await page.setViewportSize({ width: 375, height: 812 });
@@ -469,8 +401,7 @@ test('without JavaScript the runbook page reads whole: heading, rule card, expre
     await page.goto(`${origin}${BASE}alerts/`);
     assert.ok((await page.locator('table.alerts tbody tr').count()) > 500, 'alerts table readable without JS');
   } finally {
-    await nojs.close();
-    await rm(userDataDir, { recursive: true, force: true });
+    await nojsChrome.close();
   }
 });
 

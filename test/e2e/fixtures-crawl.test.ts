@@ -4,99 +4,37 @@
 // load (no 4xx/5xx), every image must decode. Skips (loudly) without Chromium unless REQUIRE_BROWSER=1.
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { readFile, stat, mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { createRequire } from 'node:module';
+import { rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
 import type { BrowserContext } from 'playwright-core';
 import { GITHUB_FIXTURE, HUGO_FIXTURE, buildFixture } from '../helpers/fixture-sites.js';
+import { browserAvailable, launchChromium, serveStatic } from '../helpers/browser.js';
 
-const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
-const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'];
-const haveBrowser = existsSync(CHROME);
-if (!haveBrowser) {
-  if (process.env.REQUIRE_BROWSER === '1') throw new Error(`REQUIRE_BROWSER=1 but no Chromium at ${CHROME}: apt-get install chromium (or set CHROME_PATH)`);
-  console.log('SKIPPED: the fixture crawl needs Chromium: apt-get install chromium (or set CHROME_PATH)');
-}
+const haveBrowser = browserAvailable('the fixture crawl tests');
 /** Far more than the fixtures have: a bound, so that a link loop cannot make the crawl run away. */
 const MAX_PAGES = 200;
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.xml': 'application/xml',
-  '.txt': 'text/plain; charset=utf-8',
-};
-
-/** A static host like GitHub Pages: files under `base`, folders serve index.html, else 404.html. */
-function serve(dir: () => string, base: string): Promise<Server> {
-  const server = createServer(async (request, response) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    let pathname = '';
-    try {
-      pathname = decodeURIComponent(url.pathname);
-    } catch {
-      // a malformed escape is a 404
-    }
-    const send = async (file: string, status: number) => {
-      const body = await readFile(file);
-      response.writeHead(status, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-length': body.length });
-      response.end(request.method === 'HEAD' ? undefined : body);
-    };
-    if (pathname.startsWith(base) && !pathname.includes('..')) {
-      let file = path.join(dir(), pathname.slice(base.length));
-      try {
-        if ((await stat(file)).isDirectory()) {
-          if (!pathname.endsWith('/')) {
-            response.writeHead(301, { location: url.pathname + '/' });
-            response.end();
-            return;
-          }
-          file = path.join(file, 'index.html');
-        }
-        await stat(file);
-        await send(file, 200);
-        return;
-      } catch {
-        // fall through to 404
-      }
-    }
-    await send(path.join(dir(), '404.html'), 404);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
 let context: BrowserContext | undefined;
+let chrome: Awaited<ReturnType<typeof launchChromium>> | undefined;
 const servers: Server[] = [];
 const temporary: string[] = [];
 
 before(async () => {
   if (!haveBrowser) return;
-  const require = createRequire(import.meta.url);
-  const { chromium } = require('playwright-core') as typeof import('playwright-core');
-  const userDataDir = await mkdtemp(path.join(tmpdir(), 'rs-crawl-chromium-'));
-  temporary.push(userDataDir);
-  context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROME, args: LAUNCH_ARGS, headless: true });
+  chrome = await launchChromium();
+  context = chrome.context;
 });
 
 after(async () => {
-  await context?.close();
+  await chrome?.close();
   for (const server of servers) await new Promise<void>((resolve) => server.close(() => resolve()));
   for (const dir of temporary) await rm(dir, { recursive: true, force: true });
 });
 
 async function crawl(fixture: string, base: string, args: string[]): Promise<{ pages: number; images: number }> {
   let out = '';
-  const server = await serve(() => out, base);
+  const { server, origin } = await serveStatic(() => out, base);
   servers.push(server);
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const built = await buildFixture(fixture, [...args, '--base-url', origin + base]);
   temporary.push(built.project);
   assert.equal(built.result.code, 0, built.result.stdout + built.result.stderr);
@@ -140,6 +78,7 @@ async function crawl(fixture: string, base: string, args: string[]): Promise<{ p
     }
   }
   await page.close();
+  assert.ok(seen.size <= MAX_PAGES, `the crawl reached its bound of ${MAX_PAGES} pages: a link loop, or a much bigger fixture`);
   assert.deepEqual(failures, []);
   return { pages: seen.size, images };
 }

@@ -3,28 +3,20 @@
 // through playwright-core; skips (loudly) without it unless REQUIRE_BROWSER=1.
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import type { BrowserContext } from 'playwright-core';
 import { sampleProject } from '../helpers/project.js';
 import { startServe, type RunningServe } from '../helpers/serve.js';
+import { browserAvailable, launchChromium } from '../helpers/browser.js';
 
-const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
-const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'];
 const PAGE_URL = 'runbooks/haproxy/haproxydown/';
 
-const haveBrowser = existsSync(CHROME);
-if (!haveBrowser) {
-  if (process.env.REQUIRE_BROWSER === '1') throw new Error(`REQUIRE_BROWSER=1 but no Chromium at ${CHROME}: apt-get install chromium (or set CHROME_PATH)`);
-  console.log('SKIPPED: serve browser tests need Chromium: apt-get install chromium (or set CHROME_PATH)');
-}
+const haveBrowser = browserAvailable('serve browser tests');
 const skip = !haveBrowser;
 
 let dir = '';
-let userDataDir = '';
+let chrome: Awaited<ReturnType<typeof launchChromium>> | undefined;
 let serve: RunningServe | undefined;
 let context: BrowserContext | undefined;
 
@@ -32,17 +24,14 @@ before(async () => {
   if (skip) return;
   dir = await sampleProject('rs-serve-e2e-');
   serve = await startServe(dir);
-  const require = createRequire(import.meta.url);
-  const { chromium } = require('playwright-core') as typeof import('playwright-core');
-  userDataDir = await mkdtemp(path.join(tmpdir(), 'rs-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROME, args: LAUNCH_ARGS, headless: true });
+  chrome = await launchChromium();
+  context = chrome.context;
 });
 
 after(async () => {
-  await context?.close();
+  await chrome?.close();
   await serve?.stop();
   if (dir) await rm(dir, { recursive: true, force: true });
-  if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
 });
 
 test('a served page updates by itself after a save, and shows build errors over the page until fixed', { skip }, async () => {
