@@ -286,3 +286,16 @@ test('on the sample site, --url runbook writes the URLs check expects, and --che
   const values = await annotationsByAlert(path.join(dir, 'rules'));
   assert.equal(values.get('HostDiskWillFillIn24Hours'), 'https://example.github.io/runbooks/runbooks/node-exporter/disk-fill-prediction/');
 });
+
+test('annotate leaves a rule file that is not UTF-8 byte for byte as it was, and says why', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'runbook-site-annotate-latin1-'));
+  await mkdir(path.join(dir, 'rules'));
+  // "# café" in Latin-1: a decode and re-encode would turn é (0xe9) into U+FFFD.
+  const latin1 = Buffer.concat([Buffer.from('# caf'), Buffer.from([0xe9]), Buffer.from('\ngroups:\n  - name: g\n    rules:\n      - alert: CafeDown\n        expr: up == 0\n')]);
+  const file = path.join(dir, 'rules', 'latin1.yml');
+  await writeFile(file, latin1);
+  const result = await runCli(['annotate', '--base-url', BASE], dir);
+  assert.equal(result.code, 1, result.stdout + result.stderr);
+  assert.match(result.stdout + result.stderr, /latin1\.yml[\s\S]*not UTF-8/);
+  assert.ok((await readFile(file)).equals(latin1), 'the file is untouched');
+});

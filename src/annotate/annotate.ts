@@ -1,6 +1,6 @@
 // `annotate`'s work on the rules folder: plan each file's edits, check them, write them atomically.
 import { randomBytes } from 'node:crypto';
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -8,6 +8,7 @@ import { parseAllDocuments } from 'yaml';
 import type { ResolvedConfig } from '../config/load.js';
 import { RunbookSiteError } from '../errors.js';
 import { listFiles } from '../load/files.js';
+import { readTextFile } from '../load/text.js';
 import { applyEdits, planAnnotations, type AnnotationFinding, type SyntaxProblem } from './edit.js';
 import { encodePath, expectedHref, type TargetMode } from './targets.js';
 
@@ -121,18 +122,23 @@ export async function annotateRules(options: AnnotateOptions): Promise<FileOutco
     const shown = path.relative(config.cwd, absolute).split(path.sep).join('/') || absolute;
     const outcome: FileOutcome = { file: shown, findings: [], syntaxErrors: [], changed: false };
     outcomes.push(outcome);
-    let raw: string;
+    let read: ReturnType<typeof readTextFile>;
     let real: string;
     try {
       real = realpathSync(absolute);
-      raw = readFileSync(real, 'utf8');
+      // As the loader reads it: past a byte-order mark (written back), and never a file that is
+      // not UTF-8, which a decode and re-encode would silently damage.
+      read = readTextFile(real);
     } catch (error) {
       outcome.problem = `could not be read: ${(error as Error).message}`;
       continue;
     }
-    // The loader reads past a byte-order mark; so do the offsets here, and the mark is written back.
-    const bom = raw.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
-    const text = bom ? raw.slice(1) : raw;
+    if (read.problem) {
+      outcome.problem = `${read.problem.place.line}:${read.problem.place.column}: ${read.problem.message}; left as it is`;
+      continue;
+    }
+    const bom = read.bom ? '\ufeff' : '';
+    const text = read.text;
     let plan;
     try {
       plan = planAnnotations(text, {

@@ -42,11 +42,11 @@ export function firstNonTextByte(bytes: Uint8Array): number | undefined {
  * The text of a file, without a leading byte order mark; or, for a file that is not UTF-8 text,
  * an empty text and the problem. Throws only what reading throws.
  */
-export function readTextFile(file: string): { text: string; problem?: TextProblem } {
+export function readTextFile(file: string): { text: string; problem?: TextProblem; /** The file started with a byte order mark (for writers that keep it). */ bom?: boolean } {
   const bytes = readFileSync(file);
   if (isUtf8(bytes) && !bytes.includes(0)) {
     const text = bytes.toString('utf8');
-    return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+    return text.charCodeAt(0) === 0xfeff ? { text: text.slice(1), bom: true } : { text };
   }
   const bad = firstNonTextByte(bytes) ?? 0;
   const before = bytes.subarray(0, bad).toString('utf8');
