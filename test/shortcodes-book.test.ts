@@ -161,3 +161,30 @@ test('a broken link inside a shortcode\'s inner content is reported at its line,
     assert.deepEqual(broken.map((d) => `${d.line}:${d.column} ${d.ruleId}`), ['4:5 broken-link'], command);
   }
 });
+
+test('shortcodes inside a shortcode\'s inner content: each one is rendered once, in its place', async () => {
+  const dir = await copy();
+  await writeFile(
+    path.join(dir, 'runbooks/postgres/Nested.md'),
+    '# Nested\n\nBefore {{< button href="https://e.example/one" >}}One {{</* x */>}}{{< /button >}} middle {{< button href="https://e.example/two" >}}Two{{< /button >}} end.\n',
+  );
+  const result = await runCli(['build', '--out', 'dist'], dir);
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  const html = await readFile(path.join(dir, 'dist/runbooks/postgres/nested/index.html'), 'utf8');
+  const body = html.slice(html.indexOf('Before'), html.indexOf('end.') + 4);
+  assert.equal(body.match(/e\.example\/one/g)?.length, 1, body);
+  assert.equal(body.match(/e\.example\/two/g)?.length, 1, body);
+  assert.ok(body.indexOf('e.example/one') < body.indexOf('middle') && body.indexOf('middle') < body.indexOf('e.example/two'), body);
+});
+
+test('with sanitize: true a site\'s own shortcode is cleaned like the author\'s HTML: its inner text is the contributor\'s', async () => {
+  const dir = await copy();
+  await writeFile(path.join(dir, 'runbook-site.yaml'), `${await readFile(path.join(dir, 'runbook-site.yaml'), 'utf8')}sanitize: true\n`);
+  await writeFile(path.join(dir, 'runbooks/postgres/Hostile.md'), '# Hostile\n\n{{< oncall >}}<script>alert(5)</script><img src="https://e.example/y.png" onerror="alert(6)">{{< /oncall >}}\n');
+  const result = await runCli(['build', '--out', 'dist'], dir);
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  const html = await readFile(path.join(dir, 'dist/runbooks/postgres/hostile/index.html'), 'utf8');
+  const body = html.slice(html.indexOf('<main'), html.indexOf('</main>'));
+  assert.doesNotMatch(body, /alert\(5\)|onerror/);
+  assert.match(body, /<span class="page">Hostile<\/span>/, 'the shortcode itself still renders');
+});

@@ -5,6 +5,7 @@
 import type { Element, Root, RootContent } from 'hast';
 import type { VFile } from 'vfile';
 import { readRawHtml } from './html-references.js';
+import { escapeHtml } from '../html.js';
 
 /** Raw HTML kept as written (remark-rehype's allowDangerousHtml). */
 interface Raw {
@@ -76,9 +77,6 @@ function isResolvable(href: string): boolean {
   return href !== '' && !SCHEME.test(href) && !href.startsWith('//') && !href.startsWith('#');
 }
 
-function escapeAttribute(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
-}
 
 export default function rehypeCollect(options?: CollectOptions) {
   return function transformer(tree: Root, file: VFile): void {
@@ -125,7 +123,7 @@ export default function rehypeCollect(options?: CollectOptions) {
       // Back to front, so that earlier offsets stay valid while the value is edited.
       for (const reference of [...references].reverse()) {
         const url = settings.resolveLink && isResolvable(reference.value) ? settings.resolveLink(reference.value) : undefined;
-        if (url !== undefined) value = value.slice(0, reference.valueStart) + escapeAttribute(url) + value.slice(reference.valueEnd);
+        if (url !== undefined) value = value.slice(0, reference.valueStart) + escapeHtml(url) + value.slice(reference.valueEnd);
       }
       node.value = value;
     };

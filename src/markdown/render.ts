@@ -154,12 +154,14 @@ export function renderMarkdown(markdown: string, options: RenderMarkdownOptions)
       return renderShortcode(planned, index, depth - 1);
     };
     const file = new VFile({ value: expanded.markdown });
-    // With `sanitize`, what our own shortcodes write is set aside from the clean-up and put back.
+    // With `sanitize`, what the built-in shortcodes write is set aside from the clean-up and put
+    // back. A site's own shortcode templates are not trusted: `{{< x >}}` hands them the
+    // contributor's inner text as written.
     const trusted: string[] = [];
     const keep = options.sanitize
       ? (index: number): EmbedOutput => {
           const output = renderEmbed(index);
-          if (typeof output === 'string') trusted.push(output);
+          if (typeof output === 'string' && !resolved[index]?.site) trusted.push(output);
           return output;
         }
       : renderEmbed;

@@ -70,8 +70,9 @@ export default function remarkPlaceholders(options?: PlaceholderOptions) {
       const out: (Text | Html)[] = [];
       let pending = '';
       let last = 0;
-      PATTERN.lastIndex = 0;
-      for (let match = PATTERN.exec(node.value); match; match = PATTERN.exec(node.value)) {
+      // matchAll, not exec on the shared /g pattern: rendering an embed below renders its inner
+      // content with this same plugin, which would move the pattern's lastIndex under this loop.
+      for (const match of node.value.matchAll(PATTERN)) {
         const placeholder = lookup(match[1]);
         if (!placeholder) continue;
         pending += node.value.slice(last, match.index);
