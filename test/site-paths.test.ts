@@ -162,3 +162,16 @@ test('an alert whose page address no browser can reach gets no page, and an alia
   assert.match(await readFile(path.join(dir, 'dist/index.html'), 'utf8'), /<title>Example runbooks<\/title>/);
   assert.deepEqual(await snapshot(sentinel, dir), before);
 });
+
+test('`#` kept by Hugo\'s slugs is a literal character of a page, tag or alert page, not the end of its path', async () => {
+  const { dir } = await nestedProject();
+  await mkdir(path.join(dir, 'runbooks', 'lang'));
+  await writeFile(path.join(dir, 'runbooks', 'lang', 'C#.md'), '---\ntitle: C sharp\ntags: ["C#"]\n---\n\nSteps.\n');
+  await writeFile(path.join(dir, 'rules', 'hash.yml'), 'groups:\n  - name: x\n    rules:\n      - alert: Disk#Full\n        expr: up == 0\n');
+  const { code, diagnostics } = await buildJson(dir);
+  assert.equal(code, 0, JSON.stringify(errorsOf(diagnostics)));
+  assert.deepEqual(diagnostics.filter((d) => d.ruleId === 'unsafe-path' || d.ruleId === 'alert-page-unavailable'), []);
+  for (const file of ['runbooks/lang/c#/index.html', 'tags/c#/index.html', 'alerts/disk#full/index.html']) await readFile(path.join(dir, 'dist', file));
+  // Links name them percent-encoded, which a web server decodes back to these files.
+  assert.match(await readFile(path.join(dir, 'dist/runbooks/lang/index.html'), 'utf8'), /href="c%23\/"/);
+});

@@ -65,7 +65,14 @@ export interface ClaimedPath {
 
 export type SitePathResult = ClaimedPath | { problem: string };
 
-const NOT_URL = /[?#\\\u0000-\u001f\u007f]/u;
+/** Never in a site path: a backslash (a folder separator to some servers) and control characters. */
+const NOT_URL = /[\\\u0000-\u001f\u007f]/u;
+/**
+ * In an address the author wrote (an alias), `?` and `#` end the path. In a computed one (a page,
+ * tag or file name: Hugo's slugs keep `#`) they are literal characters, percent-encoded in links
+ * (render/theme.ts encodeUrlPath) and decoded back by the web server to this output path.
+ */
+const ENDS_PATH = /[?#]/u;
 const MAX_SEGMENT_BYTES = 255;
 
 /**
@@ -73,7 +80,7 @@ const MAX_SEGMENT_BYTES = 255;
  * about what else the site has (that is `claim`'s job).
  */
 export function resolveSitePath(sitePath: string, kind: SitePathKind): SitePathResult {
-  const bad = NOT_URL.exec(sitePath);
+  const bad = NOT_URL.exec(sitePath) ?? (kind === 'alias' ? ENDS_PATH.exec(sitePath) : null);
   if (bad) {
     const shown = bad[0] === '\\' ? '`\\`' : bad[0] === '?' || bad[0] === '#' ? `\`${bad[0]}\`` : `the control character U+${bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
     return { problem: `is not a URL path: it contains ${shown}` };
