@@ -175,3 +175,14 @@ test('`#` kept by Hugo\'s slugs is a literal character of a page, tag or alert p
   // Links name them percent-encoded, which a web server decodes back to these files.
   assert.match(await readFile(path.join(dir, 'dist/runbooks/lang/index.html'), 'utf8'), /href="c%23\/"/);
 });
+
+test('a section page moved by `url:` claims its new address: onto a generated page or another page it is an error, not a lost page', async () => {
+  const { dir } = await nestedProject();
+  await mkdir(path.join(dir, 'runbooks', 'x'));
+  await writeFile(path.join(dir, 'runbooks', 'x', '_index.md'), '---\ntitle: X\nurl: /alerts/\n---\n\nX section.\n');
+  await writeFile(path.join(dir, 'runbooks', 'x', 'Restart.md'), '# Restart\n');
+  const { code, diagnostics } = await buildJson(dir);
+  assert.equal(code, 1);
+  assert.deepEqual(errorsOf(diagnostics), ['runbooks/x/_index.md:1:1 duplicate-url']);
+  assert.match(diagnostics.find((d) => d.ruleId === 'duplicate-url')!.message, /`\/alerts\/`[\s\S]*the alerts page/);
+});

@@ -128,7 +128,8 @@ function publishedRunbooks(runbooks: Runbook[], paths: SitePaths, prefix: string
   }
   const pagesRunbooks: Runbook[] = [];
   for (const runbook of placed) {
-    if (!runbook.isSectionIndex) {
+    // A section's own page was claimed at its folder's URL above, unless front matter moves it.
+    if (!runbook.isSectionIndex || runbook.url !== sectionUrl(runbook.sectionPath, prefix)) {
       const claimed = paths.claim({
         kind: 'page',
         sitePath: runbook.url,
