@@ -186,3 +186,15 @@ test('a section page moved by `url:` claims its new address: onto a generated pa
   assert.deepEqual(errorsOf(diagnostics), ['runbooks/x/_index.md:1:1 duplicate-url']);
   assert.match(diagnostics.find((d) => d.ruleId === 'duplicate-url')!.message, /`\/alerts\/`[\s\S]*the alerts page/);
 });
+
+test('a file next to the runbooks whose address a page has is an error at its link, not an internal error; links to generated files resolve', async () => {
+  const { dir } = await nestedProject();
+  await mkdir(path.join(dir, 'runbooks', 'x'));
+  // `restart` (a script) would be written where the page of Restart.md needs a folder.
+  await writeFile(path.join(dir, 'runbooks', 'x', 'restart'), '#!/bin/sh\necho restart\n');
+  await writeFile(path.join(dir, 'runbooks', 'x', 'Restart.md'), '# Restart\n\nRun [the script](restart). The [catalogue](/alerts.json) lists every alert.\n');
+  const { code, diagnostics, stderr } = await buildJson(dir);
+  assert.equal(code, 1, stderr);
+  assert.doesNotMatch(stderr, /Internal error/);
+  assert.deepEqual(errorsOf(diagnostics), ['runbooks/x/Restart.md:3:5 path-conflict']);
+});

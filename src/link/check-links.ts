@@ -1,7 +1,8 @@
 // Site-wide link check over what rendering found: relative `.md` links, site-absolute links and
 // `#anchors` must point at pages (and headings) the build generates. Runs before anything is written.
 import { reportError } from '../diagnostics.js';
-import type { Runbook } from '../model.js';
+import type { Point, Runbook } from '../model.js';
+import { GENERATED_FILES, GENERATED_FOLDERS } from './site-paths.js';
 import { markdownLinkFile, pageUrlOf, safeDecode, sitePageUrl } from './urls.js';
 import { folderLinkUrl, referencedFile } from './resources.js';
 import { closest } from '../edit-distance.js';
@@ -38,20 +39,26 @@ function closestFile(fromFile: string, missing: string, resources: Record<string
   return path.posix.relative(path.posix.dirname(fromFile), file);
 }
 
-/** Link targets that are not pages: generated files and the assets folder. */
+/** Link targets that are not pages: the files the build writes itself (alerts.json, sitemap.xml…) and its folders. */
 function isGeneratedFile(target: string): boolean {
-  return target === '404.html' || target === 'sitemap.xml' || target.startsWith('assets/');
+  return Object.hasOwn(GENERATED_FILES, target) || Object.keys(GENERATED_FOLDERS).some((folder) => target.startsWith(`${folder}/`));
 }
 
-/** Reports every broken link, image and anchor; returns the resource files the pages reference. */
-export function checkLinks(pages: PageLinks[], options: LinkCheckOptions): Set<string> {
-  const referenced = new Set<string>();
+/** Where a resource file is first referenced: its publication is claimed, and reported, there. */
+export interface ResourceReference {
+  runbook: Runbook;
+  place: Point;
+}
+
+/** Reports every broken link, image and anchor; returns the resource files the pages reference, each with its first reference. */
+export function checkLinks(pages: PageLinks[], options: LinkCheckOptions): Map<string, ResourceReference> {
+  const referenced = new Map<string, ResourceReference>();
   const resources = options.resources ?? {};
   const resourceBySitePath = new Map(Object.entries(resources).map(([file, sitePath]) => [sitePath, file]));
   /** A published file at this site path (a static file, or a resource, then published): true. */
-  const isFile = (sitePath: string): boolean => {
+  const isFile = (sitePath: string, reference: ResourceReference): boolean => {
     const file = resourceBySitePath.get(sitePath);
-    if (file !== undefined) referenced.add(file);
+    if (file !== undefined && !referenced.has(file)) referenced.set(file, reference);
     return file !== undefined || (options.staticFiles?.has(sitePath) ?? false);
   };
   const headingsByUrl = new Map(pages.map((page) => [page.url, new Set([...page.headingIds, ...LAYOUT_IDS])]));
@@ -89,7 +96,7 @@ export function checkLinks(pages: PageLinks[], options: LinkCheckOptions): Set<s
       } else {
         const file = referencedFile(page.runbook.file, pathPart);
         if (file !== undefined && Object.hasOwn(resources, file)) {
-          referenced.add(file);
+          if (!referenced.has(file)) referenced.set(file, { runbook: page.runbook, place });
           continue;
         }
         const resolved = new URL(pathPart, new URL(page.url, 'https://site.invalid' + options.basePath));
@@ -103,7 +110,7 @@ export function checkLinks(pages: PageLinks[], options: LinkCheckOptions): Set<s
           continue;
         }
         targetUrl = sitePath.slice(options.basePath.length);
-        if (isFile(targetUrl)) continue;
+        if (isFile(targetUrl, { runbook: page.runbook, place })) continue;
         const looksLikeFile = link.image || /\.[a-z0-9]+$/i.test(pathPart) && !/\.html?$/i.test(pathPart);
         if (file !== undefined && looksLikeFile && !options.urls.has(pageUrlOf(targetUrl))) {
           const suggestion = closestFile(page.runbook.file, file, resources);
@@ -117,7 +124,7 @@ export function checkLinks(pages: PageLinks[], options: LinkCheckOptions): Set<s
         }
       }
 
-      if (isFile(targetUrl)) continue;
+      if (isFile(targetUrl, { runbook: page.runbook, place })) continue;
       let pageUrl = pageUrlOf(targetUrl);
       if (!options.urls.has(pageUrl) && markdownFile === undefined) {
         // Written as GitHub reads it: relative to the file's folder.

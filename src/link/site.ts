@@ -17,6 +17,8 @@ export type { AlertLink, Coverage, Redirect, Section };
 
 export interface Site {
   info: SiteInfo;
+  /** Every output path claimed so far; files next to the runbooks are claimed once rendering shows which are used. */
+  paths: SitePaths;
   ruleFiles: RuleFile[];
   runbooks: Runbook[];
   alerts: AlertLink[];
@@ -175,5 +177,5 @@ export function linkSite({ config, ruleFiles, runbooks, version, intro, gitDates
   const resources = resourceSitePaths(resourceFiles, pagesRunbooks, config.urlPrefix ?? RUNBOOKS_URL_PREFIX);
   // The content root of a Hugo site is the home page.
   const folders = Object.fromEntries([...sectionByKey].map(([key, section]) => [key, section.url]));
-  return { info, ruleFiles, runbooks: pagesRunbooks, alerts, pages, coverage, urlByFile, urls, redirects, placements, resources, bundleResources: bundleResources(resourceFiles, pagesRunbooks), folders };
+  return { info, paths, ruleFiles, runbooks: pagesRunbooks, alerts, pages, coverage, urlByFile, urls, redirects, placements, resources, bundleResources: bundleResources(resourceFiles, pagesRunbooks), folders };
 }

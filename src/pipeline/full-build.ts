@@ -21,7 +21,7 @@ import { collectDiagnostics, countBySeverity, displayPath } from '../report/form
 import { DEFAULT_TEMPLATES_DIR, type BuildOptions, type BuildResult } from '../build.js';
 
 /** Every file of the built site but the output marker, sorted by path (also what `serve` writes). */
-export async function siteOutputFiles(site: Site, rendered: Map<string, RenderedPage>, config: ResolvedConfig, files: { referencedResources: Set<string>; staticFiles: string[] } = { referencedResources: new Set(), staticFiles: [] }): Promise<OutputFile[]> {
+export async function siteOutputFiles(site: Site, rendered: Map<string, RenderedPage>, config: ResolvedConfig, files: { publishedResources: Map<string, string>; staticFiles: string[] } = { publishedResources: new Map(), staticFiles: [] }): Promise<OutputFile[]> {
   const outputs: OutputFile[] = [];
   for (const page of rendered.values()) outputs.push({ path: page.outputPath, content: page.html });
   outputs.push(...(await assetFiles(site, rendered, { config, templatesDir: DEFAULT_TEMPLATES_DIR })));
@@ -32,11 +32,9 @@ export async function siteOutputFiles(site: Site, rendered: Map<string, Rendered
   outputs.push({ path: '.nojekyll', content: '' });
   // Files next to the runbooks that pages use, bundles' files, then static files where nothing generated is.
   const taken = new Set(outputs.map((file) => file.path));
-  for (const file of [...new Set([...files.referencedResources, ...site.bundleResources])].sort()) {
-    const sitePath = site.resources[file];
-    if (taken.has(sitePath)) continue;
-    taken.add(sitePath);
-    outputs.push({ path: sitePath, content: readFileSync(path.join(config.runbooksDir, file)) });
+  for (const [file, outputPath] of [...files.publishedResources].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    taken.add(outputPath);
+    outputs.push({ path: outputPath, content: readFileSync(path.join(config.runbooksDir, file)) });
   }
   for (const file of files.staticFiles) {
     if (taken.has(file) || !config.staticDir) continue;
@@ -80,7 +78,7 @@ export async function runPipeline(options: BuildOptions, recordKey: string | und
 
   // Site-wide checks on rendered links
   options.onProgress?.('check links', 0, 0);
-  const referencedResources = checkRenderedPages(site, inputs, rendered, problems, config);
+  const publishedResources = checkRenderedPages(site, inputs, rendered, problems, config);
 
   const diagnostics = collectDiagnostics(files, config.cwd);
   const { error: errors, warning: warnings } = countBySeverity(diagnostics);
@@ -121,7 +119,7 @@ export async function runPipeline(options: BuildOptions, recordKey: string | und
 
   // Write
   options.onProgress?.('write', 0, 0);
-  const outputs = await siteOutputFiles(site, rendered, config, { referencedResources, staticFiles });
+  const outputs = await siteOutputFiles(site, rendered, config, { publishedResources, staticFiles });
   const { written, unchanged, leftover } = await writeSite(config.outDir, outputs, options.version, config.cwd);
   result.leftover = leftover;
   result.pagesWritten = written;

@@ -13,7 +13,7 @@ import type { ShortcodeSources } from '../link/shortcode-references.js';
 import { loadScaffoldTemplate } from '../scaffold/runbook.js';
 import { checkLinks, type PageLinks } from '../link/check-links.js';
 import type { Site } from '../link/site.js';
-import type { RuleFile, Runbook } from '../model.js';
+import type { Point, RuleFile, Runbook } from '../model.js';
 import type { RenderedPage } from '../render/page-data.js';
 import { pointAt, reportError } from '../diagnostics.js';
 import type { PageProblem } from './render-pages.js';
@@ -55,9 +55,11 @@ export async function loadSiteInputs(config: ResolvedConfig, options: { cache?: 
 
 /**
  * Reports what rendering found on the runbooks it came from, then checks every rendered link
- * site-wide. Returns the files next to the runbooks that pages reference (they are published).
+ * site-wide. Returns the files next to the runbooks that are published (those pages reference,
+ * and leaf bundles' files), each with the output path it claimed; one whose path a page or
+ * another output has is an error at its first reference.
  */
-export function checkRenderedPages(site: Site, inputs: Pick<SiteInputs, 'intro' | 'staticFiles'>, rendered: Map<string, RenderedPage>, problems: PageProblem[], config: ResolvedConfig): Set<string> {
+export function checkRenderedPages(site: Site, inputs: Pick<SiteInputs, 'intro' | 'staticFiles'>, rendered: Map<string, RenderedPage>, problems: PageProblem[], config: ResolvedConfig): Map<string, string> {
   const runbookByUrl = new Map<string, Runbook>(site.runbooks.map((runbook) => [runbook.url, runbook]));
   if (inputs.intro) runbookByUrl.set('', inputs.intro);
   for (const problem of problems) {
@@ -71,7 +73,7 @@ export function checkRenderedPages(site: Site, inputs: Pick<SiteInputs, 'intro' 
     const runbook = runbookByUrl.get(url);
     if (runbook) pageLinks.push({ runbook, url, headingIds: page.headingIds, links: page.links });
   });
-  return checkLinks(pageLinks, {
+  const references = checkLinks(pageLinks, {
     urls: site.urls,
     urlByFile: site.urlByFile,
     basePath: config.basePath,
@@ -80,4 +82,24 @@ export function checkRenderedPages(site: Site, inputs: Pick<SiteInputs, 'intro' 
     folders: site.folders,
     staticFiles: new Set(inputs.staticFiles),
   });
+  const published = new Map<string, string>();
+  const publish = (file: string, runbook: Runbook, place: Point) => {
+    const claimed = site.paths.claim({
+      kind: 'asset',
+      sitePath: site.resources[file],
+      what: `file \`${file}\``,
+      owner: `the file \`${file}\``,
+      file: runbook.vfile,
+      place,
+      advice: 'a file name that no page of the site uses: rename the file',
+    });
+    if (claimed) published.set(file, claimed.outputPath);
+  };
+  for (const [file, reference] of [...references].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) publish(file, reference.runbook, reference.place);
+  for (const file of site.bundleResources) {
+    if (published.has(file)) continue;
+    const bundle = site.runbooks.find((runbook) => runbook.role === 'bundle' && file.startsWith(`${(runbook.folder ?? []).join('/')}/`));
+    if (bundle) publish(file, bundle, { line: 1, column: 1 });
+  }
+  return published;
 }

@@ -314,7 +314,7 @@ export class SiteSession {
       theme: this.theme,
     });
     phase('render');
-    const referencedResources = checkRenderedPages(site, inputs, outcome.rendered, outcome.problems, config);
+    const publishedResources = checkRenderedPages(site, inputs, outcome.rendered, outcome.problems, config);
 
     const diagnostics = collectDiagnostics(files, config.cwd);
     const { error: errors, warning: warnings } = countBySeverity(diagnostics);
@@ -365,7 +365,7 @@ export class SiteSession {
     phase('write pages');
     onPagesWritten?.({ ...result, changed: early });
 
-    const outputs = await siteOutputFiles(site, outcome.rendered, config, { referencedResources, staticFiles });
+    const outputs = await siteOutputFiles(site, outcome.rendered, config, { publishedResources, staticFiles });
     outputs.push(marker);
     phase('site-wide files');
     const late = this.folder.apply(outputs, true);
