@@ -299,3 +299,19 @@ test('annotate leaves a rule file that is not UTF-8 byte for byte as it was, and
   assert.match(result.stdout + result.stderr, /latin1\.yml[\s\S]*not UTF-8/);
   assert.ok((await readFile(file)).equals(latin1), 'the file is untouched');
 });
+
+test('--url runbook on a Hugo content folder writes the URLs the build gives its pages (no runbooks/ prefix), which check accepts', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'runbook-site-annotate-hugo-'));
+  await cp(path.join(projectRoot, 'test/fixtures/hugo-site'), dir, { recursive: true });
+  const before = await readFile(path.join(dir, 'rules/app.yml'), 'utf8');
+  const result = await runCli(['annotate', '--url', 'runbook'], dir);
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  const after = await readFile(path.join(dir, 'rules/app.yml'), 'utf8');
+  assert.match(after, /runbook_url: https:\/\/example\.org\/ops\/runbooks\/app\/appdown\//, 'a right annotation is kept');
+  assert.match(after, /https:\/\/example\.org\/ops\/runbooks\/queue\/queuebacklog\//);
+  assert.doesNotMatch(after, /runbooks\/runbooks\//);
+  assert.notEqual(after, before);
+  const check = await runCli(['check', '--format', 'json'], dir);
+  const annotationProblems = (JSON.parse(check.stdout) as { diagnostics: { ruleId: string }[] }).diagnostics.filter((d) => d.ruleId.startsWith('runbook-url'));
+  assert.deepEqual(annotationProblems, []);
+});

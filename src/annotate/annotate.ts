@@ -44,14 +44,10 @@ async function linkedRunbooks(config: ResolvedConfig): Promise<Map<string, strin
   } catch {
     throw new RunbookSiteError('FolderNotFound', { what: 'runbooks', path: path.relative(config.cwd, config.runbooksDir) || config.runbooksDir });
   }
-  const [{ loadRuleFiles }, { loadRunbooks }, { linkSite }, { toolVersion }] = await Promise.all([
-    import('../rules/load.js'),
-    import('../load/runbooks.js'),
-    import('../link/site.js'),
-    import('../cli/io.js'),
-  ]);
-  const [ruleFiles, runbooks] = await Promise.all([loadRuleFiles(config.rulesDir), loadRunbooks(config.runbooksDir)]);
-  const site = linkSite({ config, ruleFiles, runbooks, version: toolVersion() });
+  const [{ loadSiteInputs }, { linkSite }, { toolVersion }] = await Promise.all([import('../pipeline/site-stages.js'), import('../link/site.js'), import('../cli/io.js')]);
+  // The pages as a build makes them (a Hugo content folder's URLs, uglyURLs), so that the URLs written are the site's.
+  const inputs = await loadSiteInputs(config, { scaffold: false });
+  const site = linkSite({ config, ...inputs, version: toolVersion() });
   const byPosition = new Map<string, string>();
   for (const link of site.alerts) {
     if (!link.runbook) continue;

@@ -4,15 +4,8 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from './commands.js';
-import { loadConfig } from '../config/load.js';
 import { RunbookSiteError } from '../errors.js';
-import { loadRuleFiles } from '../rules/load.js';
-import { loadRunbooks } from '../load/runbooks.js';
-import { linkSite } from '../link/site.js';
 import { closest, editDistance } from '../edit-distance.js';
-import { loadScaffoldTemplate, scaffoldRunbook } from '../scaffold/runbook.js';
-import { DEFAULT_TEMPLATES_DIR } from '../build.js';
-import { shellWord } from '../link/placement.js';
 
 const newCommand: Command = {
   summary: 'write a runbook for each named alert (or every alert without one) from what its rule says',
@@ -53,6 +46,15 @@ not overwritten, 2 usage or configuration error.
     if (positionals.length === 0 && !values.missing) {
       throw new RunbookSiteError('MissingArgument', { command: 'new', what: 'alert names or --missing', hint: 'Run `runbook-site new KubeJobFailed`, or `runbook-site new --missing` for every alert without a runbook.' });
     }
+    // Loaded here, not at the top: `new --help` should not load the pipeline.
+    const [{ loadConfig }, { linkSite }, { loadScaffoldTemplate, scaffoldRunbook }, { DEFAULT_TEMPLATES_DIR }, { shellWord }, { loadSiteInputs }] = await Promise.all([
+      import('../config/load.js'),
+      import('../link/site.js'),
+      import('../scaffold/runbook.js'),
+      import('../build.js'),
+      import('../link/placement.js'),
+      import('../pipeline/site-stages.js'),
+    ]);
     const config = await loadConfig({
       cwd: io.cwd,
       configPath: text('config'),
@@ -61,12 +63,14 @@ not overwritten, 2 usage or configuration error.
     const shown = (file: string) => path.relative(io.cwd, file).split(path.sep).join('/') || '.';
     const isFolder = (dir: string) => stat(dir).then((info) => info.isDirectory(), () => false);
     if (!(await isFolder(config.rulesDir))) throw new RunbookSiteError('FolderNotFound', { what: 'rules', path: shown(config.rulesDir) });
-    const [ruleFiles, runbooks, template] = await Promise.all([
-      loadRuleFiles(config.rulesDir),
-      (await isFolder(config.runbooksDir)) ? loadRunbooks(config.runbooksDir) : Promise.resolve([]),
+    // The runbooks as a build reads them (a Hugo content folder's URLs, uglyURLs), so that the
+    // placement follows the pages the site really has. A repository without runbooks yet has none.
+    const haveRunbooks = await isFolder(config.runbooksDir);
+    const [inputs, template] = await Promise.all([
+      haveRunbooks ? loadSiteInputs(config, { scaffold: false }) : import('../rules/load.js').then(async ({ loadRuleFiles }) => ({ ruleFiles: await loadRuleFiles(config.rulesDir), runbooks: [] })),
       loadScaffoldTemplate(DEFAULT_TEMPLATES_DIR, config.templatesDir),
     ]);
-    const site = linkSite({ config, ruleFiles, runbooks, version: 'new' });
+    const site = linkSite({ config, ...inputs, version: 'new' });
 
     const definitions = new Map<string, typeof site.alerts>();
     for (const link of site.alerts) definitions.set(link.rule.name, [...(definitions.get(link.rule.name) ?? []), link]);
