@@ -310,3 +310,24 @@ test('srerun: every alert name has a page (a redirect to its runbook, or the pag
   console.log(`srerun check: ${report.diagnostics.filter((d) => d.severity === 'warning').length} warnings (missing-runbook ${byRule('missing-runbook')}, runbook-url-missing ${byRule('runbook-url-missing')}, runbook-url-mismatch ${byRule('runbook-url-mismatch')}, alert-page-collision ${byRule('alert-page-collision')}); ${redirects} redirect pages, ${real} alert pages`);
   assert.equal(byRule('runbook-url-missing'), 0, 'every srerun rule has the legacy `runbook` annotation');
 });
+
+test('a runbook whose url: is its alert\'s page address is that page; in a Hugo content folder new runbooks go where the annotation points', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'runbook-site-alerts-hugo-'));
+  await writeFile(path.join(dir, 'hugo.toml'), 'baseURL = "https://example.org/"\ntitle = "Ops"\n');
+  await mkdir(path.join(dir, 'content', 'ops'), { recursive: true });
+  await mkdir(path.join(dir, 'content', 'db'), { recursive: true });
+  await writeFile(path.join(dir, 'content', '_index.md'), '# Ops\n');
+  await writeFile(path.join(dir, 'content', 'ops', 'Restart.md'), '---\nurl: /alerts/restart/\n---\n\n# Restart\n\nSteps.\n');
+  await writeFile(path.join(dir, 'content', 'db', 'PostgresUp.md'), '# Postgres up\n\nSteps.\n');
+  await mkdir(path.join(dir, 'rules'));
+  await writeFile(
+    path.join(dir, 'rules', 'app.yml'),
+    'groups:\n  - name: app\n    rules:\n      - alert: Restart\n        expr: up == 0\n        annotations:\n          runbook_url: https://example.org/alerts/restart/\n      - alert: PostgresDown\n        expr: pg_up == 0\n        annotations:\n          runbook_url: https://example.org/db/postgresdown/\n',
+  );
+  const result = await runCli(['build', '--format', 'json'], dir);
+  const diagnostics = (JSON.parse(result.stdout) as { diagnostics: { ruleId: string; severity: string; message: string }[] }).diagnostics;
+  assert.equal(result.code, 0, JSON.stringify(diagnostics.filter((d) => d.severity === 'error')));
+  assert.match(await readFile(path.join(dir, 'dist/alerts/restart/index.html'), 'utf8'), /<h1[^>]*>Restart</, 'the runbook itself, not a redirect');
+  const missing = diagnostics.find((d) => d.ruleId === 'missing-runbook');
+  assert.match(missing?.message ?? '', /create content\/db\/PostgresDown\.md/);
+});

@@ -10,7 +10,7 @@ import { scaffoldRunbook } from '../scaffold/runbook.js';
 import type { AlertLink } from './alerts.js';
 import { newFileUrl, shellWord } from './placement.js';
 import { repositoryUrl, runbookTitle } from './pages.js';
-import { alertPageUrl, hugoSlug } from './urls.js';
+import { alertPageUrl, encodeUrlPath, hugoSlug } from './urls.js';
 import { resolveSitePath, type SitePaths } from './site-paths.js';
 
 export interface AlertPagesInput {
@@ -29,7 +29,6 @@ export interface AlertPagesInput {
 const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Percent-encodes what would break a URL written into an attribute (slugs may keep `#`). */
-const encodePath = (url: string) => url.replace(/[#?\s"<>]/g, (ch) => encodeURIComponent(ch));
 
 export function buildAlertPages({ config, info, ruleFiles, alerts, placements, scaffoldTemplate, paths }: AlertPagesInput): PageData[] {
   const ruleFileByPath = new Map(ruleFiles.map((file) => [file.path, file]));
@@ -56,6 +55,14 @@ export function buildAlertPages({ config, info, ruleFiles, alerts, placements, s
     bySlug.set(slug, names);
   }
   const linkUrl = (link: AlertLink) => link.runbook?.url ?? alertPageUrl(link.rule.name);
+  // Each group's alerts, once: listing a page's neighbours is then a lookup, not a scan of every alert.
+  const byGroup = new Map<string, AlertLink[]>();
+  for (const link of alerts) {
+    const key = `${link.rule.file}\0${link.rule.group}`;
+    const list = byGroup.get(key) ?? [];
+    list.push(link);
+    byGroup.set(key, list);
+  }
 
   const pages: PageData[] = [];
   for (const slug of [...bySlug.keys()].sort(byCodePoint)) {
@@ -63,6 +70,10 @@ export function buildAlertPages({ config, info, ruleFiles, alerts, placements, s
     const sorted = [...names.keys()].sort(byCodePoint);
     const primary = sorted[0];
     const url = alertPageUrl(primary);
+    const links = sorted.flatMap((name) => names.get(name)!);
+    const runbooks = [...new Set(links.map((link) => link.runbook).filter((runbook): runbook is Runbook => Boolean(runbook)))];
+    // The runbook already lives at the alert page's address (a Hugo `alerts/` section): it is the page.
+    if (runbooks.length === 1 && runbooks[0].url === url && links.every((link) => link.runbook)) continue;
     const firstRule = names.get(primary)![0].rule;
     const claimed = paths.claim({
       kind: 'page',
@@ -84,9 +95,7 @@ export function buildAlertPages({ config, info, ruleFiles, alerts, placements, s
         'alert-page-collision',
       );
     }
-    const links = sorted.flatMap((name) => names.get(name)!);
     const definitions = links.map((link) => link.rule);
-    const runbooks = [...new Set(links.map((link) => link.runbook).filter((runbook): runbook is Runbook => Boolean(runbook)))];
     const base = {
       kind: 'alert' as const,
       url,
@@ -107,7 +116,7 @@ export function buildAlertPages({ config, info, ruleFiles, alerts, placements, s
     });
     if (runbooks.length === 1 && links.every((link) => link.runbook)) {
       const redirectTo = runbooks[0].url;
-      const alert: AlertPageData = { name: primary, redirectTo, redirectHref: new URL(encodePath(redirectTo), info.baseURL).href, sharedWith, groups: [], runbooks: [{ title: runbookTitle(runbooks[0]), url: redirectTo }] };
+      const alert: AlertPageData = { name: primary, redirectTo, redirectHref: new URL(encodeUrlPath(redirectTo), info.baseURL).href, sharedWith, groups: [], runbooks: [{ title: runbookTitle(runbooks[0]), url: redirectTo }] };
       pages.push({ ...base, rules: [], alert });
       continue;
     }
@@ -119,8 +128,8 @@ export function buildAlertPages({ config, info, ruleFiles, alerts, placements, s
       if (seenGroups.has(key)) continue;
       seenGroups.add(key);
       const neighbours = new Map<string, { name: string; url: string; hasRunbook: boolean }>();
-      for (const link of alerts) {
-        if (link.rule.file !== rule.file || link.rule.group !== rule.group || names.has(link.rule.name) || neighbours.has(link.rule.name)) continue;
+      for (const link of byGroup.get(key) ?? []) {
+        if (names.has(link.rule.name) || neighbours.has(link.rule.name)) continue;
         neighbours.set(link.rule.name, { name: link.rule.name, url: linkUrl(link), hasRunbook: Boolean(link.runbook) });
       }
       if (neighbours.size > 0) groups.push({ name: rule.group, file: rule.file, alerts: [...neighbours.values()] });

@@ -5,7 +5,7 @@ import { reportNote, reportWarning } from '../diagnostics.js';
 import type { LoadedRule, RuleFile, Runbook } from '../model.js';
 import type { RuleEmbed } from '../render/page-data.js';
 import { frontMatterKeyPlace } from '../load/runbooks.js';
-import { alertPageUrl, pageUrlOf, sitePageUrl } from './urls.js';
+import { alertPageUrl, encodeUrlPath, pageUrlOf, safeDecode, sitePageUrl } from './urls.js';
 import { shellWord } from './placement.js';
 
 /** One alerting-rule definition and the runbook linked to it. */
@@ -177,13 +177,7 @@ export function annotationPageUrl(value: string, config: ResolvedConfig): string
   const segments = target.pathname.split('/');
   const at = segments.findIndex((segment, i) => i > 0 && (segment === 'alerts' || segment === 'runbooks'));
   if (at === -1) return undefined;
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(segments.slice(at).join('/'));
-  } catch {
-    decoded = segments.slice(at).join('/');
-  }
-  return pageUrlOf(decoded);
+  return pageUrlOf(safeDecode(segments.slice(at).join('/')));
 }
 
 /** What `annotate` would set the annotation to, following the `runbookURL` setting. */
@@ -194,7 +188,7 @@ export function expectedAnnotation(name: string, runbookUrl: string | undefined,
   else if (config.runbookURL === 'runbook') target = runbookUrl ?? page;
   else target = config.runbookURL.replace(/\{alert\}/g, encodeURIComponent(name)).replace(/\{slug\}/g, page.slice('alerts/'.length, -1));
   try {
-    return new URL(target.replace(/[#?\s"<>]/g, (ch) => encodeURIComponent(ch)), config.baseURL).href;
+    return new URL(encodeUrlPath(target), config.baseURL).href;
   } catch {
     return target;
   }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { ResolvedConfig } from '../config/load.js';
 import type { LoadedRule, Runbook } from '../model.js';
 import { annotationPageUrl, runbookAnnotationKeys, type AlertLink } from './alerts.js';
-import { RUNBOOKS_URL_PREFIX, hugoSlug, sectionUrl } from './urls.js';
+import { hugoSlug, sectionUrl } from './urls.js';
 
 /** A file name for the alert: its name, without what a path cannot hold. */
 export function runbookFileName(alertName: string): string {
@@ -38,15 +38,27 @@ const fileStem = (rule: LoadedRule) => path.posix.basename(rule.file).replace(/\
  * runbook is linked wherever it lands.
  */
 export function placeRunbooks(alerts: AlertLink[], pagesRunbooks: Runbook[], config: ResolvedConfig): Map<string, string> {
+  // Pages of a Hugo content folder have no `runbooks/` prefix: the site's own prefix is what to read.
+  const prefix = config.urlPrefix;
   const folderByUrl = new Map<string, string[]>();
-  for (const runbook of pagesRunbooks) folderByUrl.set(sectionUrl(runbook.sectionPath), runbook.sectionPath);
+  for (const runbook of pagesRunbooks) folderByUrl.set(sectionUrl(runbook.sectionPath, prefix), runbook.sectionPath);
   const folderByLastSegment = new Map<string, string[]>();
   for (const runbook of pagesRunbooks) {
     const last = runbook.sectionPath[runbook.sectionPath.length - 1];
     if (last !== undefined && !folderByLastSegment.has(last.toLowerCase())) folderByLastSegment.set(last.toLowerCase(), runbook.sectionPath);
   }
-  const linkedBy = (same: (rule: LoadedRule) => boolean, name: string) =>
-    alerts.filter((link) => link.runbook && link.rule.name !== name && same(link.rule)).map((link) => link.runbook!);
+  // The linked alerts of each rule file and group, once: a lookup per alert instead of a scan of all of them.
+  const linkedInFile = new Map<string, AlertLink[]>();
+  const linkedInGroup = new Map<string, AlertLink[]>();
+  for (const link of alerts) {
+    if (!link.runbook) continue;
+    for (const [map, key] of [[linkedInFile, link.rule.file], [linkedInGroup, `${link.rule.file}\0${link.rule.group}`]] as const) {
+      const list = map.get(key) ?? [];
+      list.push(link);
+      map.set(key, list);
+    }
+  }
+  const linkedBy = (links: AlertLink[] | undefined, name: string) => (links ?? []).filter((link) => link.rule.name !== name).map((link) => link.runbook!);
   const keys = runbookAnnotationKeys(config);
   const builtUrls = new Set(pagesRunbooks.map((runbook) => runbook.url));
 
@@ -59,19 +71,19 @@ export function placeRunbooks(alerts: AlertLink[], pagesRunbooks: Runbook[], con
     // 1. The page its annotation already names.
     for (const key of keys) {
       const page = annotationPageUrl(rule.annotations[key] ?? '', config);
-      if (!page || !page.startsWith(RUNBOOKS_URL_PREFIX) || !page.endsWith('/') || builtUrls.has(page)) continue;
-      const segments = page.slice(RUNBOOKS_URL_PREFIX.length, -1).split('/').filter(Boolean);
-      if (segments.length === 0) continue;
+      if (!page || !page.startsWith(prefix) || !page.endsWith('/') || builtUrls.has(page)) continue;
+      const segments = page.slice(prefix.length, -1).split('/').filter(Boolean);
+      // With no prefix, the generated pages' folders are not runbook folders.
+      if (segments.length === 0 || (prefix === '' && (segments[0] === 'alerts' || segments[0] === 'tags'))) continue;
       const stem = segments.pop()!;
-      const folderUrl = RUNBOOKS_URL_PREFIX + segments.map((segment) => hugoSlug(segment) + '/').join('');
+      const folderUrl = sectionUrl(segments, prefix);
       const folder = folderByUrl.get(folderUrl) ?? segments;
       placed = [...folder, hugoSlug(rule.name) === stem ? fileName : `${stem}.md`].join('/');
       break;
     }
     // 2. Beside the runbooks of its group, else of its file.
     const folder =
-      commonFolder(linkedBy((other) => other.file === rule.file && other.group === rule.group, rule.name)) ??
-      commonFolder(linkedBy((other) => other.file === rule.file, rule.name));
+      commonFolder(linkedBy(linkedInGroup.get(`${rule.file}\0${rule.group}`), rule.name)) ?? commonFolder(linkedBy(linkedInFile.get(rule.file), rule.name));
     if (!placed && folder) placed = [...folder, fileName].join('/');
     // 3. The section named after the rule file.
     if (!placed) placed = [...(folderByLastSegment.get(fileStem(rule).toLowerCase()) ?? [fileStem(rule)]), fileName].join('/');

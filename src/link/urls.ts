@@ -55,6 +55,11 @@ export function runbookUrl(sectionPath: string[], fileName: string, prefix = RUN
   return sectionUrl(sectionPath, prefix) + hugoSlug(stem) + '/';
 }
 
+/** Percent-encodes what would break an href in a site-relative URL (slugs may keep `#`, paths may hold spaces). */
+export function encodeUrlPath(url: string): string {
+  return url.replace(/[#?\s"<>]/g, (ch) => encodeURIComponent(ch));
+}
+
 /** Percent-decoding that keeps malformed escapes (`100%`) as written instead of throwing. */
 export function safeDecode(text: string): string {
   try {

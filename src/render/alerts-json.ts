@@ -2,7 +2,7 @@
 // in the format of schemas/alerts.schema.json. Plain data, sorted, without dates: the same
 // rules and runbooks always give the same bytes.
 import type { LoadedRule } from '../model.js';
-import { alertPageUrl, hugoSlug } from '../link/urls.js';
+import { alertPageUrl, encodeUrlPath, hugoSlug } from '../link/urls.js';
 
 export const ALERTS_JSON_PATH = 'alerts.json';
 /** Bumped only for a change that breaks readers (see the schema's description). */
@@ -22,12 +22,11 @@ export interface AlertsJsonEntry {
   alert_page_url: string | null;
 }
 
-const encodePath = (url: string) => url.replace(/[#?\s"<>]/g, (ch) => encodeURIComponent(ch));
 const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The catalogue's text, from every alert definition and its runbook's site-relative URL. */
 export function alertsJson(alerts: { rule: LoadedRule; runbookUrl?: string }[], baseURL: string): string {
-  const absolute = (url: string) => new URL(encodePath(url), baseURL).href;
+  const absolute = (url: string) => new URL(encodeUrlPath(url), baseURL).href;
   const entries: AlertsJsonEntry[] = alerts
     .map(({ rule, runbookUrl }) => ({
       name: rule.name,

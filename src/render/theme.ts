@@ -8,6 +8,7 @@
 // Escaping stays on. Runbook and rule text only ever reaches templates as data; rendered markdown
 // and highlighted PromQL (HTML we produced) are wrapped in SafeString by the page renderer.
 import { createHash } from 'node:crypto';
+import { encodeUrlPath } from '../link/urls.js';
 import { readFile } from 'node:fs/promises';
 import { listFiles } from '../load/files.js';
 import { createRequire } from 'node:module';
@@ -161,12 +162,9 @@ function fingerprintedPath(name: string, bytes: Uint8Array): string {
   return `assets/${stem}.${hash(bytes)}${ext}`;
 }
 
-/** Percent-encode what would break an href in a site-relative URL (slugs may keep `#`). */
-export function encodeUrlPath(url: string): string {
-  return url.replace(/[#?\s"<>]/g, (ch) => encodeURIComponent(ch));
-}
-
 /** `to` relative to the directory URL `from` (both site-relative, '' is the home page). */
+export { encodeUrlPath };
+
 export function relativeUrl(from: string, to: string): string {
   const fromParts = from.split('/').filter(Boolean);
   const hashAt = to.indexOf('#');

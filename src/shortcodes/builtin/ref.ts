@@ -5,7 +5,7 @@
 // path). A target that is no page is an error (Hugo's REF_NOT_FOUND) with the closest page.
 import path from 'node:path';
 import type { Runbook } from '../../model.js';
-import { encodeUrlPath } from '../../render/theme.js';
+import { encodeUrlPath } from '../../link/urls.js';
 import { argument, type ResolveCall, type ResolveScope, type Shortcode } from '../registry.js';
 import { suggestion } from '../suggest.js';
 
