@@ -213,7 +213,7 @@ export function buildPages({ config, info, paths, pagesRunbooks, root, sectionBy
           what: `tag \`${tag}\``,
           owner: `the page of the tag \`${tag}\``,
           file: runbook.vfile,
-          place: frontMatterKeyPlace(runbook, 'tags', item),
+          place: () => frontMatterKeyPlace(runbook, 'tags', item),
           advice: 'a tag that names a folder of its own, such as `networking`',
         });
         if (!claimed) return;
@@ -372,10 +372,11 @@ export function buildPages({ config, info, paths, pagesRunbooks, root, sectionBy
   const redirects: Redirect[] = [];
   for (const runbook of pagesRunbooks) {
     (runbook.frontMatter.aliases ?? []).forEach((alias, item) => {
-      const place = frontMatterKeyPlace(runbook, 'aliases', item);
+      // Locating the key re-reads the front matter: only done for a message.
+      const place = () => frontMatterKeyPlace(runbook, 'aliases', item);
       const sitePath = aliasSitePath(alias, runbook.url);
       if (sitePath === undefined) {
-        reportError(runbook.vfile, `Unexpected alias \`${alias}\`: it leaves the site, expected a path such as \`/runbooks/old-name/\``, place, 'alias-invalid');
+        reportError(runbook.vfile, `Unexpected alias \`${alias}\`: it leaves the site, expected a path such as \`/runbooks/old-name/\``, place(), 'alias-invalid');
         return;
       }
       const claimed = paths.claim({

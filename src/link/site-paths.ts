@@ -49,7 +49,8 @@ export interface PathRequest {
   owner: string;
   /** The input that asked (problems are reported on it); without one a problem is a bug (Internal). */
   file?: VFile;
-  place?: Point | Place;
+  /** Where to report a problem; a function when finding it costs (re-reading front matter): called only then. */
+  place?: Point | Place | (() => Point | Place);
   /** Rule id of a conflict with another output (default `path-conflict`). */
   conflictRuleId?: string;
   /** What was expected instead, ending the message as "…, expected <advice>". */
@@ -177,7 +178,7 @@ export function createSitePaths(): SitePaths {
   const fail = (request: PathRequest, ruleId: string, why: string): undefined => {
     const message = `Unexpected ${request.what}: ${why}${request.advice ? `, expected ${request.advice}` : ''}`;
     if (!request.file) throw new RunbookSiteError('Internal', { reason: message });
-    reportError(request.file, message, request.place, ruleId);
+    reportError(request.file, message, typeof request.place === 'function' ? request.place() : request.place, ruleId);
     return undefined;
   };
 
