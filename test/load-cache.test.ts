@@ -9,6 +9,7 @@ import { VFile } from 'vfile';
 import { openLoadCache } from '../src/cache/load-cache.js';
 import { reportError, reportWarning } from '../src/diagnostics.js';
 import { runCli } from './helpers/cli.js';
+import { memoryLoadCache } from '../src/serve/session.js';
 import { sampleProject } from './helpers/project.js';
 
 test('load cache: a value and its diagnostics come back for the same text only, and only for the same version', async () => {
@@ -62,4 +63,22 @@ test('load cache: after an edit, a build reports exactly what a build without an
   await writeFile(rules, (await readFile(rules, 'utf8')).replace('haproxy_up == 0.05and up', 'haproxy_up == 0'));
   const fixed = JSON.parse((await runCli(['check', '--format', 'json'], dir)).stdout) as { diagnostics: { ruleId: string }[] };
   assert.ok(!fixed.diagnostics.some((d) => d.ruleId === 'promql-syntax'));
+});
+
+test('serve\'s in-memory load cache keeps what it took from the disk cache: the second build parses nothing either', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'runbook-site-memory-cache-'));
+  const disk = await openLoadCache(dir, 'test');
+  const written = new VFile({ path: 'a.md', value: 'text' });
+  reportWarning(written, 'A warning', { line: 1, column: 1 }, 'some-rule');
+  disk.keep('runbook', 'a.md', 'text', written, { parsed: 1 });
+  await disk.save();
+
+  const memory = memoryLoadCache(await openLoadCache(dir, 'test'));
+  for (const build of [1, 2, 3]) {
+    const vfile = new VFile({ path: 'a.md', value: 'text' });
+    assert.deepEqual(memory.reuse('runbook', 'a.md', 'text', vfile), { parsed: 1 }, `build ${build}`);
+    assert.deepEqual(vfile.messages.map((message) => message.reason), ['A warning'], `build ${build}: its diagnostics too`);
+    memory.forgetUnused();
+    await memory.save();
+  }
 });

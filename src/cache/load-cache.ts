@@ -16,7 +16,8 @@ import { codeFingerprint } from './code-fingerprint.js';
 
 const FORMAT = 1;
 
-interface StoredMessage {
+/** A diagnostic as kept with a cached value, to be put back on the file when the value is reused. */
+export interface StoredMessage {
   reason: string;
   place?: Point | Place;
   ruleId: string;
@@ -40,11 +41,27 @@ export interface LoadCache {
   save(): Promise<void>;
 }
 
-function hashOf(text: string): string {
+/** The key of a file's text in a load cache. */
+export function textHash(text: string): string {
   return createHash('sha1').update(text).digest('base64url');
 }
 
 const report = { error: reportError, warning: reportWarning, note: reportNote } as const;
+
+/** The diagnostics now on `vfile`, as a cache keeps them. */
+export function storedMessages(vfile: VFile): StoredMessage[] {
+  return vfile.messages.map((message) => ({
+    reason: message.reason,
+    place: message.place as Point | Place | undefined,
+    ruleId: message.ruleId ?? 'runbook-site',
+    severity: severityOf(message),
+  }));
+}
+
+/** Puts kept diagnostics back on `vfile`, as the parse that found them did. */
+export function replayMessages(vfile: VFile, messages: StoredMessage[]): void {
+  for (const message of messages) report[message.severity](vfile, message.reason, message.place, message.ruleId);
+}
 
 export async function openLoadCache(cacheDir: string, version: string): Promise<LoadCache> {
   const file = path.join(cacheDir, 'load.cache');
@@ -65,23 +82,14 @@ export async function openLoadCache(cacheDir: string, version: string): Promise<
     reuse<T>(kind: LoadKind, name: string, text: string, vfile: VFile): T | undefined {
       const id = `${kind}:${name}`;
       const entry = Object.hasOwn(previous, id) ? previous[id] : undefined;
-      if (!entry || entry.textHash !== hashOf(text) || !Array.isArray(entry.messages)) return undefined;
-      for (const message of entry.messages) report[message.severity](vfile, message.reason, message.place, message.ruleId);
+      if (!entry || entry.textHash !== textHash(text) || !Array.isArray(entry.messages)) return undefined;
+      replayMessages(vfile, entry.messages);
       current[id] = entry;
       return entry.value as T;
     },
     keep(kind, name, text, vfile, value) {
       parsed++;
-      current[`${kind}:${name}`] = {
-        textHash: hashOf(text),
-        value,
-        messages: vfile.messages.map((message) => ({
-          reason: message.reason,
-          place: message.place as Point | Place | undefined,
-          ruleId: message.ruleId ?? 'runbook-site',
-          severity: severityOf(message),
-        })),
-      };
+      current[`${kind}:${name}`] = { textHash: textHash(text), value, messages: storedMessages(vfile) };
     },
     async save() {
       // Nothing parsed and no file gone: the file on disk already says the same.

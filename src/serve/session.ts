@@ -7,17 +7,14 @@
 //   - write: the served folder, where only the files whose bytes changed are replaced.
 // Each build runs the same stages as `build` (load → link → render → checks → outputs), so what
 // the served folder holds equals what a clean `build` of the same inputs writes.
-import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { ResolvedConfig } from '../config/load.js';
 import { gitLastModified } from '../load/git-dates.js';
-import { openLoadCache, type LoadCache, type LoadKind } from '../cache/load-cache.js';
+import { openLoadCache, replayMessages, storedMessages, textHash, type LoadCache, type LoadKind, type StoredMessage } from '../cache/load-cache.js';
 import { PageCache, type CacheEntry } from '../cache/page-cache.js';
-import { reportError, reportNote, reportWarning, severityOf, type Place, type Severity } from '../diagnostics.js';
 import { linkSite, type Coverage } from '../link/site.js';
-import type { Point } from '../model.js';
 import type { Theme } from '../render/theme.js';
 import { renderPages, type PageStore } from '../pipeline/render-pages.js';
 import { siteOutputFiles } from '../pipeline/full-build.js';
@@ -26,19 +23,6 @@ import { redirectFiles } from '../write/redirects.js';
 import { OUTPUT_MARKER, type OutputFile } from '../write/output.js';
 import { collectDiagnostics, countBySeverity, displayPath, type Diagnostic } from '../report/format.js';
 import { DEFAULT_TEMPLATES_DIR, assertInputFolders } from '../build.js';
-
-interface StoredMessage {
-  reason: string;
-  place?: Point | Place;
-  ruleId: string;
-  severity: Severity;
-}
-
-const report = { error: reportError, warning: reportWarning, note: reportNote } as const;
-
-function hashOf(bytes: string | Uint8Array): string {
-  return createHash('sha1').update(bytes).digest('base64url');
-}
 
 /**
  * The load cache of a long-lived process: entries stay in memory (as JSON, so that no build sees
@@ -51,27 +35,25 @@ export function memoryLoadCache(seed?: LoadCache): LoadCache & { forgetUnused():
     reuse<T>(kind: LoadKind, file: string, text: string, vfile: VFile): T | undefined {
       const id = `${kind}:${file}`;
       const entry = entries.get(id);
-      if (entry && entry.textHash === hashOf(text)) {
-        for (const message of entry.messages) report[message.severity](vfile, message.reason, message.place, message.ruleId);
+      const hash = textHash(text);
+      if (entry && entry.textHash === hash) {
+        replayMessages(vfile, entry.messages);
         used.add(id);
         return JSON.parse(entry.value) as T;
       }
-      return seed?.reuse<T>(kind, file, text, vfile);
+      const seeded = seed?.reuse<T>(kind, file, text, vfile);
+      // Kept in memory too: the seed is dropped after the first build, and the next build must not parse the file again.
+      if (seeded !== undefined) {
+        used.add(id);
+        entries.set(id, { textHash: hash, value: JSON.stringify(seeded), messages: storedMessages(vfile) });
+      }
+      return seeded;
     },
     keep(kind, file, text, vfile, value) {
       seed?.keep(kind, file, text, vfile, value);
       const id = `${kind}:${file}`;
       used.add(id);
-      entries.set(id, {
-        textHash: hashOf(text),
-        value: JSON.stringify(value),
-        messages: vfile.messages.map((message) => ({
-          reason: message.reason,
-          place: message.place as Point | Place | undefined,
-          ruleId: message.ruleId ?? 'runbook-site',
-          severity: severityOf(message),
-        })),
-      });
+      entries.set(id, { textHash: textHash(text), value: JSON.stringify(value), messages: storedMessages(vfile) });
     },
     async save() {
       // The disk cache is written once, after the first build, as `build` would have.
