@@ -5,7 +5,8 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmod, chown, cp, mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, cp, mkdir, mkdtemp, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from './helpers/cli.js';
 import { projectRoot, sampleProject } from './helpers/project.js';
@@ -117,6 +118,28 @@ test('an unreadable file next to the runbooks does not crash the build (it is ha
   const result = await runAsNobody(['build'], dir);
   assert.equal(result.code, 0, result.output);
   assert.doesNotMatch(result.output, /EACCES|Internal error/);
+});
+
+test('runbooks at the repository root (`runbooks: .`, as GitHub renders them) build into dist/ beside them, which is never read back', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'runbook-site-root-runbooks-'));
+  await mkdir(path.join(dir, 'db'));
+  await mkdir(path.join(dir, 'rules'));
+  await writeFile(path.join(dir, 'README.md'), '# Runbooks\n\nSee [db](db/).\n');
+  await writeFile(path.join(dir, 'db', 'PostgresDown.md'), '# PostgresDown\n\nRestart it.\n');
+  await writeFile(path.join(dir, 'rules', 'db.yml'), 'groups:\n  - name: db\n    rules:\n      - alert: PostgresDown\n        expr: pg_up == 0\n        annotations:\n          runbook_url: https://org.github.io/rb/alerts/postgresdown/\n');
+  await writeFile(path.join(dir, 'runbook-site.yaml'), 'runbooks: .\nbaseURL: https://org.github.io/rb/\n');
+  const first = await runCli(['build'], dir);
+  assert.equal(first.code, 0, first.stdout + first.stderr);
+  const pages = /Built (\d+) pages/.exec(first.stderr)?.[1];
+  // A second build with a change sees the same pages: dist/ (its .html, its assets) is not input.
+  await writeFile(path.join(dir, 'db', 'PostgresDown.md'), '# PostgresDown\n\nRestart it, then check the replicas.\n');
+  const second = await runCli(['build'], dir);
+  assert.equal(second.code, 0, second.stdout + second.stderr);
+  assert.equal(/Built (\d+) pages/.exec(second.stderr)?.[1], pages);
+  assert.doesNotMatch(await readFile(path.join(dir, 'dist', 'sitemap.xml'), 'utf8'), /dist/);
+  // And the next run is a replay: what the last build wrote is not an input that changed.
+  assert.match((await runCli(['build'], dir)).stderr, /Nothing changed/);
+  // Nested deeper in an input folder is still refused (next test): that is a mistake, not a layout.
 });
 
 test('the output folder may not be inside an input folder, nor hold the cache', async () => {

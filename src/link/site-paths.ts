@@ -12,6 +12,7 @@
 // URL (`/runbooks/a%20b/` is served from `runbooks/a b/index.html`). The writer checks the result
 // again (write/output.ts `unsafeOutputPath`), so a path that slips past here fails the build instead
 // of landing outside the output folder.
+import { SITE_MARKER } from '../load/files.js';
 import type { VFile } from 'vfile';
 import { reportError, type Place } from '../diagnostics.js';
 import { RunbookSiteError } from '../errors.js';
@@ -21,7 +22,7 @@ import type { Point } from '../model.js';
 export type SitePathKind = 'page' | 'alias' | 'tag' | 'asset' | 'generated';
 
 /** Marks a folder as written by runbook-site, so we never replace a folder we did not make. */
-export const OUTPUT_MARKER = '.runbook-site';
+export const OUTPUT_MARKER = SITE_MARKER;
 
 /** Files the build writes at fixed places (besides pages), with what they are, for messages. */
 export const GENERATED_FILES: Record<string, string> = {

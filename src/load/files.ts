@@ -1,13 +1,18 @@
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 
+/** The marker runbook-site writes into every site it builds (link/site-paths.ts OUTPUT_MARKER is this one). */
+export const SITE_MARKER = '.runbook-site';
+
 function inside(root: string, target: string): boolean {
   return target === root || target.startsWith(root + path.sep);
 }
 
 /**
  * Files under `root` whose name passes `accept`, as posix paths relative to `root`, sorted so that
- * every build sees the same order. Hidden entries and node_modules are skipped. Symbolic links are
+ * every build sees the same order. Hidden entries and node_modules are skipped, and so is a folder
+ * holding the marker a built site has (`.runbook-site`): output is never read back as input, even
+ * when it sits inside an input folder (`runbooks: .` with `dist/` beside the runbooks). Symbolic links are
  * followed only while they stay inside `root` (a link out is never read), and each real folder is
  * walked once, so link cycles cannot hang the walk. Only an unreadable `root` throws.
  * Synchronous on purpose: one readdir per folder is far cheaper than thread-pool round trips.
@@ -29,6 +34,7 @@ export function listFilesSync(root: string, accept: (name: string) => boolean): 
       if (isRoot) throw error;
       return;
     }
+    if (!isRoot && entries.some((entry) => entry.name === SITE_MARKER && entry.isFile())) return;
     for (const entry of entries) {
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
       const full = path.join(dir, entry.name);

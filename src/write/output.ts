@@ -42,8 +42,10 @@ export async function assertSafeOutput(
     if (isInside(out, path.resolve(input))) {
       throw new RunbookSiteError('UnsafeOutput', { path: display, reason: `it contains the input folder \`${path.relative(cwd, input) || input}\`` });
     }
-    // A site built inside its own input would be read back as input by the next build.
-    if (isInside(path.resolve(input), out)) {
+    // A site built inside its own input would be read back as input by the next build. The walks
+    // skip a folder holding the site marker (load/files.ts), so an output beside the runbooks in a
+    // project-root input (`runbooks: .`, a GitHub-rendered repository) is fine; deeper is a mistake.
+    if (isInside(path.resolve(input), out) && path.resolve(input) !== path.resolve(guarded.root)) {
       throw new RunbookSiteError('UnsafeOutput', { path: display, reason: `it is inside the input folder \`${path.relative(cwd, input) || input}\`` });
     }
   }
