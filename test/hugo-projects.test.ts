@@ -5,7 +5,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, mkdir, symlink, writeFile, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, mkdir, symlink, writeFile, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from './helpers/cli.js';
@@ -164,4 +164,21 @@ test('srerun laid out as a Hugo project builds with no flags, at the same URLs a
   assert.ok(hugoFiles.length > 1100, `hugo wrote ${hugoFiles.length} pages`);
   assert.deepEqual(hugoFiles.filter((file) => !existsSync(path.join(out, file))), []);
   await rm(project, { recursive: true, force: true });
+});
+
+test('Hugo\'s configuration folder: config/_default/hugo.toml with params.toml builds the same site as hugo.toml', async () => {
+  const { out } = await builtHugoSite();
+  const dir = await mkdtemp(path.join(tmpdir(), 'runbook-site-hugo-config-dir-'));
+  await cp(HUGO_FIXTURE, dir, { recursive: true });
+  await rm(path.join(dir, 'hugo.toml'));
+  await mkdir(path.join(dir, 'config', '_default'), { recursive: true });
+  const [site, params] = readFileSync(path.join(HUGO_FIXTURE, 'hugo.toml'), 'utf8').split('[params]');
+  await writeFile(path.join(dir, 'config', '_default', 'hugo.toml'), site);
+  await writeFile(path.join(dir, 'config', '_default', 'params.toml'), params);
+  const result = await runCli(['build', '--no-cache'], dir);
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  assert.match(result.stderr, /\(config: config\/_default\/hugo\.toml\)/);
+  const files = await listFiles(out, () => true);
+  assert.deepEqual(await listFiles(path.join(dir, 'dist'), () => true), files);
+  for (const file of files) assert.equal(readFileSync(path.join(dir, 'dist', file), 'utf8'), readFileSync(path.join(out, file), 'utf8'), file);
 });

@@ -4,7 +4,7 @@
 // Everything else in it (menus, outputs, theme settings) is Hugo's business and is ignored.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { RunbookSiteError } from '../errors.js';
+import { RunbookSiteError, isRunbookSiteError } from '../errors.js';
 
 /** In Hugo's own order of precedence: `hugo.*` first (Hugo ≥ 0.110), then the older `config.*`. */
 export const HUGO_CONFIG_FILE_NAMES = ['hugo.toml', 'hugo.yaml', 'hugo.yml', 'hugo.json', 'config.toml', 'config.yaml', 'config.yml', 'config.json'];
@@ -61,22 +61,33 @@ export function repositoryFromParams(params: Record<string, unknown>): { url: st
  * Finds and reads the Hugo configuration in `root`. `config.*` counts only when a `content/`
  * folder (or the `contentDir` it names) is beside it: elsewhere that name is too common.
  */
+/** A TOML, YAML or JSON file as data (by its extension). */
+async function parseConfigFile(file: string, display: (file: string) => string): Promise<unknown> {
+  let source: string;
+  try {
+    source = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  } catch (error) {
+    throw new RunbookSiteError('ConfigInvalid', { file: display(file), reason: (error as Error).message });
+  }
+  if (file.endsWith('.toml')) return (await import('smol-toml')).parse(source);
+  if (file.endsWith('.json')) return JSON.parse(source);
+  return (await import('yaml')).parse(source, { maxAliasCount: 100 });
+}
+
+/** Hugo's configuration folder: `config/_default/hugo.toml`, with the site params in their own `params.toml`. */
+const CONFIG_DEFAULT_DIR = path.join('config', '_default');
+const PARAMS_FILE_NAMES = ['params.toml', 'params.yaml', 'params.yml', 'params.json'];
+
 export async function readHugoConfig(root: string, display: (file: string) => string): Promise<HugoConfig | undefined> {
-  for (const name of HUGO_CONFIG_FILE_NAMES) {
-    const file = path.join(root, name);
+  const candidates = [...HUGO_CONFIG_FILE_NAMES.map((name) => ({ dir: root, name })), ...HUGO_CONFIG_FILE_NAMES.map((name) => ({ dir: path.join(root, CONFIG_DEFAULT_DIR), name }))];
+  for (const { dir, name } of candidates) {
+    const file = path.join(dir, name);
     if (!existsSync(file)) continue;
-    let source: string;
-    try {
-      source = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
-    } catch (error) {
-      throw new RunbookSiteError('ConfigInvalid', { file: display(file), reason: (error as Error).message });
-    }
     let data: unknown;
     try {
-      if (name.endsWith('.toml')) data = (await import('smol-toml')).parse(source);
-      else if (name.endsWith('.json')) data = JSON.parse(source);
-      else data = (await import('yaml')).parse(source, { maxAliasCount: 100 });
+      data = await parseConfigFile(file, display);
     } catch (error) {
+      if (isRunbookSiteError(error)) throw error;
       if (name.startsWith('config.') && !isFolder(path.join(root, 'content'))) continue;
       const reason = (error as Error).message.split('\n')[0];
       throw new RunbookSiteError('ConfigInvalid', { file: display(file), reason: `not valid ${name.split('.').pop()!.toUpperCase()}: ${reason}` });
@@ -90,7 +101,16 @@ export async function readHugoConfig(root: string, display: (file: string) => st
     if (name.startsWith('config.') && !isFolder(path.join(root, contentDir))) continue;
 
     const rawParams = pick(values, 'params');
-    const params = rawParams && typeof rawParams === 'object' && !Array.isArray(rawParams) ? (rawParams as Record<string, unknown>) : {};
+    const params = rawParams && typeof rawParams === 'object' && !Array.isArray(rawParams) ? { ...(rawParams as Record<string, unknown>) } : {};
+    if (dir !== root) {
+      // In the configuration folder the params have a file of their own; its keys are the params.
+      const paramsFile = PARAMS_FILE_NAMES.map((other) => path.join(dir, other)).find((other) => existsSync(other));
+      const fromFile = paramsFile ? await parseConfigFile(paramsFile, display).catch((error: unknown) => {
+        if (isRunbookSiteError(error)) throw error;
+        throw new RunbookSiteError('ConfigInvalid', { file: display(paramsFile), reason: `not valid ${paramsFile.split('.').pop()!.toUpperCase()}: ${(error as Error).message.split('\n')[0]}` });
+      }) : undefined;
+      if (fromFile && typeof fromFile === 'object' && !Array.isArray(fromFile)) Object.assign(params, fromFile);
+    }
     const settings: Record<string, unknown> = { content: contentDir };
     const baseURL = text(pick(values, 'baseURL'));
     // Hugo accepts `/` or a bare path; only an absolute URL says where the site is published.
