@@ -154,3 +154,21 @@ test('init detects a Hugo project and rule files outside the usual folders; flag
   assert.equal(bad.code, 2);
   assert.ok(!existsSync(path.join(other, '..', 'elsewhere')));
 });
+
+test('init in a Hugo project leaves what hugo.toml says to it: its baseURL, title and content folder are not overridden', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'runbook-site-init-hugo-config-'));
+  await writeFile(path.join(dir, 'hugo.toml'), 'baseURL = "https://docs.example.com/"\ntitle = "Ops"\n');
+  await mkdir(path.join(dir, 'content'));
+  await writeFile(path.join(dir, 'content', '_index.md'), '# Ops\n');
+  await cp(path.join(projectRoot, 'rules'), path.join(dir, 'rules'), { recursive: true });
+  git(dir, 'init', '-q');
+  git(dir, 'remote', 'add', 'origin', 'git@github.com:org/repo.git');
+  const result = await runCli(['init'], dir);
+  assert.equal(result.code, 0, result.stderr);
+  const config = parse(await readFile(path.join(dir, 'runbook-site.yaml'), 'utf8')) as Record<string, unknown>;
+  for (const key of ['baseURL', 'title', 'runbooks', 'content']) assert.equal(config[key], undefined, key);
+  const built = await runCli(['build'], dir);
+  assert.equal(built.code, 0, built.stdout + built.stderr);
+  assert.match(await readFile(path.join(dir, 'dist', 'sitemap.xml'), 'utf8'), /<loc>https:\/\/docs\.example\.com\/<\/loc>/);
+  assert.match(await readFile(path.join(dir, 'dist', 'index.html'), 'utf8'), /<title>[^<]*Ops/);
+});

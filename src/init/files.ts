@@ -3,6 +3,8 @@ import { configSchema } from '../config/schema.js';
 import type { Detected } from './detect.js';
 
 export interface InitChoices extends Detected {
+  /** The Hugo configuration file that already gives keys (`hugo.toml`…), and which: runbook-site.yaml would override them. */
+  hugoConfig?: { file: string; keys: Set<string> };
   rules: string;
   runbooks: string;
   out: string;
@@ -19,17 +21,24 @@ export function configFile(choices: InitChoices): string {
   const lines = [
     '# runbook-site configuration, written by `runbook-site init`. Every key is optional;',
     '# command-line flags override it. See "Configuration" in runbook-site\'s README.',
-    'title: Runbooks',
   ];
-  if (choices.baseURL) lines.push('# The published site: every runbook_url points under it.', `baseURL: ${scalar(choices.baseURL)}`);
+  const fromHugo = (key: string) => choices.hugoConfig?.keys.has(key) ?? false;
+  if (choices.hugoConfig) lines.push(`# Read from ${choices.hugoConfig.file} too; a key set here overrides it there.`);
+  if (!fromHugo('title')) lines.push('title: Runbooks');
+  if (fromHugo('baseURL')) lines.push(`# baseURL: from ${choices.hugoConfig!.file}`);
+  else if (choices.baseURL) lines.push('# The published site: every runbook_url points under it.', `baseURL: ${scalar(choices.baseURL)}`);
   else lines.push('# The published site (every runbook_url points under it), e.g. https://org.github.io/repo/', '# baseURL: https://org.github.io/repo/');
-  lines.push(`rules: ${scalar(choices.rules)}`, `runbooks: ${scalar(choices.runbooks)}`);
-  if (choices.hugoContent) {
+  lines.push(`rules: ${scalar(choices.rules)}`);
+  // A Hugo project's content folder comes from its config: a `runbooks:` naming it here would
+  // override it (and lose Hugo's URLs). A runbooks section inside it is written as found.
+  if (fromHugo('content') && choices.runbooks === choices.hugoContent) lines.push(`# runbooks: the content folder named in ${choices.hugoConfig!.file}`);
+  else lines.push(`runbooks: ${scalar(choices.runbooks)}`);
+  if (choices.hugoContent && !fromHugo('content')) {
     // The `content` key comes with Hugo project support; older versions refuse unknown keys.
     if ('content' in configSchema.shape) lines.push('# A Hugo project: every section of its content folder is built.', `content: ${scalar(choices.hugoContent)}`);
     else lines.push(`# A Hugo project was found; its runbooks are read from ${choices.runbooks}/.`);
   }
-  if (choices.repositoryURL) {
+  if (choices.repositoryURL && !fromHugo('repository')) {
     lines.push('# "Edit this page" and rule source links.', 'repository:', `  url: ${scalar(choices.repositoryURL)}`, `  branch: ${scalar(choices.branch)}`);
   }
   return lines.join('\n') + '\n';

@@ -1,4 +1,5 @@
 // `init`'s work: detect, write what is missing (or everything with --force), say what to do next.
+import { readHugoConfig } from '../config/hugo.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
@@ -68,7 +69,13 @@ export async function initRepository(options: InitOptions, io: CliIO): Promise<n
     cacheDir: defaults.cacheDir,
     version: toolVersion(),
   };
-  if (options.baseURL) choices.baseURL = options.baseURL.endsWith('/') ? options.baseURL : `${options.baseURL}/`;
+  // A Hugo project's own config already says where the site is, what it is called and its repository.
+  const hugo = await readHugoConfig(root, (file) => path.relative(root, file).split(path.sep).join('/'));
+  if (hugo) choices.hugoConfig = { file: path.relative(root, hugo.file).split(path.sep).join('/'), keys: new Set(Object.keys(hugo.settings)) };
+  if (options.baseURL) {
+    choices.baseURL = options.baseURL.endsWith('/') ? options.baseURL : `${options.baseURL}/`;
+    choices.hugoConfig?.keys.delete('baseURL');
+  }
 
   const wrote: string[] = [];
   const skipped: string[] = [];
