@@ -5,7 +5,6 @@ import { RunbookSiteError } from '../errors.js';
 const DEFAULT_BASE_URL = 'http://localhost/';
 
 const annotate: Command = {
-  summary: 'set or repair the runbook_url annotation of every alerting rule',
   help: `Usage: runbook-site annotate [options]
 
 Sets the runbook annotation (runbook_url) of every alerting rule in the rules folder to the URL

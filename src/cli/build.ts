@@ -3,7 +3,6 @@ import type { Command } from './commands.js';
 import { SITE_OPTIONS, SITE_OPTIONS_HELP, siteCommandOptions } from './site-options.js';
 
 const build: Command = {
-  summary: 'check, then write the site',
   help: `Usage: runbook-site build [options]
 
 Checks rules and runbooks, then writes the site. A failed build, or one stopped

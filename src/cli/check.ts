@@ -3,7 +3,6 @@ import type { Command } from './commands.js';
 import { SITE_OPTIONS, SITE_OPTIONS_HELP, siteCommandOptions } from './site-options.js';
 
 const check: Command = {
-  summary: 'validate rules and runbooks, report coverage; writes nothing',
   help: `Usage: runbook-site check [options]
 
 Validates rules and runbooks and reports coverage. Writes nothing (use it on pull requests).

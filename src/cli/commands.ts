@@ -11,8 +11,6 @@ export interface ParsedArgs {
 }
 
 export interface Command {
-  /** One line for `runbook-site --help`. */
-  summary: string;
   /** `runbook-site <command> --help`. */
   help: string;
   options: OptionSpec;

@@ -2,7 +2,6 @@
 import type { Command } from './commands.js';
 
 const init: Command = {
-  summary: 'set up a repository: runbook-site.yaml, a GitHub Pages workflow, .gitignore',
   help: `Usage: runbook-site init [options]
 
 Sets up the repository in the current folder (empty or not):

@@ -8,7 +8,6 @@ import { RunbookSiteError } from '../errors.js';
 import { closest, editDistance } from '../edit-distance.js';
 
 const newCommand: Command = {
-  summary: 'write a runbook for each named alert (or every alert without one) from what its rule says',
   help: `Usage: runbook-site new <AlertName>... [options]
        runbook-site new --missing [options]
 

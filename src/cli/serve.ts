@@ -13,7 +13,6 @@ function portOf(value: unknown): number | undefined {
 }
 
 const serve: Command = {
-  summary: 'preview the site: build, serve, rebuild and reload on every save',
   longRunning: true,
   help: `Usage: runbook-site serve [options]
 

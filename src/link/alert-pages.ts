@@ -1,6 +1,7 @@
 // Link stage: a page for every alert at `alerts/<slug>/`, so that an annotation pointing there
 // never lands on a 404. With one runbook the page is a redirect to it; otherwise it shows the rule,
 // its neighbours and how to write the runbook.
+import { byCodePoint } from '../order.js';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/load.js';
 import { reportWarning } from '../diagnostics.js';
@@ -26,7 +27,6 @@ export interface AlertPagesInput {
   paths: SitePaths;
 }
 
-const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Percent-encodes what would break a URL written into an attribute (slugs may keep `#`). */
 

@@ -2,7 +2,6 @@
 // site's own templates/shortcodes/NAME.hbs); each known one resolves what needs the whole site
 // (`rule` embeds, `ref`/`relref` pages, `param` values). Problems become vfile messages at the
 // shortcode; what was resolved goes to the render stage as plain data in the PageData.
-import path from 'node:path';
 import type { ResolvedConfig } from '../config/load.js';
 import { pointAt, reportError, reportWarning } from '../diagnostics.js';
 import type { RuleFile, Runbook, ShortcodeToken } from '../model.js';
@@ -112,7 +111,3 @@ function plainRecord(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-/** The display form of a folder for messages. */
-export function displayFolder(config: ResolvedConfig, folder: string): string {
-  return path.relative(config.cwd, folder) || '.';
-}

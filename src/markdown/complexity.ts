@@ -71,12 +71,7 @@ export function checkMarkdownComplexity(text: string, limits: MarkdownLimits = M
   return problem;
 }
 
-/** The measures of `text` (for benchmarks and choosing limits); scans the whole text. */
-export function measureMarkdown(text: string): MarkdownComplexity {
-  return scan(text, undefined, () => undefined);
-}
-
-function scan(text: string, limits: MarkdownLimits | undefined, report: (problem: ComplexityProblem) => void): MarkdownComplexity {
+function scan(text: string, limits: MarkdownLimits, report: (problem: ComplexityProblem) => void): MarkdownComplexity {
   const measured: MarkdownComplexity = { nesting: 0, delimiterRun: 0, bracketWork: 0, delimiterWork: 0 };
   const skipFences = !LONG_HTML_BLOCK.test(text);
   let fence: { char: number; length: number } | undefined;
@@ -131,7 +126,7 @@ function scan(text: string, limits: MarkdownLimits | undefined, report: (problem
       }
       markers++;
       // Stop early: `>` repeated 100,000 times is refused at the limit, not after reading it all.
-      if (limits && markers + Math.floor(indent / 2) > limits.nesting) break;
+      if (markers + Math.floor(indent / 2) > limits.nesting) break;
     }
     const blank = markers === 0 && index >= lineEnd;
 
@@ -161,7 +156,7 @@ function scan(text: string, limits: MarkdownLimits | undefined, report: (problem
 
     const nesting = markers + Math.floor(indent / 2);
     if (nesting > measured.nesting) measured.nesting = nesting;
-    if (limits && nesting > limits.nesting) {
+    if (nesting > limits.nesting) {
       over(
         index,
         `Unexpected lists or quotes nested ${nesting} or more levels deep, expected at most ${limits.nesting}: flatten the nesting, or put the text in a code block`,
@@ -181,7 +176,7 @@ function scan(text: string, limits: MarkdownLimits | undefined, report: (problem
           run++;
           blockDelimiters++;
           if (run > measured.delimiterRun) measured.delimiterRun = run;
-          if (limits && run > limits.delimiterRun) {
+          if (run > limits.delimiterRun) {
             over(
               at,
               `Unexpected run of more than ${limits.delimiterRun} emphasis characters (\`*\`, \`_\`, \`~\`), expected a few: escape them with \`\\\`, or put the text in a code span`,
@@ -194,7 +189,7 @@ function scan(text: string, limits: MarkdownLimits | undefined, report: (problem
         run = 0;
         if (code === 91 /* [ */ || code === 93 /* ] */) {
           blockBrackets++;
-          if (limits && bracketWork + blockBrackets * blockBrackets > limits.bracketWork) {
+          if (bracketWork + blockBrackets * blockBrackets > limits.bracketWork) {
             over(
               at,
               `Unexpected paragraph with ${blockBrackets} brackets, expected far fewer (they make the markdown parser slow): separate the paragraphs with blank lines, escape the brackets with \`\\\`, or put the text in a code block`,
@@ -206,7 +201,7 @@ function scan(text: string, limits: MarkdownLimits | undefined, report: (problem
           at++; // an escaped character is text
         }
       }
-      if (limits && delimiterWork + blockDelimiters * blockDelimiters > limits.delimiterWork) {
+      if (delimiterWork + blockDelimiters * blockDelimiters > limits.delimiterWork) {
         over(
           lineStart,
           `Unexpected paragraph with ${blockDelimiters} emphasis characters (\`*\`, \`_\`, \`~\`), expected far fewer (they make the markdown parser slow): separate the paragraphs with blank lines, escape them with \`\\\`, or put the text in a code block`,

@@ -56,33 +56,16 @@ export interface RenderedMarkdown {
   problems: ShortcodeProblem[];
 }
 
-const processor = unified()
+/** The markdown pipeline; with `sanitize`, raw HTML is parsed and cleaned before it is collected (our own embeds set aside). */
+function markdownProcessor(sanitize: boolean) {
   // remark-parse + remark-gfm + remark-definition-list, each extension only where it can fire.
-  .use(remarkParseGated)
-  .use(remarkPlaceholders)
-  .use(remarkHeadingIds)
-  .use(remarkRehype, { allowDangerousHtml: true, handlers: defListHastHandlers })
-  .use(rehypeCollect)
-  .use(rehypeHighlightCode)
-  .use(rehypeHeadingAnchors)
-  .use(rehypeStringify, { allowDangerousHtml: true })
-  .freeze();
+  const toHtml = unified().use(remarkParseGated).use(remarkPlaceholders).use(remarkHeadingIds).use(remarkRehype, { allowDangerousHtml: true, handlers: defListHastHandlers });
+  const cleaned = sanitize ? toHtml.use(rehypeSetAsideEmbeds).use(rehypeRaw).use(rehypeSanitize, sanitizeSchema).use(rehypePutBackEmbeds) : toHtml;
+  return cleaned.use(rehypeCollect).use(rehypeHighlightCode).use(rehypeHeadingAnchors).use(rehypeStringify, { allowDangerousHtml: true }).freeze();
+}
 
-/** The same, with the HTML cleaned before it is collected (`sanitize: true`). */
-const sanitizingProcessor = unified()
-  .use(remarkParseGated)
-  .use(remarkPlaceholders)
-  .use(remarkHeadingIds)
-  .use(remarkRehype, { allowDangerousHtml: true, handlers: defListHastHandlers })
-  .use(rehypeSetAsideEmbeds)
-  .use(rehypeRaw)
-  .use(rehypeSanitize, sanitizeSchema)
-  .use(rehypePutBackEmbeds)
-  .use(rehypeCollect)
-  .use(rehypeHighlightCode)
-  .use(rehypeHeadingAnchors)
-  .use(rehypeStringify, { allowDangerousHtml: true })
-  .freeze();
+const processor = markdownProcessor(false);
+const sanitizingProcessor = markdownProcessor(true);
 
 const NOT_RENDERED = '<p>This runbook could not be rendered.</p>';
 
@@ -117,7 +100,7 @@ export function renderMarkdown(markdown: string, options: RenderMarkdownOptions)
   };
 
   // What inner content (rendered separately) adds to the page's figures.
-  const nested: { headingIds: string[]; links: RenderedMarkdown['links']; text: string[]; problems: ShortcodeProblem[] } = { headingIds: [], links: [], text: [], problems: [] };
+  const nested: { headingIds: string[]; links: RenderedMarkdown['links']; text: string[] } = { headingIds: [], links: [], text: [] };
   const usedIds = new Set<string>();
   const firstKeys = new Set<string>();
   const env: RenderEnv = {
@@ -135,12 +118,11 @@ export function renderMarkdown(markdown: string, options: RenderMarkdownOptions)
     first: (key) => !firstKeys.has(key) && Boolean(firstKeys.add(key)),
     context: new Map(),
     inlineMarkdown: (text) => {
-      const part = renderPart(text, 0, text.length, [], undefined, depthLimit);
+      const part = renderPart(text, 0, text.length, [], undefined, MAX_SHORTCODE_DEPTH);
       return part.html.replace(/^<p>([\s\S]*)<\/p>\s*$/, '$1');
     },
     ruleEmbed: (index) => options.renderEmbed(index),
   };
-  const depthLimit = MAX_SHORTCODE_DEPTH;
 
   /** Renders `[from, to)` of `text` (the body, or a caption) with the shortcodes in it. */
   function renderPart(text: string, from: number, to: number, partTokens: ShortcodeToken[], partPlan: ShortcodePlan | undefined, depth: number) {
@@ -226,7 +208,7 @@ export function renderMarkdown(markdown: string, options: RenderMarkdownOptions)
 
   let body: { html: string; collected: Collected };
   try {
-    body = renderPart(markdown, 0, markdown.length, tokens, plan, depthLimit);
+    body = renderPart(markdown, 0, markdown.length, tokens, plan, MAX_SHORTCODE_DEPTH);
   } catch (error) {
     // The unified libraries recurse per nesting level: thousands of nested quotes or lists exhaust
     // the stack. That is the file's problem, reported on it, not a crash of the build.
@@ -247,6 +229,6 @@ export function renderMarkdown(markdown: string, options: RenderMarkdownOptions)
     headingIds: [...new Set([...collected.ids, ...nested.headingIds])],
     links: nested.links.length ? [...collected.links, ...nested.links].sort((a, b) => a.line - b.line || a.column - b.column) : collected.links,
     text,
-    problems: [...plan.problems, ...nested.problems],
+    problems: plan.problems,
   };
 }

@@ -11,6 +11,7 @@ import type { ResolvedConfig } from '../config/load.js';
 import type { RenderedPage } from '../render/page-data.js';
 import { prestartRenderWorkers, renderPages, assetFiles } from './render-pages.js';
 import { checkRenderedPages, loadSiteInputs } from './site-stages.js';
+import { byCodePoint } from '../order.js';
 import { writeSite, type OutputFile } from '../write/output.js';
 import { sitemap } from '../write/sitemap.js';
 import { redirectFiles } from '../write/redirects.js';
@@ -32,7 +33,7 @@ export async function siteOutputFiles(site: Site, rendered: Map<string, Rendered
   outputs.push({ path: '.nojekyll', content: '' });
   // Files next to the runbooks that pages use, bundles' files, then static files where nothing generated is.
   const taken = new Set(outputs.map((file) => file.path));
-  for (const [file, outputPath] of [...files.publishedResources].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [file, outputPath] of [...files.publishedResources].sort(([a], [b]) => byCodePoint(a, b))) {
     taken.add(outputPath);
     outputs.push({ path: outputPath, content: readFileSync(path.join(config.runbooksDir, file)) });
   }
@@ -41,7 +42,7 @@ export async function siteOutputFiles(site: Site, rendered: Map<string, Rendered
     taken.add(file);
     outputs.push({ path: file, content: readFileSync(path.join(config.staticDir, file)) });
   }
-  return outputs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return outputs.sort((a, b) => byCodePoint(a.path, b.path));
 }
 
 /** Runs every stage; `recordKey` (when the cache is on) files the result for replay next time. */

@@ -18,6 +18,7 @@ import type { RenderedPage } from '../render/page-data.js';
 import { pointAt, reportError } from '../diagnostics.js';
 import type { PageProblem } from './render-pages.js';
 import { DEFAULT_TEMPLATES_DIR } from '../build.js';
+import { byCodePoint } from '../order.js';
 
 export interface SiteInputs {
   ruleFiles: RuleFile[];
@@ -95,7 +96,7 @@ export function checkRenderedPages(site: Site, inputs: Pick<SiteInputs, 'intro' 
     });
     if (claimed) published.set(file, claimed.outputPath);
   };
-  for (const [file, reference] of [...references].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) publish(file, reference.runbook, reference.place);
+  for (const [file, reference] of [...references].sort(([a], [b]) => byCodePoint(a, b))) publish(file, reference.runbook, reference.place);
   for (const file of site.bundleResources) {
     if (published.has(file)) continue;
     const bundle = site.runbooks.find((runbook) => runbook.role === 'bundle' && file.startsWith(`${(runbook.folder ?? []).join('/')}/`));

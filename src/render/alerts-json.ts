@@ -1,6 +1,7 @@
 // `alerts.json`: the alert catalogue for other tools (Grafana, PagerDuty or Backstage plugins…),
 // in the format of schemas/alerts.schema.json. Plain data, sorted, without dates: the same
 // rules and runbooks always give the same bytes.
+import { byCodePoint } from '../order.js';
 import type { LoadedRule } from '../model.js';
 import { alertPageUrl, encodeUrlPath, hugoSlug } from '../link/urls.js';
 
@@ -22,7 +23,6 @@ export interface AlertsJsonEntry {
   alert_page_url: string | null;
 }
 
-const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The catalogue's text, from every alert definition and its runbook's site-relative URL. */
 export function alertsJson(alerts: { rule: LoadedRule; runbookUrl?: string }[], baseURL: string): string {

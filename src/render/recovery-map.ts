@@ -1,6 +1,7 @@
 // `404.json`: what the 404 page needs to send a reader who mistyped (or followed an old or
 // hand-made link) to the page meant: every page URL (matched ignoring case, a missing trailing
 // slash or `.html`), the aliases, and the alert names. Loaded only by the 404 page (recover.js).
+import { byCodePoint } from '../order.js';
 import type { Site } from '../link/site.js';
 import { alertPageUrl, hugoSlug } from '../link/urls.js';
 
@@ -16,7 +17,6 @@ export interface RecoveryMap {
   alerts: Record<string, string>;
 }
 
-const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export function recoveryMap(site: Site): string {
   const pages = site.pages.filter((page) => page.kind !== '404').map((page) => page.url).sort(byCodePoint);
