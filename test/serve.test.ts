@@ -30,6 +30,16 @@ async function files(dir: string): Promise<Map<string, Buffer>> {
 /** Where serve writes the site: its own folder in the cache dir, never dist/. */
 const servedFolder = (dir: string, serve: { url: string }) => path.join(dir, '.cache/runbook-site', `serve-${process.pid}-${new URL(serve.url).port}`);
 
+/** The served folder holds exactly what a clean build of the same inputs writes, byte for byte. */
+async function assertServedAsBuilt(dir: string, serve: { url: string }): Promise<void> {
+  const clean = await runCli(['build', '--out', 'clean-build', '--no-cache', '--quiet'], dir);
+  assert.equal(clean.code, 0, clean.stderr + clean.stdout);
+  const served = await files(servedFolder(dir, serve));
+  const built = await files(path.join(dir, 'clean-build'));
+  assert.deepEqual([...served.keys()].sort(), [...built.keys()].sort());
+  for (const [file, bytes] of built) assert.ok(bytes.equals(served.get(file)!), `${file} differs from a clean build`);
+}
+
 const isChange = (file: string) => (event: ServeEvent) => event.event === 'change' && (event.data as { files: string[] }).files.includes(file);
 const errorsOf = (event: ServeEvent) => (event.data as { errors: { file: string; line: number; column: number; message: string; ruleId: string; frame?: string }[] }).errors;
 
@@ -206,13 +216,7 @@ test('serve: edits reload their page, errors show in the overlay data and clear,
     await writeFile(configFile, config);
     await recovered;
 
-    // The served folder holds exactly what a clean build of the same inputs writes.
-    const clean = await runCli(['build', '--out', 'clean-build', '--no-cache', '--quiet'], dir);
-    assert.equal(clean.code, 0, clean.stderr + clean.stdout);
-    const served = await files(servedFolder(dir, serve));
-    const built = await files(path.join(dir, 'clean-build'));
-    assert.deepEqual([...served.keys()].sort(), [...built.keys()].sort());
-    for (const [file, bytes] of built) assert.ok(bytes.equals(served.get(file)!), `${file} differs from a clean build`);
+    await assertServedAsBuilt(dir, serve);
   } finally {
     events.close();
     assert.equal(await serve.stop(), 0);
@@ -303,12 +307,7 @@ test('serve: a site with its own shortcodes is served exactly as a clean build w
     const status = await events.next((event) => event.event === 'status');
     events.close();
     assert.deepEqual(errorsOf(status).map((error) => `${error.file} ${error.ruleId}`), []);
-    const clean = await runCli(['build', '--out', 'clean-build', '--no-cache', '--quiet'], dir);
-    assert.equal(clean.code, 0, clean.stderr + clean.stdout);
-    const served = await files(servedFolder(dir, serve));
-    const built = await files(path.join(dir, 'clean-build'));
-    assert.deepEqual([...served.keys()].sort(), [...built.keys()].sort());
-    for (const [file, bytes] of built) assert.ok(bytes.equals(served.get(file)!), `${file} differs from a clean build`);
+    await assertServedAsBuilt(dir, serve);
   } finally {
     assert.equal(await serve.stop(), 0);
     await rm(dir, { recursive: true, force: true });
