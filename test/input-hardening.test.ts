@@ -228,3 +228,27 @@ test('raw HTML passes through by default; with sanitize: true scripts, handlers 
   assert.ok(card(trusting));
   assert.equal(card(body), card(trusting));
 });
+
+test('a Hugo YAML config and a rule file given to annotate are read under the same YAML policy', async () => {
+  const dir = await sampleProject('runbook-site-input-');
+  // A Hugo project: hugo.yaml beside content/.
+  await mkdir(path.join(dir, 'content'), { recursive: true });
+  await writeFile(path.join(dir, 'content/_index.md'), '---\ntitle: Home\n---\n');
+  await writeFile(path.join(dir, 'hugo.yaml'), `title: x\n${bomb(9)}`);
+  const started = performance.now();
+  const hugo = await runCli(['check', '--content', 'content'], dir);
+  assert.ok(performance.now() - started < 30_000);
+  assert.equal(hugo.code, 2, hugo.stdout + hugo.stderr);
+  assert.match(hugo.stderr, /hugo\.yaml:\d+:\d+/);
+  assert.match(hugo.stderr, /alias/);
+  assert.doesNotMatch(hugo.stderr, /Internal error|JavaScript heap/);
+
+  const rules = await sampleProject('runbook-site-input-');
+  const ruleFile = path.join(rules, 'rules/bomb.yml');
+  const text = `${bomb(9)}groups:\n  - name: g\n    rules:\n      - alert: Bomb\n        expr: up == 0\n        labels: { severity: page, x: *i }\n`;
+  await writeFile(ruleFile, text);
+  const annotate = await runCli(['annotate', '--base-url', 'https://example.org/'], rules);
+  assert.equal(annotate.code, 1, annotate.stdout + annotate.stderr);
+  assert.match(annotate.stdout + annotate.stderr, /bomb\.yml:\d+:\d+ .*alias bomb.*left it untouched  \[yaml-alias-bomb\]/);
+  assert.equal(await readFile(ruleFile, 'utf8'), text, 'the refused file is left as it was');
+});

@@ -4,7 +4,7 @@ import { realpathSync, statSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { parseAllDocuments } from 'yaml';
+import { parseYamlDocuments, yamlValue } from '../yaml-policy.js';
 import type { ResolvedConfig } from '../config/load.js';
 import { RunbookSiteError } from '../errors.js';
 import { listFiles } from '../load/files.js';
@@ -58,9 +58,9 @@ async function linkedRunbooks(config: ResolvedConfig): Promise<Map<string, strin
 
 /** Everything but the annotation, as data: an edit must leave it exactly as it was. */
 function withoutAnnotation(text: string, annotation: string): unknown {
-  const docs = parseAllDocuments(text, { merge: true });
-  return (Array.isArray(docs) ? docs : [docs]).map((doc) => {
-    const data = doc.toJS({ maxAliasCount: 10_000 }) as Record<string, unknown> | null;
+  // Both texts passed the YAML policy in planAnnotations, so their aliases are bounded.
+  return parseYamlDocuments(text, { merge: true }).docs.map((doc) => {
+    const data = yamlValue(doc) as Record<string, unknown> | null;
     const spec = data?.spec as Record<string, unknown> | undefined;
     const groups = (Array.isArray(data?.groups) ? data.groups : Array.isArray(spec?.groups) ? spec.groups : []) as unknown[];
     for (const group of groups) {

@@ -2,7 +2,8 @@
 // The yaml Document API locates the nodes (with their source offsets); the edits are then made
 // on the original text at those offsets, so every byte outside the changed lines stays as written:
 // comments, key order, quoting, anchors, flow style, line endings, other documents.
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, Scalar, type Alias, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Alias, type Node, type Pair, type YAMLMap } from 'yaml';
+import { parseYamlDocuments, type YamlRefusalRule } from '../yaml-policy.js';
 
 export interface TextEdit {
   start: number;
@@ -35,6 +36,8 @@ export interface SyntaxProblem {
   line: number;
   column: number;
   message: string;
+  /** Set when the YAML policy refused the file (it parses, but is too large, deep or aliased). */
+  ruleId?: YamlRefusalRule;
 }
 
 export interface AnnotationPlan {
@@ -131,11 +134,16 @@ function scalarText(node: unknown, r: Resolver): string | undefined {
 
 export function planAnnotations(text: string, options: PlanOptions): AnnotationPlan {
   const counter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: counter, merge: true, uniqueKeys: true, prettyErrors: false }) as Document.Parsed[] | Document.Parsed;
-  const documents = Array.isArray(docs) ? docs : [docs];
+  // The loader's YAML policy: a file it would refuse (alias bomb, too deep, too large) is not edited.
+  const parsed = parseYamlDocuments(text, { lineCounter: counter, merge: true, uniqueKeys: true, prettyErrors: false });
+  const documents = parsed.docs;
   const findings: AnnotationFinding[] = [];
   const edits: TextEdit[] = [];
   const syntaxErrors: SyntaxProblem[] = [];
+  if (parsed.refusal) {
+    const { line = 1, column = 1, reason, ruleId } = parsed.refusal;
+    return { findings, edits: [], syntaxErrors: [{ line, column, message: reason, ruleId }] };
+  }
   for (const doc of documents) {
     for (const error of doc.errors) {
       const { line, col } = counter.linePos(error.pos[0]);

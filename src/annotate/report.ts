@@ -58,7 +58,8 @@ export function printAnnotateReport(outcomes: FileOutcome[], options: ReportOpti
   for (const outcome of outcomes) {
     for (const problem of outcome.syntaxErrors) {
       failed = true;
-      line(outcome.file, problem, 'error', `Could not read the rule file (YAML syntax error: ${problem.message}); left it untouched`, 'yaml-syntax');
+      const what = problem.ruleId ? problem.message : `YAML syntax error: ${problem.message}`;
+      line(outcome.file, problem, 'error', `Could not read the rule file (${what}); left it untouched`, problem.ruleId ?? 'yaml-syntax');
     }
     if (outcome.problem) {
       failed = true;

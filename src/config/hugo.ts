@@ -71,7 +71,12 @@ async function parseConfigFile(file: string, display: (file: string) => string):
   }
   if (file.endsWith('.toml')) return (await import('smol-toml')).parse(source);
   if (file.endsWith('.json')) return JSON.parse(source);
-  return (await import('yaml')).parse(source, { maxAliasCount: 100 });
+  // The one YAML policy (alias expansion, depth, size), as for rule files and front matter.
+  const { parseYamlDocument, yamlValue } = await import('../yaml-policy.js');
+  const { doc, refusal } = parseYamlDocument(source, {});
+  if (refusal) throw new RunbookSiteError('ConfigInvalid', { file: `${display(file)}:${refusal.line}:${refusal.column}`, reason: refusal.reason });
+  if (doc!.errors.length > 0) throw doc!.errors[0];
+  return yamlValue(doc!);
 }
 
 /** Hugo's configuration folder: `config/_default/hugo.toml`, with the site params in their own `params.toml`. */
