@@ -13,6 +13,7 @@ test(`fuzzed runbooks, front matter and rule files (seed ${SEED}, ${BATCHES * PE
   const batches = fc.sample(fc.tuple(fc.array(runbookArbitrary, { minLength: PER_BATCH, maxLength: PER_BATCH }), fc.array(ruleFileArbitrary, { maxLength: 6 })), { seed: SEED, numRuns: BATCHES });
   for (const [runbooks, rules] of batches) {
     const result = await buildBatch(runbooks, rules);
+    assert.equal(result.hung, false, "a batch was killed after 120 s");
     assert.equal(result.internal, false, result.output.slice(0, 2000));
     assert.deepEqual(result.escaped, []);
     assert.ok(result.seconds < 60, `a batch took ${result.seconds} s`);

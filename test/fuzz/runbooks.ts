@@ -2,10 +2,11 @@
 // files go into one project, built once through the CLI, inside a sentinel folder that nothing
 // may write to.
 import fc from 'fast-check';
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runCli } from '../helpers/cli.js';
+import { projectRoot } from '../helpers/project.js';
 
 const hostile = fc.constantFrom('..', '.', '/', '\\', '%2e%2e', '\uE000', '\uE0000\uE001', '\uFEFF', '\u0000', '<script>', 'javascript:', '{{%', '%}}', '{{<', '>}}', '*/', '/*', '&a', '*a', '<<', '---', '+++', '[', ']', '*', '_', '>', '- ', '\n', '\r\n', '"', "'", '`', '```', '#', ':', '{', '}', 'é', '🙂');
 const chunk = fc.oneof(fc.string({ maxLength: 8 }), hostile);
@@ -38,15 +39,22 @@ export const ruleFileArbitrary = fc.oneof(
 );
 
 export interface BatchResult {
-  code: number;
+  /** The CLI's exit code; null when it was killed for running past the time limit. */
+  code: number | null;
   internal: boolean;
+  /** Killed after `timeoutSeconds`. */
+  hung: boolean;
   escaped: string[];
   seconds: number;
   output: string;
 }
 
-/** Build every runbook and rule file in one project under a sentinel folder; report what went wrong. */
-export async function buildBatch(runbooks: { name: string; content: string }[], ruleFiles: string[]): Promise<BatchResult> {
+/**
+ * Build every runbook and rule file in one project under a sentinel folder, with the real CLI in
+ * its own process (so a crash, an out-of-memory abort or an endless loop is seen, not shared);
+ * report what went wrong.
+ */
+export async function buildBatch(runbooks: { name: string; content: string }[], ruleFiles: string[], timeoutSeconds = 120): Promise<BatchResult> {
   const sentinel = await mkdtemp(path.join(tmpdir(), 'runbook-site-fuzz-'));
   const project = path.join(sentinel, 'a', 'b', 'project');
   await mkdir(path.join(project, 'runbooks'), { recursive: true });
@@ -62,13 +70,37 @@ export async function buildBatch(runbooks: { name: string; content: string }[], 
   }
   const before = await listAll(sentinel);
   const started = performance.now();
-  const result = await runCli(['build', '--no-cache', '--format', 'json'], project);
+  const result = await runBuild(project, timeoutSeconds);
   const seconds = (performance.now() - started) / 1000;
   const after = await listAll(sentinel);
   const escaped = [...after].filter((file) => !before.has(file) && !file.startsWith(path.join('a', 'b', 'project') + path.sep) );
   const output = result.stdout + result.stderr;
   await rm(sentinel, { recursive: true, force: true });
-  return { code: result.code, internal: result.code === 2 || /Internal error/.test(output), escaped, seconds, output };
+  // The project's config is fixed, so exit 2 (usage, config or internal) can only be ours.
+  const internal = !result.hung && (result.code !== 0 && result.code !== 1 || /Internal error/.test(output));
+  return { code: result.code, internal, hung: result.hung, escaped, seconds, output };
+}
+
+const CLI = path.join(projectRoot, 'bin', 'runbook-site.js');
+
+function runBuild(cwd: string, timeoutSeconds: number): Promise<{ code: number | null; hung: boolean; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, 'build', '--no-cache', '--format', 'json'], { cwd, env: { ...process.env, CI: 'true' } });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    let hung = false;
+    const timer = setTimeout(() => {
+      hung = true;
+      child.kill('SIGKILL');
+    }, timeoutSeconds * 1000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, hung, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') });
+    });
+  });
 }
 
 async function listAll(root: string): Promise<Set<string>> {
