@@ -182,3 +182,35 @@ test('Hugo\'s configuration folder: config/_default/hugo.toml with params.toml b
   assert.deepEqual(await listFiles(path.join(dir, 'dist'), () => true), files);
   for (const file of files) assert.equal(readFileSync(path.join(dir, 'dist', file), 'utf8'), readFileSync(path.join(out, file), 'utf8'), file);
 });
+
+test('a Hugo site whose runbooks are the content/alerts/ section builds at Hugo\'s URLs: the section is the alerts page, content/tags/ the tags page', async (t) => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'runbook-site-hugo-alerts-section-'));
+  await mkdir(path.join(dir, 'content/alerts/app'), { recursive: true });
+  await mkdir(path.join(dir, 'content/tags'), { recursive: true });
+  await mkdir(path.join(dir, 'rules'));
+  await writeFile(path.join(dir, 'hugo.toml'), 'baseURL = "https://example.org/"\ntitle = "Ops"\n');
+  await writeFile(path.join(dir, 'content/_index.md'), '---\ntitle: Ops\n---\n');
+  await writeFile(path.join(dir, 'content/alerts/_index.md'), '---\ntitle: Alert runbooks\n---\nEvery alert we page on, and what to do.\n');
+  await writeFile(path.join(dir, 'content/alerts/app/_index.md'), '---\ntitle: App\n---\n');
+  await writeFile(path.join(dir, 'content/alerts/app/AppDown.md'), '---\ntitle: AppDown\ntags: [app]\n---\nRestart it.\n');
+  await writeFile(path.join(dir, 'content/alerts/escalation.md'), '---\ntitle: Escalation\n---\nCall the lead. See [AppDown](app/AppDown.md).\n');
+  await writeFile(path.join(dir, 'content/tags/_index.md'), '---\ntitle: Topics\n---\nRunbooks by topic.\n');
+  await writeFile(path.join(dir, 'rules/app.yml'), 'groups:\n- name: app\n  rules:\n  - alert: AppDown\n    expr: up == 0\n    annotations:\n      runbook_url: https://example.org/alerts/app/appdown/\n  - alert: AppSlow\n    expr: up == 2\n');
+  const result = await runCli(['build', '--no-cache'], dir);
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  const out = path.join(dir, 'dist');
+  const alertsPage = readFileSync(path.join(out, 'alerts/index.html'), 'utf8');
+  assert.match(alertsPage, /<h1>Alert runbooks<\/h1>/, 'the section\'s title');
+  assert.match(alertsPage, /Every alert we page on, and what to do\./, 'the section\'s text');
+  assert.match(alertsPage, /<table class="alerts">[\s\S]*App<wbr>Slow/, 'the alerts table');
+  assert.match(alertsPage, /<h2 id="section-pages">[\s\S]*href="app\/"[\s\S]*href="escalation\/"/, 'the section\'s own pages');
+  assert.ok(existsSync(path.join(out, 'alerts/app/appdown/index.html')));
+  assert.ok(existsSync(path.join(out, 'alerts/appslow/index.html')), 'an alert without a runbook still gets its page');
+  const tagsPage = readFileSync(path.join(out, 'tags/index.html'), 'utf8');
+  assert.match(tagsPage, /<h1>Topics<\/h1>[\s\S]*Runbooks by topic\.[\s\S]*href="app\/"/);
+  if (!requireHugo(t)) return;
+  // Every page Hugo builds from this content is built at the same address.
+  const hugo = (await hugoOutputFiles(dir)).filter((file) => file.endsWith('index.html') && !file.startsWith('tags/'));
+  const ours = new Set(await listFiles(out, (name) => name === 'index.html'));
+  assert.deepEqual(hugo.filter((file) => !ours.has(file)), []);
+});

@@ -160,6 +160,13 @@ export interface PagesInput {
   alertPages?: PageData[];
 }
 
+/**
+ * Generated pages that a content section of the same URL adds to instead of clashing with: as in
+ * Hugo, where `content/tags/_index.md` gives the tags page its title and text, a Hugo site's
+ * `content/alerts/` section is the alerts page, its text above the table and its pages listed below.
+ */
+export const SECTION_MERGED_PAGES = new Set(['alerts/', 'tags/']);
+
 /** The pages every site has, claimed before any content so that content cannot take their place. */
 export function claimGeneratedPages(paths: SitePaths): void {
   for (const [url, owner] of [['', 'the home page'], ['alerts/', 'the alerts page'], ['tags/', 'the tags index']]) {
@@ -275,9 +282,16 @@ export function buildPages({ config, info, paths, pagesRunbooks, root, sectionBy
     editUrl: rootIsHome && root.index && config.editLinks ? repositoryUrl(config, 'edit', root.index.vfile.path) : undefined,
     stats,
   });
+  /** Sections whose page is a generated page (SECTION_MERGED_PAGES), by URL. */
+  const mergedSections = new Map<string, Section>();
   const sectionPages = (section: Section) => {
     if (section === root && rootIsHome) {
       root.sections.forEach(sectionPages);
+      return;
+    }
+    if (section !== root && SECTION_MERGED_PAGES.has(section.url)) {
+      mergedSections.set(section.url, section);
+      section.sections.forEach(sectionPages);
       return;
     }
     const parent = section.path.length > 0 ? sectionByKey.get(section.path.slice(0, -1).join('/'))! : undefined;
@@ -334,12 +348,25 @@ export function buildPages({ config, info, paths, pagesRunbooks, root, sectionBy
       sourceUrl: withLineAnchor(repositoryUrl(config, 'blob', path.join(config.rulesDir, link.rule.file)), link.rule),
     }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  /** What a content section adds to the generated page at its URL: its title, text and pages. */
+  const sectionContent = (url: string, title: string) => {
+    const section = mergedSections.get(url);
+    if (!section) return { title };
+    return {
+      title: section.index ? section.title : title,
+      description: descriptionOf(section.index),
+      markdown: section.index && !section.index.empty ? markdownOf(section.index) : undefined,
+      frontMatter: (section.index?.frontMatter ?? {}) as Record<string, unknown>,
+      editUrl: section.index && config.editLinks ? repositoryUrl(config, 'edit', section.index.vfile.path) : undefined,
+      children: childrenOf(section),
+    };
+  };
   pages.push({
     ...emptyPage,
     kind: 'alerts',
     url: 'alerts/',
     outputPath: 'alerts/index.html',
-    title: 'Alerts',
+    ...sectionContent('alerts/', 'Alerts'),
     site: info,
     sections: sectionsNav,
     breadcrumbs: [{ title: 'Home', url: '' }],
@@ -350,7 +377,8 @@ export function buildPages({ config, info, paths, pagesRunbooks, root, sectionBy
   const tagNav: NavLink[] = [...tagIndex.entries()]
     .map(([slug, entry]) => ({ title: entry.title, url: `tags/${slug}/`, count: entry.runbooks.length }))
     .sort((a, b) => byWeightThenTitle(a, b));
-  pages.push({ ...emptyPage, kind: 'tags', url: 'tags/', outputPath: 'tags/index.html', title: 'Tags', site: info, sections: sectionsNav, breadcrumbs: [{ title: 'Home', url: '' }], children: tagNav });
+  // The tags page lists the tags: a `tags` section gives it a title and text (as Hugo's taxonomy page).
+  pages.push({ ...emptyPage, kind: 'tags', url: 'tags/', outputPath: 'tags/index.html', ...sectionContent('tags/', 'Tags'), site: info, sections: sectionsNav, breadcrumbs: [{ title: 'Home', url: '' }], children: tagNav });
   for (const [slug, entry] of [...tagIndex.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     pages.push({
       ...emptyPage,

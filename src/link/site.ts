@@ -9,7 +9,7 @@ import { createSitePaths, resolveSitePath, type SitePaths } from './site-paths.j
 import { checkCoverage, checkRunbookAnnotations, linkAlerts, type AlertLink, type Coverage } from './alerts.js';
 import { buildAlertPages } from './alert-pages.js';
 import { placeRunbooks } from './placement.js';
-import { buildPages, buildSections, claimGeneratedPages, type Redirect, type Section } from './pages.js';
+import { buildPages, buildSections, claimGeneratedPages, SECTION_MERGED_PAGES, type Redirect, type Section } from './pages.js';
 import { resolveShortcodes, type ShortcodeSources } from './shortcode-references.js';
 import { bundleResources, resourceSitePaths } from './resources.js';
 
@@ -115,8 +115,9 @@ function publishedRunbooks(runbooks: Runbook[], paths: SitePaths, prefix: string
     else placed.push(runbook);
   }
   for (const [url, folder] of sections) {
-    // A content folder's root is the home page, claimed with the other generated pages.
-    if (url === '') continue;
+    // A content folder's root is the home page, claimed with the other generated pages; a section
+    // at the alerts or tags page's URL is part of that page (SECTION_MERGED_PAGES).
+    if (url === '' || SECTION_MERGED_PAGES.has(url)) continue;
     paths.claim({
       kind: 'page',
       sitePath: url,
