@@ -68,6 +68,12 @@ export const configSchema = z
     cacheDir: folder.default('.cache/runbook-site'),
     /** Clean runbook HTML (raw HTML, scripts, javascript: links) for sites publishing others' runbooks. */
     sanitize: z.boolean().default(false),
+    /**
+     * Hugo's typographer: curly quotes, en/em dashes, ellipses and angle quotes in text, never in
+     * code. Off by default: a runbook's text is often copied into a terminal or a query, where a
+     * curly quote breaks it.
+     */
+    typographer: z.boolean().default(false),
     /** The annotation linking an alert to its runbook: read by `check`, set by `annotate`. */
     runbookAnnotation: z.string().min(1).default('runbook_url'),
     /**

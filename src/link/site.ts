@@ -159,6 +159,7 @@ export function linkSite({ config, ruleFiles, runbooks, version, intro, gitDates
     prometheusURL: config.prometheusURL,
     grafanaURL: config.grafanaURL,
     sanitize: config.sanitize,
+    typographer: config.typographer,
     version,
     languageCode: config.languageCode ?? 'en',
     params: config.params ?? {},

@@ -20,6 +20,7 @@ import { escapeHtml } from '../html.js';
 import remarkHeadingIds from './heading-ids.js';
 import rehypeHighlightCode from './highlight-code.js';
 import rehypeHeadingAnchors from './heading-anchors.js';
+import remarkTypographer from './typographer.js';
 import { checkMarkdownComplexity } from './complexity.js';
 import rehypeRaw from 'rehype-raw';
 import rehypeSanitize from 'rehype-sanitize';
@@ -41,6 +42,8 @@ export interface RenderMarkdownOptions {
   startLine?: number;
   /** Clean the HTML (config `sanitize`). */
   sanitize?: boolean;
+  /** Smart quotes, dashes and ellipses in text, as Hugo's typographer (config `typographer`). */
+  typographer?: boolean;
 }
 export interface RenderedMarkdown {
   html: string;
@@ -56,16 +59,29 @@ export interface RenderedMarkdown {
   problems: ShortcodeProblem[];
 }
 
-/** The markdown pipeline; with `sanitize`, raw HTML is parsed and cleaned before it is collected (our own embeds set aside). */
-function markdownProcessor(sanitize: boolean) {
+/**
+ * The markdown pipeline; with `sanitize`, raw HTML is parsed and cleaned before it is collected
+ * (our own embeds set aside); with `typographer`, text gets Hugo's smart punctuation, after the
+ * heading ids are taken (Hugo's ids are made from the text as written).
+ */
+function markdownProcessor(sanitize: boolean, typographer: boolean) {
   // remark-parse + remark-gfm + remark-definition-list, each extension only where it can fire.
-  const toHtml = unified().use(remarkParseGated).use(remarkPlaceholders).use(remarkHeadingIds).use(remarkRehype, { allowDangerousHtml: true, handlers: defListHastHandlers });
+  const parsed = unified().use(remarkParseGated).use(remarkPlaceholders).use(remarkHeadingIds);
+  const typeset = typographer ? parsed.use(remarkTypographer) : parsed;
+  const toHtml = typeset.use(remarkRehype, { allowDangerousHtml: true, handlers: defListHastHandlers });
   const cleaned = sanitize ? toHtml.use(rehypeSetAsideEmbeds).use(rehypeRaw).use(rehypeSanitize, sanitizeSchema).use(rehypePutBackEmbeds) : toHtml;
   return cleaned.use(rehypeCollect).use(rehypeHighlightCode).use(rehypeHeadingAnchors).use(rehypeStringify, { allowDangerousHtml: true }).freeze();
 }
 
-const processor = markdownProcessor(false);
-const sanitizingProcessor = markdownProcessor(true);
+type Processor = ReturnType<typeof markdownProcessor>;
+/** One frozen processor per combination of settings, made when first used. */
+const processors = new Map<string, Processor>();
+function processorFor(sanitize: boolean, typographer: boolean): Processor {
+  const key = `${sanitize}:${typographer}`;
+  let processor = processors.get(key);
+  if (!processor) processors.set(key, (processor = markdownProcessor(sanitize, typographer)));
+  return processor;
+}
 
 const NOT_RENDERED = '<p>This runbook could not be rendered.</p>';
 
@@ -153,7 +169,7 @@ export function renderMarkdown(markdown: string, options: RenderMarkdownOptions)
     data[PLACEHOLDER_DATA_KEY] = placeholderOptions;
     data[COLLECT_OPTIONS_KEY] = collectOptions;
     data[TRUSTED_HTML_KEY] = trusted;
-    const run = (options.sanitize ? sanitizingProcessor : processor) as typeof processor;
+    const run = processorFor(options.sanitize ?? false, options.typographer ?? false);
     const tree = run.parse(file);
     const hast = run.runSync(tree, file);
     const html = run.stringify(hast, file);

@@ -31,6 +31,8 @@ export interface SiteInfo {
   grafanaURL?: string;
   /** Runbook HTML is cleaned (config `sanitize`). */
   sanitize?: boolean;
+  /** Smart punctuation in runbook text (config `typographer`). */
+  typographer?: boolean;
   /** Tool version, for the generator meta tag and cache keys. */
   version: string;
   /** The `lang` of every page (Hugo's languageCode; default `en`). */

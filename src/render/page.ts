@@ -214,6 +214,7 @@ export function renderPage(page: PageData, theme: Theme, options: RenderPageOpti
       },
       resolveLink: options.resolveLink,
       sanitize: page.site.sanitize,
+      typographer: page.site.typographer,
       startLine: markdown.startLine,
     });
     let html = out.html;
