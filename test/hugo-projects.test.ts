@@ -214,3 +214,25 @@ test('a Hugo site whose runbooks are the content/alerts/ section builds at Hugo\
   const ours = new Set(await listFiles(out, (name) => name === 'index.html'));
   assert.deepEqual(hugo.filter((file) => !ours.has(file)), []);
 });
+
+test('a static file where a page or a folder of pages is written is left out with a warning at the file (pages win, as in Hugo), not an internal error', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'runbook-site-static-clash-'));
+  await cp(HUGO_FIXTURE, dir, { recursive: true });
+  await writeFile(path.join(dir, 'static/index.html'), '<p>static home</p>');
+  await writeFile(path.join(dir, 'static/docs'), 'a file where the docs section is');
+  await mkdir(path.join(dir, 'static/alerts'), { recursive: true });
+  await writeFile(path.join(dir, 'static/alerts/index.html'), '<p>static alerts</p>');
+  await writeFile(path.join(dir, 'static/alerts/extra.txt'), 'kept');
+  const result = await runCli(['build', '--no-cache'], dir);
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  assert.doesNotMatch(result.stderr, /Internal error/);
+  for (const [file, owner] of [['index.html', 'already the home page'], ['docs', 'a folder holding the page of the section `docs`'], ['alerts/index.html', 'already the alerts page']]) {
+    assert.match(result.stdout, new RegExp(`^static/${file.replace(/\./g, '\\.')}:1:1  warning  Unexpected static file \`${file.replace(/\./g, '\\.')}\`: it would be written to \`${file.replace(/\./g, '\\.')}\`, which is ${owner.replace(/[`.]/g, '.')}.*left out of the site.*\\[static-conflict\\]$`, 'm'));
+  }
+  const out = path.join(dir, 'dist');
+  assert.doesNotMatch(readFileSync(path.join(out, 'index.html'), 'utf8'), /static home/);
+  assert.doesNotMatch(readFileSync(path.join(out, 'alerts/index.html'), 'utf8'), /static alerts/);
+  assert.ok(existsSync(path.join(out, 'docs/index.html')));
+  assert.equal(readFileSync(path.join(out, 'alerts/extra.txt'), 'utf8'), 'kept', 'a static file beside the pages is published');
+  assert.ok(existsSync(path.join(out, 'robots.txt')));
+});

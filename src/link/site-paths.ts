@@ -14,7 +14,7 @@
 // of landing outside the output folder.
 import { SITE_MARKER } from '../load/files.js';
 import type { VFile } from 'vfile';
-import { reportError, type Place } from '../diagnostics.js';
+import { reportError, reportWarning, type Place } from '../diagnostics.js';
 import { RunbookSiteError } from '../errors.js';
 import type { Point } from '../model.js';
 
@@ -56,6 +56,8 @@ export interface PathRequest {
   conflictRuleId?: string;
   /** What was expected instead, ending the message as "…, expected <advice>". */
   advice?: string;
+  /** `warning` for a claim whose loser is only left out (a static file under a page): default `error`. */
+  severity?: 'error' | 'warning';
 }
 
 export interface ClaimedPath {
@@ -179,7 +181,8 @@ export function createSitePaths(): SitePaths {
   const fail = (request: PathRequest, ruleId: string, why: string): undefined => {
     const message = `Unexpected ${request.what}: ${why}${request.advice ? `, expected ${request.advice}` : ''}`;
     if (!request.file) throw new RunbookSiteError('Internal', { reason: message });
-    reportError(request.file, message, typeof request.place === 'function' ? request.place() : request.place, ruleId);
+    const report = request.severity === 'warning' ? reportWarning : reportError;
+    report(request.file, message, typeof request.place === 'function' ? request.place() : request.place, ruleId);
     return undefined;
   };
 

@@ -61,7 +61,7 @@ export async function runPipeline(options: BuildOptions, recordKey: string | und
     options.write ? gitLastModified(config.runbooksDir) : Promise.resolve(undefined),
   ]);
   await loadCache?.save();
-  const { files, staticFiles } = inputs;
+  const { files } = inputs;
 
   // Link
   options.onProgress?.('link', 0, 0);
@@ -79,7 +79,8 @@ export async function runPipeline(options: BuildOptions, recordKey: string | und
 
   // Site-wide checks on rendered links
   options.onProgress?.('check links', 0, 0);
-  const publishedResources = checkRenderedPages(site, inputs, rendered, problems, config);
+  const published = checkRenderedPages(site, inputs, rendered, problems, config);
+  files.push(...published.reported);
 
   const diagnostics = collectDiagnostics(files, config.cwd);
   const { error: errors, warning: warnings } = countBySeverity(diagnostics);
@@ -120,7 +121,7 @@ export async function runPipeline(options: BuildOptions, recordKey: string | und
 
   // Write
   options.onProgress?.('write', 0, 0);
-  const outputs = await siteOutputFiles(site, rendered, config, { publishedResources, staticFiles });
+  const outputs = await siteOutputFiles(site, rendered, config, published);
   const { written, unchanged, leftover } = await writeSite(config.outDir, outputs, options.version, config.cwd);
   result.leftover = leftover;
   result.pagesWritten = written;

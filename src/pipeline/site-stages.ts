@@ -1,7 +1,7 @@
 // The load stage's inputs and the checks on rendered pages, shared by a build (full-build.ts) and
 // by `serve` (serve/session.ts), so that the preview is built exactly as the published site is.
 import path from 'node:path';
-import type { VFile } from 'vfile';
+import { VFile } from 'vfile';
 import type { ResolvedConfig } from '../config/load.js';
 import { RunbookSiteError } from '../errors.js';
 import { loadRuleFiles } from '../rules/load.js';
@@ -54,13 +54,24 @@ export async function loadSiteInputs(config: ResolvedConfig, options: { cache?: 
   return { ruleFiles, runbooks, intro, scaffoldTemplate, shortcodeSources, resourceFiles, staticFiles, files };
 }
 
+/** What of the files beside the content is published, and where. */
+export interface PublishedFiles {
+  /** Files next to the runbooks (relative to the runbooks folder) → their output paths. */
+  publishedResources: Map<string, string>;
+  /** Files of the static folder that are published (relative to it, which is their output path). */
+  staticFiles: string[];
+  /** Static files that could not be published, with the warning saying why: add them to the report. */
+  reported: VFile[];
+}
+
 /**
  * Reports what rendering found on the runbooks it came from, then checks every rendered link
  * site-wide. Returns the files next to the runbooks that are published (those pages reference,
  * and leaf bundles' files), each with the output path it claimed; one whose path a page or
- * another output has is an error at its first reference.
+ * another output has is an error at its first reference. Static files are claimed last, as Hugo
+ * lets pages win over them: one where a page or a folder of pages is, is a warning and left out.
  */
-export function checkRenderedPages(site: Site, inputs: Pick<SiteInputs, 'intro' | 'staticFiles'>, rendered: Map<string, RenderedPage>, problems: PageProblem[], config: ResolvedConfig): Map<string, string> {
+export function checkRenderedPages(site: Site, inputs: Pick<SiteInputs, 'intro' | 'staticFiles'>, rendered: Map<string, RenderedPage>, problems: PageProblem[], config: ResolvedConfig): PublishedFiles {
   const runbookByUrl = new Map<string, Runbook>(site.runbooks.map((runbook) => [runbook.url, runbook]));
   if (inputs.intro) runbookByUrl.set('', inputs.intro);
   for (const problem of problems) {
@@ -102,5 +113,24 @@ export function checkRenderedPages(site: Site, inputs: Pick<SiteInputs, 'intro' 
     const bundle = site.runbooks.find((runbook) => runbook.role === 'bundle' && file.startsWith(`${(runbook.folder ?? []).join('/')}/`));
     if (bundle) publish(file, bundle, { line: 1, column: 1 });
   }
-  return published;
+  const staticFiles: string[] = [];
+  const reported: VFile[] = [];
+  for (const file of config.staticDir ? inputs.staticFiles : []) {
+    const vfile = new VFile({ path: path.join(config.staticDir!, file), value: '' });
+    const claimed = site.paths.claim({
+      kind: 'asset',
+      // A static file's name is its address as it is: escape what a URL would read otherwise.
+      sitePath: file.split('/').map((segment) => encodeURIComponent(segment)).join('/'),
+      what: `static file \`${file}\``,
+      owner: `the static file \`${file}\``,
+      file: vfile,
+      place: { line: 1, column: 1 },
+      conflictRuleId: 'static-conflict',
+      advice: 'a path that no page uses (the file is left out of the site): rename or remove it',
+      severity: 'warning',
+    });
+    if (claimed) staticFiles.push(file);
+    else reported.push(vfile);
+  }
+  return { publishedResources: published, staticFiles, reported };
 }

@@ -276,7 +276,7 @@ export class SiteSession {
     // Dates from git history change with commits, not with saves: read once per session.
     this.gitDates ??= await gitLastModified(config.runbooksDir);
     const inputs = await loadSiteInputs(config, { cache: this.loadCache, scaffold: true });
-    const { files, staticFiles } = inputs;
+    const { files } = inputs;
     this.loadCache.forgetUnused();
     await this.loadCache.save();
     phase('load');
@@ -296,7 +296,8 @@ export class SiteSession {
       theme: this.theme,
     });
     phase('render');
-    const publishedResources = checkRenderedPages(site, inputs, outcome.rendered, outcome.problems, config);
+    const published = checkRenderedPages(site, inputs, outcome.rendered, outcome.problems, config);
+    files.push(...published.reported);
 
     const diagnostics = collectDiagnostics(files, config.cwd);
     const { error: errors, warning: warnings } = countBySeverity(diagnostics);
@@ -347,7 +348,7 @@ export class SiteSession {
     phase('write pages');
     onPagesWritten?.({ ...result, changed: early });
 
-    const outputs = await siteOutputFiles(site, outcome.rendered, config, { publishedResources, staticFiles });
+    const outputs = await siteOutputFiles(site, outcome.rendered, config, published);
     outputs.push(marker);
     phase('site-wide files');
     const late = this.folder.apply(outputs, true);
