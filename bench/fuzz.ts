@@ -1,13 +1,13 @@
 // `npm run fuzz [-- COUNT]` (or FUZZ_COUNT): the long fuzz run; prints what BENCHMARKS.md records.
-// Inputs are built in batches of 500 runbooks (plus up to 20 rule files) through the CLI in its own
-// process. A batch that takes longer than the per-input bound is built again one input at a time,
+// Inputs are built in batches of 250 runbooks (plus up to 20 rule files) through the CLI in its own
+// process. A batch that takes longer than the per-input bound is split until the slow inputs are found,
 // so "no input over 5 s" is measured, not inferred.
 import fc from 'fast-check';
 import { buildBatch, ruleFileArbitrary, runbookArbitrary } from '../test/fuzz/runbooks.js';
 
 const count = Number(process.argv[2] ?? process.env.FUZZ_COUNT ?? 100_000);
 const seed = Number(process.env.FUZZ_SEED ?? 1);
-const perBatch = 500;
+const perBatch = Number(process.env.FUZZ_BATCH ?? 250);
 const HANG_SECONDS = 5;
 let runbookCount = 0;
 let ruleFileCount = 0;
@@ -31,14 +31,21 @@ for (let batch = 0; runbookCount < count; batch++) {
     console.log(`batch ${batch}: wrote outside the output folder: ${result.escaped.join(', ')}`);
   }
   if (result.hung || result.seconds > HANG_SECONDS) {
-    // Find the inputs that are slow on their own (with the batch's rule files).
-    for (const [index, runbook] of runbooks.entries()) {
-      const alone = await buildBatch([runbook], rules, HANG_SECONDS * 4);
-      if (alone.hung || alone.seconds > HANG_SECONDS) {
+    // A slow batch is split in halves until the inputs that are slow on their own are found (with
+    // the batch's rule files); a batch slow only from the machine's load ends in fast halves.
+    const slowInputs = async (part: typeof runbooks, offset: number): Promise<void> => {
+      const again = part.length === runbooks.length ? result : await buildBatch(part, rules, HANG_SECONDS * 4);
+      if (!again.hung && again.seconds <= HANG_SECONDS) return;
+      if (part.length === 1) {
         hangs++;
-        console.log(`batch ${batch}, runbook ${index}: ${alone.hung ? 'killed' : `${alone.seconds.toFixed(1)} s`} on its own: ${JSON.stringify(runbook).slice(0, 500)}`);
+        console.log(`batch ${batch}, runbook ${offset}: ${again.hung ? 'killed' : `${again.seconds.toFixed(1)} s`} on its own: ${JSON.stringify(part[0]).slice(0, 500)}`);
+        return;
       }
-    }
+      const half = Math.ceil(part.length / 2);
+      await slowInputs(part.slice(0, half), offset);
+      await slowInputs(part.slice(half), offset + half);
+    };
+    await slowInputs(runbooks, 0);
   }
   slowest = Math.max(slowest, result.seconds);
   console.log(`${runbookCount} runbooks, ${ruleFileCount} rule files; batch ${batch} in ${result.seconds.toFixed(1)} s (exit ${result.code})`);
