@@ -203,20 +203,35 @@
     var lower = text.toLowerCase();
     return terms.some(function (t) { return lower.indexOf(t) !== -1; });
   }
+  // Text with a <wbr> where an identifier may wrap (camel case, after _ - . : /), as the
+  // server's `breakable` helper writes names: a long alert name wraps between its words, never
+  // inside one.
+  var WRAP_AFTER = /([a-z0-9](?=[A-Z])|[A-Z](?=[A-Z][a-z])|[_\-.:\/](?=[^\s_\-.:\/]))/g;
+  function appendBreakable(element, text) {
+    var last = 0;
+    text.replace(WRAP_AFTER, function (match, _group, offset) {
+      var end = offset + match.length;
+      element.appendChild(document.createTextNode(text.slice(last, end)));
+      element.appendChild(document.createElement('wbr'));
+      last = end;
+      return match;
+    });
+    if (last < text.length) element.appendChild(document.createTextNode(text.slice(last)));
+  }
   // Text with each occurrence of a term in <mark>, built as DOM nodes (never as HTML).
   function markInto(element, text, terms) {
-    if (!terms.length) { element.textContent = text; return; }
+    if (!terms.length) { appendBreakable(element, text); return; }
     var pattern = new RegExp('(' + terms.map(function (t) { return t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }).join('|') + ')', 'gi');
     var last = 0;
     text.replace(pattern, function (match, _group, offset) {
-      if (offset > last) element.appendChild(document.createTextNode(text.slice(last, offset)));
+      if (offset > last) appendBreakable(element, text.slice(last, offset));
       var mark = document.createElement('mark');
-      mark.textContent = match;
+      appendBreakable(mark, match);
       element.appendChild(mark);
       last = offset + match.length;
       return match;
     });
-    if (last < text.length) element.appendChild(document.createTextNode(text.slice(last)));
+    if (last < text.length) appendBreakable(element, text.slice(last));
   }
   function setActive(index) {
     var items = list.querySelectorAll('li[role="option"]');

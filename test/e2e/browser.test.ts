@@ -386,6 +386,26 @@ test('search: Ctrl-K and Cmd-K focus it; a metric name finds every alert using i
   await page.close();
 });
 
+test('search at 375 px: a long alert name in the results wraps between its words, never inside one', { skip }, async () => {
+  const page = await newPage({ width: 375, height: 812 });
+  await page.goto(`${origin}${BASE}${SECTION}`);
+  await page.keyboard.press('/');
+  await page.keyboard.type('ApcUpsLessThan15MinutesOfBatteryTimeRemaining');
+  const title = page.locator('#rs-results li[role="option"] .hit-head > span:first-child').first();
+  await title.waitFor();
+  assert.equal(await title.innerText(), 'ApcUpsLessThan15MinutesOfBatteryTimeRemaining', 'the name reads whole (the <wbr>s add no characters)');
+  const lines = await title.evaluate((element) => {
+    const range = document.createRange();
+    range.selectNodeContents(element);
+    return new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.top))).size;
+  });
+  assert.ok(lines > 1, `the name is long enough to wrap at this width (${lines} line)`);
+  assert.deepEqual(await midWordBreaks(page, '#rs-results .hit-head > span:first-child'), []);
+  assert.deepEqual(await wideElements(page), []);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'search-375.png') });
+  await page.close();
+});
+
 test('without JavaScript the runbook page reads whole: heading, rule card, expression, body', { skip }, async () => {
   const nojsChrome = await launchChromium({ javaScriptEnabled: false });
   const nojs = nojsChrome.context;
