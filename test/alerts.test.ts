@@ -104,7 +104,7 @@ test('alerts.json validates against its schema and is byte-reproducible', async 
   assert.equal(job.runbook_url, null);
   assert.equal(job.alert_page_url, 'https://example.github.io/runbooks/alerts/kubejobfailed/');
   assert.equal(job.file, 'kubernetes/kube-state.yaml');
-  assert.equal(job.line, 38);
+  assert.equal(job.line, 39);
   assert.equal(catalogue.alerts.find((alert) => alert.name === 'HaproxyDown')!.runbook_url, 'https://example.github.io/runbooks/runbooks/haproxy/haproxydown/');
   // A second copy built elsewhere gives the same bytes.
   const again = await sampleProject();
@@ -137,10 +137,10 @@ test('check: the missing-runbook message says which file to create; a missing an
   assert.equal(code, 0);
   const missing = report.diagnostics.find((d) => d.ruleId === 'missing-runbook')!;
   assert.equal(missing.message, 'Alert KubeJobFailed has no runbook; create runbooks/kubernetes/KubeJobFailed.md, or run runbook-site new KubeJobFailed');
-  assert.equal(`${missing.file}:${missing.line}`, 'rules/kubernetes/kube-state.yaml:38');
+  assert.equal(`${missing.file}:${missing.line}`, 'rules/kubernetes/kube-state.yaml:39');
   const annotation = report.diagnostics.find((d) => d.ruleId === 'runbook-url-missing' && d.message.includes('KubeJobFailed'))!;
   assert.equal(annotation.severity, 'warning');
-  assert.equal(annotation.line, 38);
+  assert.equal(annotation.line, 39);
   assert.match(annotation.message, /set it to `https:\/\/example\.github\.io\/runbooks\/alerts\/kubejobfailed\/`, or run runbook-site annotate/);
   assert.equal((await runCli(['check', '--strict', '--no-cache'], dir)).code, 1);
 });

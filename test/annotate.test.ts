@@ -275,7 +275,7 @@ test('on the sample site, --url runbook writes the URLs check expects, and --che
   const dir = await sampleProject('runbook-site-annotate-sample-');
   const github = await runCli(['annotate', '--check', '--format', 'github'], dir);
   assert.equal(github.code, 1);
-  assert.match(github.stdout, /^::error file=rules\/blackbox\/blackbox\.yml,line=\d+,col=\d+,title=runbook-annotation::Alert `BlackboxSslCertificateWillExpireSoon` has no `runbook_url`/m);
+  assert.match(github.stdout, /^::error file=rules\/kubernetes\/kube-state\.yaml,line=\d+,col=\d+,title=runbook-annotation::Alert `KubeJobFailed` has no `runbook_url`/m);
   const result = await runCli(['annotate', '--url', 'runbook'], dir);
   assert.equal(result.code, 0, result.stdout + result.stderr);
   assert.equal((await runCli(['annotate', '--check', '--url', 'runbook'], dir)).code, 0);
@@ -284,7 +284,8 @@ test('on the sample site, --url runbook writes the URLs check expects, and --che
   const mismatches = report.diagnostics.filter((d) => /runbook-url|annotation/.test(d.ruleId));
   assert.deepEqual(mismatches.map((d) => `${d.ruleId}: ${d.message}`), [], 'check agrees with every URL annotate wrote (runbook pages and alert pages)');
   const values = await annotationsByAlert(path.join(dir, 'rules'));
-  assert.equal(values.get('HostDiskWillFillIn24Hours'), 'https://example.github.io/runbooks/runbooks/node-exporter/disk-fill-prediction/');
+  assert.equal(values.get('HostOutOfMemory'), 'https://example.github.io/runbooks/runbooks/node-exporter/hostoutofmemory/', 'a runbook page');
+  assert.equal(values.get('KubeJobFailed'), 'https://example.github.io/runbooks/alerts/kubejobfailed/', 'no runbook: the alert page');
 });
 
 test('annotate leaves a rule file that is not UTF-8 byte for byte as it was, and says why', async () => {
