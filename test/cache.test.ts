@@ -23,7 +23,7 @@ async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Pr
 }
 
 function counts(stderr: string): { rendered: number; cached: number; written: number; unchanged: number } {
-  const match = /\((\d+) rendered, (\d+) from cache; (\d+) files written, (\d+) unchanged\)/.exec(stderr);
+  const match = /\((\d+) rendered, (\d+) from cache; (\d+) files? written, (\d+) unchanged\)/.exec(stderr);
   assert.ok(match, `no build summary in: ${stderr}`);
   return { rendered: Number(match[1]), cached: Number(match[2]), written: Number(match[3]), unchanged: Number(match[4]) };
 }

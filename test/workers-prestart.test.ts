@@ -61,7 +61,7 @@ test('a cold build of a bigger site (workers started early) writes the same byte
   assert.match(warm.stderr, /Nothing changed: early is up to date/);
   await rm(path.join(dir, 'early/sitemap.xml'));
   const repaired = await run(dir, ['build', '--out', 'early']);
-  assert.match(repaired.stderr, /\(0 rendered, \d+ from cache; 1 files written/);
+  assert.match(repaired.stderr, /\(0 rendered, \d+ from cache; 1 file written/);
 });
 
 test('a build that fails after workers were started early still exits at once', async () => {

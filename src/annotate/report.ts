@@ -2,6 +2,7 @@
 import type { CliIO } from '../cli/io.js';
 import type { AnnotationFinding } from './edit.js';
 import type { FileOutcome } from './annotate.js';
+import { plural } from '../report/format.js';
 
 export interface ReportOptions {
   io: CliIO;
@@ -14,7 +15,6 @@ export interface ReportOptions {
   verbose: boolean;
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function describe(finding: AnnotationFinding, annotation: string, check: boolean): string {
   const name = `\`${finding.alert}\``;

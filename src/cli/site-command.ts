@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type ResolvedConfig } from '../config/load.js';
 import { buildSite } from '../build.js';
-import { formatGithub, formatHuman, formatJson, type Report } from '../report/format.js';
+import { formatGithub, formatHuman, formatJson, plural, type Report } from '../report/format.js';
 import { toolVersion, type CliIO } from './io.js';
 import type { SiteCommandOptions } from './site-options.js';
 
@@ -112,7 +112,7 @@ export async function runSiteCommand(options: SiteCommandOptions, io: CliIO): Pr
       io.stderr.write(
         result.replayed
           ? `Nothing changed: ${out} is up to date with its ${result.pageCount} pages ${sourcesPhrase(config)} (checked in ${seconds}s)\n`
-          : `Built ${result.pageCount} pages ${sourcesPhrase(config)} into ${out} in ${seconds}s (${result.rendered - result.cacheHits} rendered, ${result.cacheHits} from cache; ${result.pagesWritten} files written, ${result.pagesUnchanged} unchanged)\n`,
+          : `Built ${result.pageCount} pages ${sourcesPhrase(config)} into ${out} in ${seconds}s (${result.rendered - result.cacheHits} rendered, ${result.cacheHits} from cache; ${plural(result.pagesWritten, 'file')} written, ${result.pagesUnchanged} unchanged)\n`,
       );
       if (result.leftover) io.stderr.write(`Could not remove the previous output, moved to ${result.leftover}: the next build removes it.\n`);
       if (failed) io.stderr.write(`Built despite ${problemCount(result, options.strict)} (--no-check): the exit status is 1.\n`);

@@ -61,7 +61,8 @@ export function countBySeverity(diagnostics: Diagnostic[]): Record<Severity, num
   return counts;
 }
 
-function plural(n: number, word: string): string {
+/** `1 file`, `2 files`: a count with its noun. */
+export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 

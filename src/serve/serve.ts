@@ -11,7 +11,7 @@ import { loadConfig, CONFIG_FILE_NAMES, type ResolvedConfig } from '../config/lo
 import { HUGO_CONFIG_FILE_NAMES } from '../config/hugo.js';
 import type { ConfigInput } from '../config/schema.js';
 import { RunbookSiteError, isRunbookSiteError } from '../errors.js';
-import { codeFrame, formatHuman } from '../report/format.js';
+import { codeFrame, formatHuman, plural } from '../report/format.js';
 import { DEFAULT_TEMPLATES_DIR } from '../build.js';
 import { toolVersion, type CliIO } from '../cli/io.js';
 import { staticSiteHandler } from './static-server.js';
@@ -85,10 +85,6 @@ function openBrowser(url: string): void {
 
 function clock(): string {
   return new Date().toTimeString().slice(0, 8);
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** Serve folders of processes that are gone (killed before they could clean up). */
