@@ -10,6 +10,7 @@ import path from 'node:path';
 import { sampleProject, projectRoot } from './helpers/project.js';
 import { runCli } from './helpers/cli.js';
 import { rawGet, startServe, subscribe, type ServeEvent } from './helpers/serve.js';
+import { watchInputs } from '../src/serve/watch.js';
 
 const BASE = '/runbooks/';
 const PAGE = 'runbooks/haproxy/haproxydown/index.html';
@@ -310,6 +311,38 @@ test('serve: a site with its own shortcodes is served exactly as a clean build w
     await assertServedAsBuilt(dir, serve);
   } finally {
     assert.equal(await serve.stop(), 0);
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('serve: a file saved again right after its change was reported is built again (chokidar drops a second change within 50 ms)', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'runbook-site-watch-'));
+  const file = path.join(dir, 'Runbook.md');
+  await writeFile(file, 'first\n');
+  const batches: string[][] = [];
+  let onBatch: (() => void) | undefined;
+  const watcher = watchInputs({ folders: [dir], files: [], ignore: [] }, (files) => {
+    batches.push(files);
+    onBatch?.();
+  });
+  const nextBatch = () => new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no batch within 3 s; batches: ${JSON.stringify(batches)}`)), 3000);
+    onBatch = () => (clearTimeout(timer), resolve());
+  });
+  try {
+    await watcher.ready;
+    for (let round = 0; round < 3; round++) {
+      // The edit is reported; a second save follows at once, as a fix or a formatter would.
+      let batch = nextBatch();
+      await writeFile(file, `edit ${round}\n`);
+      await batch;
+      batch = nextBatch();
+      await writeFile(file, `edit ${round}, saved again\n`);
+      await batch;
+      assert.deepEqual(batches.at(-1), [file]);
+    }
+  } finally {
+    await watcher.close();
     await rm(dir, { recursive: true, force: true });
   }
 });

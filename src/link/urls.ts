@@ -11,6 +11,19 @@ import { resolveSitePath } from './site-paths.js';
  * `MysqlTooManyConnections(>80%)` → `mysqltoomanyconnections80`.
  */
 export function hugoSlug(segment: string): string {
+  let slug = slugs.get(segment);
+  if (slug === undefined) {
+    // The same few thousand names are slugged on every build of a serve session: keep them.
+    if (slugs.size >= MAX_SLUGS) slugs.clear();
+    slugs.set(segment, (slug = slugOf(segment)));
+  }
+  return slug;
+}
+
+const MAX_SLUGS = 100_000;
+const slugs = new Map<string, string>();
+
+function slugOf(segment: string): string {
   const chars = Array.from(segment);
   let out = '';
   let pendingHyphen = false;

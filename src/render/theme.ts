@@ -272,9 +272,20 @@ export function themeFingerprint(theme: Theme): string {
 const ON_DEMAND_ASSETS = new Set(['mermaid.min.js', 'mermaid-init.js']);
 
 /** The theme's asset files; with `pages`, those only some pages load are left out when no page does. */
+/** Per rendered page, whether its HTML names an asset file. */
+const assetUse = new WeakMap<object, Map<string, boolean>>();
+
 export function themeAssets(theme: Theme, pages?: Iterable<{ html: string }>): { path: string; content: Buffer }[] {
-  const html = pages ? [...pages].map((page) => page.html) : undefined;
-  const used = (name: string) => !html || !ON_DEMAND_ASSETS.has(name) || html.some((page) => page.includes(path.posix.basename(theme.assetPaths[name])));
+  const list = pages ? [...pages] : undefined;
+  const uses = (page: { html: string }, file: string) => {
+    // Pages a serve session keeps from one rebuild to the next are searched once.
+    let known = assetUse.get(page);
+    if (!known) assetUse.set(page, (known = new Map()));
+    let found = known.get(file);
+    if (found === undefined) known.set(file, (found = page.html.includes(file)));
+    return found;
+  };
+  const used = (name: string) => !list || !ON_DEMAND_ASSETS.has(name) || list.some((page) => uses(page, path.posix.basename(theme.assetPaths[name])));
   return Object.keys(theme.assetPaths)
     .filter(used)
     .sort()

@@ -1,5 +1,6 @@
 // Watches the inputs of the site with chokidar and reports bursts of changes as one batch: an
 // editor's save (temporary file, rename) or a `git checkout` of many files becomes one rebuild.
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 
@@ -7,6 +8,23 @@ import { watch, type FSWatcher } from 'chokidar';
 export const DEBOUNCE_MS = 40;
 /** A steady stream of events is still reported this often. */
 const MAX_WAIT_MS = 500;
+/**
+ * chokidar drops a second `change` of a file within 50 ms of the first (a leading-edge throttle
+ * with no trailing event): a formatter rewriting a file just after the editor saved it, or a fix
+ * saved right after an error showed, would never be built. Each file reported is looked at again
+ * once that window is over, and reported again if it changed meanwhile.
+ */
+const RECHECK_MS = 80;
+
+/** What a file looks like on disk, to tell whether it changed since. */
+function fileState(file: string): string {
+  try {
+    const info = statSync(file, { bigint: true });
+    return `${info.ino}:${info.size}:${info.mtimeNs}`;
+  } catch {
+    return 'missing';
+  }
+}
 
 export interface WatchTargets {
   /** Folders watched recursively (rules, runbooks, templates, static files). */
@@ -50,11 +68,29 @@ export function watchInputs(targets: WatchTargets, onBatch: (files: string[]) =>
     pending = new Set();
     if (files.length > 0) onBatch(files);
   };
+  /** Files to look at again: how they were when reported, and when. */
+  let rechecks = new Map<string, { state: string; at: number }>();
+  let recheckTimer: NodeJS.Timeout | undefined;
+  const recheck = () => {
+    recheckTimer = undefined;
+    const now = Date.now();
+    const due = rechecks;
+    rechecks = new Map();
+    for (const [file, seen] of due) {
+      // Reported less than a window ago: its own window is not over yet.
+      if (now - seen.at < RECHECK_MS) rechecks.set(file, seen);
+      else if (fileState(file) !== seen.state) record(file);
+    }
+    if (rechecks.size > 0) recheckTimer ??= setTimeout(recheck, RECHECK_MS);
+  };
   const record = (file: string) => {
+    const absolute = path.resolve(file);
     if (pending.size === 0) firstAt = Date.now();
-    pending.add(path.resolve(file));
+    pending.add(absolute);
     if (quiet) clearTimeout(quiet);
     quiet = setTimeout(flush, Date.now() - firstAt >= MAX_WAIT_MS ? 0 : DEBOUNCE_MS);
+    rechecks.set(absolute, { state: fileState(absolute), at: Date.now() });
+    recheckTimer ??= setTimeout(recheck, RECHECK_MS);
   };
 
   const watchers: FSWatcher[] = [];
@@ -76,6 +112,9 @@ export function watchInputs(targets: WatchTargets, onBatch: (files: string[]) =>
     async close() {
       if (quiet) clearTimeout(quiet);
       quiet = undefined;
+      if (recheckTimer) clearTimeout(recheckTimer);
+      recheckTimer = undefined;
+      rechecks.clear();
       pending.clear();
       await Promise.all(watchers.map((watcher) => watcher.close()));
     },

@@ -109,7 +109,7 @@ export async function subscribe(origin: string): Promise<{ next: (match: (event:
   return {
     next(match, timeoutMs = 60_000) {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no matching event within ${timeoutMs} ms; seen: ${JSON.stringify(events).slice(0, 2000)}`)), timeoutMs);
+        const timer = setTimeout(() => reject(new Error(`no matching event within ${timeoutMs} ms (${events.length} events in all); last seen: ${JSON.stringify(events.slice(-6)).slice(-4000)}`)), timeoutMs);
         waiters.push({ match, resolve: (event) => (clearTimeout(timer), resolve(event)) });
       });
     },

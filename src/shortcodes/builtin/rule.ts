@@ -42,8 +42,28 @@ function closestRuleFile(written: string, scope: ResolveScope): string | undefin
   return name ? paths.find((file) => path.posix.basename(file) === name) : undefined;
 }
 
+/**
+ * Suggestions already worked out, for one set of rule files (by their paths and alert names):
+ * a serve session asks the same ones on every rebuild, and each costs an edit distance to every alert.
+ */
+let suggestions: { alerts: string; byName: Map<string, string> } | undefined;
+const alertListOf = new WeakMap<RuleFile[], string>();
+
 /** "did you mean" for a stale alert name: the closest of that file, else the alert in another file. */
 function alertSuggestion(alertName: string, ruleFile: RuleFile, scope: ResolveScope): string {
+  let alerts = alertListOf.get(scope.ruleFiles);
+  if (alerts === undefined) {
+    alerts = JSON.stringify(scope.ruleFiles.map((file) => [file.path, alertNames(file)]));
+    alertListOf.set(scope.ruleFiles, alerts);
+  }
+  if (suggestions?.alerts !== alerts) suggestions = { alerts, byName: new Map() };
+  const key = `${ruleFile.path}\u0000${alertName}`;
+  let found = suggestions.byName.get(key);
+  if (found === undefined) suggestions.byName.set(key, (found = workOutSuggestion(alertName, ruleFile, scope)));
+  return found;
+}
+
+function workOutSuggestion(alertName: string, ruleFile: RuleFile, scope: ResolveScope): string {
   const own = alertNames(ruleFile);
   const sameCase = own.find((name) => name.toLowerCase() === alertName.toLowerCase());
   const near = sameCase ?? closest(alertName, own);
