@@ -236,3 +236,30 @@ test('a static file where a page or a folder of pages is written is left out wit
   assert.equal(readFileSync(path.join(out, 'alerts/extra.txt'), 'utf8'), 'kept', 'a static file beside the pages is published');
   assert.ok(existsSync(path.join(out, 'robots.txt')));
 });
+
+test('a GitHub-rendered repository of runbooks only (alerts/<operator>/<Alert>.md, no rule files, no config) builds with no flags; a rules folder that is named must exist', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'runbook-site-runbooks-only-'));
+  await mkdir(path.join(dir, 'alerts/cluster-etcd-operator/img'), { recursive: true });
+  await mkdir(path.join(dir, 'alerts/cluster-monitoring-operator'), { recursive: true });
+  await writeFile(path.join(dir, 'README.md'), '# Runbooks\n\nOne file per alert under `alerts/`.\n');
+  await writeFile(path.join(dir, 'OWNERS'), 'approvers: [a]\n');
+  await writeFile(path.join(dir, 'alerts/cluster-etcd-operator/OWNERS'), 'approvers: [a]\n');
+  // No front matter: the title is the first heading, as GitHub shows it.
+  await writeFile(path.join(dir, 'alerts/KubeJobFailed.md'), '# KubeJobFailed\n\nSee the [monitoring one](cluster-monitoring-operator/KubeJobFailed.md).\n');
+  await writeFile(path.join(dir, 'alerts/cluster-monitoring-operator/KubeJobFailed.md'), '# KubeJobFailed\n\nThe job failed.\n');
+  await writeFile(path.join(dir, 'alerts/cluster-etcd-operator/etcdMembersDown.md'), '# etcdMembersDown\n\n![Stop and start](img/stop-start.png)\n');
+  await writeFile(path.join(dir, 'alerts/cluster-etcd-operator/img/stop-start.png'), 'png');
+  const result = await runCli(['build', '--no-cache'], dir);
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  assert.match(result.stderr, /from alerts\/ and no rules \(no config file\)/);
+  const out = path.join(dir, 'dist');
+  for (const page of ['runbooks/kubejobfailed/index.html', 'runbooks/cluster-monitoring-operator/kubejobfailed/index.html', 'runbooks/cluster-etcd-operator/etcdmembersdown/index.html']) {
+    assert.ok(existsSync(path.join(out, page)), page);
+  }
+  assert.ok(existsSync(path.join(out, 'runbooks/cluster-etcd-operator/img/stop-start.png')));
+  assert.ok(!existsSync(path.join(out, 'runbooks/cluster-etcd-operator/OWNERS')));
+  assert.match(readFileSync(path.join(out, 'runbooks/kubejobfailed/index.html'), 'utf8'), /href="\/runbooks\/cluster-monitoring-operator\/kubejobfailed\/"/);
+  const named = await runCli(['build', '--no-cache', '--rules', 'prometheus'], dir);
+  assert.equal(named.code, 2);
+  assert.match(named.stderr, /The rules folder `prometheus` does not exist/);
+});

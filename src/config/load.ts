@@ -1,5 +1,5 @@
 // Resolve the configuration: defaults < runbook-site.yaml < command-line flags.
-import { statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Document, LineCounter, Node } from 'yaml';
@@ -45,6 +45,27 @@ export interface ResolvedConfig extends Config {
 
 /** Where rule files live in repositories that keep them beside their docs, tried in order when `rules` is not set. */
 export const COMMON_RULES_FOLDERS = ['rules', 'prometheus/rules', 'prometheus-rules', 'alerts/rules', 'deploy/prometheus/rules', 'monitoring/rules'];
+
+/**
+ * Where repositories rendered by GitHub keep their runbooks, when there is no `runbooks/` folder
+ * (OpenShift's `alerts/<operator>/<Alert>.md`, for one). A folder counts only if it holds markdown.
+ */
+export const COMMON_RUNBOOK_FOLDERS = ['alerts', 'docs/runbooks', 'docs/alerts', 'runbook', 'playbooks'];
+
+/** Whether `dir` holds a markdown file, looking at most `budget` entries deep (a big tree is not walked whole). */
+function holdsMarkdown(dir: string, budget = { entries: 2000 }): boolean {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return false;
+  }
+  for (const entry of entries) {
+    if (--budget.entries < 0) return false;
+    if (entry.isFile() && entry.name.toLowerCase().endsWith('.md') && entry.name.toLowerCase() !== 'readme.md') return true;
+  }
+  return entries.some((entry) => entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules' && holdsMarkdown(path.join(dir, entry.name), budget));
+}
 
 function folderExists(dir: string): boolean {
   try {
@@ -144,6 +165,11 @@ export async function loadConfig(options: { cwd: string; configPath?: string; ov
     fromHugo.content = 'content';
     if (folderExists(path.join(projectRoot, 'static'))) fromHugo.static = 'static';
   }
+  if (!hugo && !fromHugo.content && !explicitlySet('runbooks') && !explicitlySet('content') && !folderExists(path.join(projectRoot, 'runbooks'))) {
+    // No runbooks/ folder: a GitHub-rendered repository keeps them under another common name.
+    const found = COMMON_RUNBOOK_FOLDERS.find((folder) => holdsMarkdown(path.join(projectRoot, folder)));
+    if (found) fromHugo.runbooks = found;
+  }
   // A runbooks folder named in runbook-site.yaml or by a flag wins over a content folder found in Hugo's config.
   if (explicitlySet('runbooks') && !explicitlySet('content')) delete fromHugo.content;
 
@@ -185,8 +211,10 @@ export async function loadConfig(options: { cwd: string; configPath?: string; ov
   if (!explicitlySet('rules') && !folderExists(rulesDir)) {
     const found = COMMON_RULES_FOLDERS.map((folder) => path.resolve(root, folder)).find(folderExists);
     if (found) rulesDir = found;
-    // A Hugo site without rule files still builds: its pages are the runbooks.
-    else if (contentDir) rulesMissing = true;
+    // A repository of runbooks without the rule files (they live with the services, as for
+    // OpenShift's or kube-prometheus's runbooks) still builds: its pages are the runbooks, and the
+    // summary says no rules were found. A rules folder named by a flag or the config must exist.
+    else rulesMissing = true;
   }
 
   return {
