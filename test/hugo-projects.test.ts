@@ -11,6 +11,7 @@ import path from 'node:path';
 import { runCli } from './helpers/cli.js';
 import { listFiles } from '../src/load/files.js';
 import { SRERUN, SRERUN_BASE_URL, srerunAvailable } from './helpers/corpus.js';
+import { projectOf } from './helpers/project.js';
 import { GITHUB_FIXTURE, GITHUB_FIXTURE_ARGS, HUGO_FIXTURE, buildFixture, hugoAvailable, hugoOutputFiles, localReferences, type BuiltFixture } from './helpers/fixture-sites.js';
 
 function requireHugo(t: { skip: (message: string) => void }): boolean {
@@ -184,18 +185,16 @@ test('Hugo\'s configuration folder: config/_default/hugo.toml with params.toml b
 });
 
 test('a Hugo site whose runbooks are the content/alerts/ section builds at Hugo\'s URLs: the section is the alerts page, content/tags/ the tags page', async (t) => {
-  const dir = await mkdtemp(path.join(tmpdir(), 'runbook-site-hugo-alerts-section-'));
-  await mkdir(path.join(dir, 'content/alerts/app'), { recursive: true });
-  await mkdir(path.join(dir, 'content/tags'), { recursive: true });
-  await mkdir(path.join(dir, 'rules'));
-  await writeFile(path.join(dir, 'hugo.toml'), 'baseURL = "https://example.org/"\ntitle = "Ops"\n');
-  await writeFile(path.join(dir, 'content/_index.md'), '---\ntitle: Ops\n---\n');
-  await writeFile(path.join(dir, 'content/alerts/_index.md'), '---\ntitle: Alert runbooks\n---\nEvery alert we page on, and what to do.\n');
-  await writeFile(path.join(dir, 'content/alerts/app/_index.md'), '---\ntitle: App\n---\n');
-  await writeFile(path.join(dir, 'content/alerts/app/AppDown.md'), '---\ntitle: AppDown\ntags: [app]\n---\nRestart it.\n');
-  await writeFile(path.join(dir, 'content/alerts/escalation.md'), '---\ntitle: Escalation\n---\nCall the lead. See [AppDown](app/AppDown.md).\n');
-  await writeFile(path.join(dir, 'content/tags/_index.md'), '---\ntitle: Topics\n---\nRunbooks by topic.\n');
-  await writeFile(path.join(dir, 'rules/app.yml'), 'groups:\n- name: app\n  rules:\n  - alert: AppDown\n    expr: up == 0\n    annotations:\n      runbook_url: https://example.org/alerts/app/appdown/\n  - alert: AppSlow\n    expr: up == 2\n');
+  const dir = await projectOf({
+    'hugo.toml': 'baseURL = "https://example.org/"\ntitle = "Ops"\n',
+    'content/_index.md': '---\ntitle: Ops\n---\n',
+    'content/alerts/_index.md': '---\ntitle: Alert runbooks\n---\nEvery alert we page on, and what to do.\n',
+    'content/alerts/app/_index.md': '---\ntitle: App\n---\n',
+    'content/alerts/app/AppDown.md': '---\ntitle: AppDown\ntags: [app]\n---\nRestart it.\n',
+    'content/alerts/escalation.md': '---\ntitle: Escalation\n---\nCall the lead. See [AppDown](app/AppDown.md).\n',
+    'content/tags/_index.md': '---\ntitle: Topics\n---\nRunbooks by topic.\n',
+    'rules/app.yml': 'groups:\n- name: app\n  rules:\n  - alert: AppDown\n    expr: up == 0\n    annotations:\n      runbook_url: https://example.org/alerts/app/appdown/\n  - alert: AppSlow\n    expr: up == 2\n',
+  }, 'runbook-site-hugo-alerts-section-');
   const result = await runCli(['build', '--no-cache'], dir);
   assert.equal(result.code, 0, result.stdout + result.stderr);
   const out = path.join(dir, 'dist');
@@ -238,17 +237,16 @@ test('a static file where a page or a folder of pages is written is left out wit
 });
 
 test('a GitHub-rendered repository of runbooks only (alerts/<operator>/<Alert>.md, no rule files, no config) builds with no flags; a rules folder that is named must exist', async () => {
-  const dir = await mkdtemp(path.join(tmpdir(), 'runbook-site-runbooks-only-'));
-  await mkdir(path.join(dir, 'alerts/cluster-etcd-operator/img'), { recursive: true });
-  await mkdir(path.join(dir, 'alerts/cluster-monitoring-operator'), { recursive: true });
-  await writeFile(path.join(dir, 'README.md'), '# Runbooks\n\nOne file per alert under `alerts/`.\n');
-  await writeFile(path.join(dir, 'OWNERS'), 'approvers: [a]\n');
-  await writeFile(path.join(dir, 'alerts/cluster-etcd-operator/OWNERS'), 'approvers: [a]\n');
-  // No front matter: the title is the first heading, as GitHub shows it.
-  await writeFile(path.join(dir, 'alerts/KubeJobFailed.md'), '# KubeJobFailed\n\nSee the [monitoring one](cluster-monitoring-operator/KubeJobFailed.md).\n');
-  await writeFile(path.join(dir, 'alerts/cluster-monitoring-operator/KubeJobFailed.md'), '# KubeJobFailed\n\nThe job failed.\n');
-  await writeFile(path.join(dir, 'alerts/cluster-etcd-operator/etcdMembersDown.md'), '# etcdMembersDown\n\n![Stop and start](img/stop-start.png)\n');
-  await writeFile(path.join(dir, 'alerts/cluster-etcd-operator/img/stop-start.png'), 'png');
+  const dir = await projectOf({
+    'README.md': '# Runbooks\n\nOne file per alert under `alerts/`.\n',
+    OWNERS: 'approvers: [a]\n',
+    'alerts/cluster-etcd-operator/OWNERS': 'approvers: [a]\n',
+    // No front matter: the title is the first heading, as GitHub shows it.
+    'alerts/KubeJobFailed.md': '# KubeJobFailed\n\nSee the [monitoring one](cluster-monitoring-operator/KubeJobFailed.md).\n',
+    'alerts/cluster-monitoring-operator/KubeJobFailed.md': '# KubeJobFailed\n\nThe job failed.\n',
+    'alerts/cluster-etcd-operator/etcdMembersDown.md': '# etcdMembersDown\n\n![Stop and start](img/stop-start.png)\n',
+    'alerts/cluster-etcd-operator/img/stop-start.png': 'png',
+  }, 'runbook-site-runbooks-only-');
   const result = await runCli(['build', '--no-cache'], dir);
   assert.equal(result.code, 0, result.stdout + result.stderr);
   assert.match(result.stderr, /from alerts\/ and no rules \(no config file\)/);
