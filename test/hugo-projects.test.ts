@@ -242,7 +242,7 @@ test('a GitHub-rendered repository of runbooks only (alerts/<operator>/<Alert>.m
     OWNERS: 'approvers: [a]\n',
     'alerts/cluster-etcd-operator/OWNERS': 'approvers: [a]\n',
     // No front matter: the title is the first heading, as GitHub shows it.
-    'alerts/KubeJobFailed.md': '# KubeJobFailed\n\nSee the [monitoring one](cluster-monitoring-operator/KubeJobFailed.md).\n',
+    'alerts/KubeJobFailed.md': '# KubeJobFailed\n\n## Meaning\n\nSee the [monitoring one](cluster-monitoring-operator/KubeJobFailed.md).\n',
     'alerts/cluster-monitoring-operator/KubeJobFailed.md': '# KubeJobFailed\n\nThe job failed.\n',
     'alerts/cluster-etcd-operator/etcdMembersDown.md': '# etcdMembersDown\n\n![Stop and start](img/stop-start.png)\n',
     'alerts/cluster-etcd-operator/img/stop-start.png': 'png',
@@ -257,6 +257,13 @@ test('a GitHub-rendered repository of runbooks only (alerts/<operator>/<Alert>.m
   assert.ok(existsSync(path.join(out, 'runbooks/cluster-etcd-operator/img/stop-start.png')));
   assert.ok(!existsSync(path.join(out, 'runbooks/cluster-etcd-operator/OWNERS')));
   assert.match(readFileSync(path.join(out, 'runbooks/kubejobfailed/index.html'), 'utf8'), /href="\/runbooks\/cluster-monitoring-operator\/kubejobfailed\/"/);
+  // The repository's README as the home page: its links are read from where it is, as GitHub reads them.
+  await writeFile(path.join(dir, 'README.md'), '# Runbooks\n\nStart with [etcd](alerts/cluster-etcd-operator/etcdMembersDown.md) or [the jobs](alerts/KubeJobFailed.md#meaning).\n');
+  const withIntro = await runCli(['build', '--no-cache', '--intro', 'README.md'], dir);
+  assert.equal(withIntro.code, 0, withIntro.stdout + withIntro.stderr);
+  const home = readFileSync(path.join(out, 'index.html'), 'utf8');
+  assert.match(home, /href="\/runbooks\/cluster-etcd-operator\/etcdmembersdown\/">etcd</);
+  assert.match(home, /href="\/runbooks\/kubejobfailed\/#meaning">the jobs</);
   const named = await runCli(['build', '--no-cache', '--rules', 'prometheus'], dir);
   assert.equal(named.code, 2);
   assert.match(named.stderr, /The rules folder `prometheus` does not exist/);

@@ -28,6 +28,8 @@ export interface LinkCheckOptions {
   folders?: Record<string, string>;
   /** Site paths of the static files, copied to the site root. */
   staticFiles?: Set<string>;
+  /** The runbooks folder from the project root (posix): links from the intro outside it lead back in. */
+  runbooksFolder?: string;
 }
 
 /** The closest existing file to a missing one, as the author would write it from `fromFile`. */
@@ -72,7 +74,7 @@ export function checkLinks(pages: PageLinks[], options: LinkCheckOptions): Map<s
       const pathPart = hashAt === -1 ? href : href.slice(0, hashAt);
       const fragment = hashAt === -1 ? '' : safeDecode(href.slice(hashAt + 1));
       let targetUrl: string | undefined;
-      const markdownFile = markdownLinkFile(page.runbook.file, pathPart);
+      const markdownFile = markdownLinkFile(page.runbook.file, pathPart, options.runbooksFolder);
 
       if (/^[a-z][a-z0-9+.-]*:/i.test(pathPart) || pathPart.startsWith('//')) {
         // Absolute URL: only links into this site are checked.
@@ -94,7 +96,7 @@ export function checkLinks(pages: PageLinks[], options: LinkCheckOptions): Map<s
           continue;
         }
       } else {
-        const file = referencedFile(page.runbook.file, pathPart);
+        const file = referencedFile(page.runbook.file, pathPart, options.runbooksFolder);
         if (file !== undefined && Object.hasOwn(resources, file)) {
           if (!referenced.has(file)) referenced.set(file, { runbook: page.runbook, place });
           continue;

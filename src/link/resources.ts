@@ -5,7 +5,7 @@
 // published only when a page links them.
 import path from 'node:path';
 import type { Runbook } from '../model.js';
-import { hugoSlug, safeDecode } from './urls.js';
+import { hugoSlug, intoRunbooks, safeDecode } from './urls.js';
 
 /** Never published for being in a bundle: review metadata, scripts, sources of generated files. */
 const NOT_CONTENT_NAMES = new Set(['owners', 'owners_aliases', 'codeowners', 'makefile', 'dockerfile', '.gitkeep']);
@@ -49,12 +49,12 @@ const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
  * resolves it: against the markdown file's folder. Undefined for absolute, root-relative and
  * fragment-only references, and for references leaving the folder.
  */
-export function referencedFile(fromFile: string, href: string): string | undefined {
+export function referencedFile(fromFile: string, href: string, runbooksFolder = ''): string | undefined {
   if (!href || SCHEME.test(href) || href.startsWith('/') || href.startsWith('#')) return undefined;
   const end = href.search(/[?#]/);
   const target = safeDecode(end === -1 ? href : href.slice(0, end));
   if (!target || target.endsWith('/')) return undefined;
-  const joined = path.posix.normalize(path.posix.join(path.posix.dirname(fromFile), target));
+  const joined = intoRunbooks(path.posix.normalize(path.posix.join(path.posix.dirname(fromFile), target)), runbooksFolder);
   return joined.startsWith('../') || joined === '..' ? undefined : joined;
 }
 

@@ -1,5 +1,6 @@
 // Link stage: connects alerts and runbooks, assigns URLs, builds the site graph and runs the
 // site-wide checks that need no rendering. It reads nothing from disk and writes nothing.
+import path from 'node:path';
 import type { ResolvedConfig } from '../config/load.js';
 import { reportError } from '../diagnostics.js';
 import type { RuleFile, Runbook } from '../model.js';
@@ -38,6 +39,8 @@ export interface Site {
   bundleResources: string[];
   /** Folder (relative to the runbooks folder, '' the root) → its section's URL. */
   folders: Record<string, string>;
+  /** The runbooks folder from the project root (posix, '' when it is the root). */
+  runbooksFolder: string;
 }
 
 export interface LinkOptions {
@@ -179,5 +182,8 @@ export function linkSite({ config, ruleFiles, runbooks, version, intro, gitDates
   const resources = resourceSitePaths(resourceFiles, pagesRunbooks, config.urlPrefix ?? RUNBOOKS_URL_PREFIX);
   // The content root of a Hugo site is the home page.
   const folders = Object.fromEntries([...sectionByKey].map(([key, section]) => [key, section.url]));
-  return { info, paths, ruleFiles, runbooks: pagesRunbooks, alerts, pages, coverage, urlByFile, urls, redirects, placements, resources, bundleResources: bundleResources(resourceFiles, pagesRunbooks), folders };
+  // The intro is the home page: a link to its file is a link home.
+  if (intro) urlByFile[intro.file] ??= '';
+  const runbooksFolder = path.relative(config.root, config.runbooksDir).split(path.sep).join('/');
+  return { info, paths, ruleFiles, runbooks: pagesRunbooks, alerts, pages, coverage, urlByFile, urls, redirects, placements, resources, bundleResources: bundleResources(resourceFiles, pagesRunbooks), folders, runbooksFolder };
 }

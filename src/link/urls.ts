@@ -87,10 +87,22 @@ export function safeDecode(text: string): string {
  * linking file's folder (or the runbooks root for `/x.md`); undefined when `pathPart` is not a `.md` link.
  * Both the renderer (to rewrite the link) and the link check (to report it) go through here.
  */
-export function markdownLinkFile(fromFile: string, pathPart: string): string | undefined {
+export function markdownLinkFile(fromFile: string, pathPart: string, runbooksFolder = ''): string | undefined {
   const target = safeDecode(pathPart.split('?')[0]);
   if (!/\.md$/i.test(target)) return undefined;
-  return target.startsWith('/') ? target.slice(1) : path.posix.normalize(path.posix.join(path.posix.dirname(fromFile), target));
+  return target.startsWith('/') ? target.slice(1) : intoRunbooks(path.posix.normalize(path.posix.join(path.posix.dirname(fromFile), target)), runbooksFolder);
+}
+
+/**
+ * A path joined from a file outside the runbooks folder (the home page intro, `../README.md`)
+ * that leads back into it, as a path inside it: from the repository's README, `alerts/x.md` is
+ * `x.md` of the runbooks folder `alerts`. `runbooksFolder`: the runbooks folder from the project
+ * root (posix). Anything else is returned as it is.
+ */
+export function intoRunbooks(joined: string, runbooksFolder = ''): string {
+  if (!runbooksFolder || !(joined === '..' || joined.startsWith('../'))) return joined;
+  const fromRoot = path.posix.normalize(path.posix.join(runbooksFolder, joined));
+  return fromRoot.startsWith(`${runbooksFolder}/`) ? fromRoot.slice(runbooksFolder.length + 1) : joined;
 }
 
 /** Output file for a page's site-relative URL (percent-decoded: what a web server looks up); see site-paths.ts. */

@@ -15,6 +15,8 @@ export interface LinkMap {
   resources?: Record<string, string>;
   /** Folder (relative to the runbooks folder, '' the root) → its section's URL, for GitHub-style folder links. */
   folders?: Record<string, string>;
+  /** The runbooks folder from the project root (posix, '' when it is the root): links from the intro outside it lead back in. */
+  runbooksFolder?: string;
 }
 
 /** Every page URL of a link map, built once per map. */
@@ -75,7 +77,7 @@ export function resolveLinkIn(map: LinkMap, fromFile: string, href: string, page
     }
     const suffixAt = href.search(/[?#]/);
     const suffix = suffixAt === -1 ? '' : href.slice(suffixAt);
-    const file = referencedFile(fromFile, href);
+    const file = referencedFile(fromFile, href, map.runbooksFolder);
     if (file !== undefined && map.resources && Object.hasOwn(map.resources, file)) return map.basePath + encodeSitePath(map.resources[file]) + suffix;
     // A folder link that works from the page's URL is kept; one written as GitHub reads it (from the file's folder) is rewritten.
     const folderUrl = folderLinkUrl(fromFile, target, map.folders);
@@ -83,7 +85,7 @@ export function resolveLinkIn(map: LinkMap, fromFile: string, href: string, page
     const fromPage = new URL(target, new URL(pageUrl, 'https://site.invalid/')).pathname.slice(1);
     return pageUrlsOf(map).has(fromPage) ? undefined : map.basePath + folderUrl + suffix;
   }
-  const file = markdownLinkFile(fromFile, target)!;
+  const file = markdownLinkFile(fromFile, target, map.runbooksFolder)!;
   if (!Object.hasOwn(map.urlByFile, file)) return undefined;
   return map.basePath + map.urlByFile[file] + (hashAt === -1 ? '' : href.slice(hashAt));
 }

@@ -158,7 +158,7 @@ export async function renderPages(site: Site, options: RenderOptions): Promise<R
   const init: RendererInit = {
     mode,
     theme: themeOptions(options.config, options.templatesDir),
-    links: { urlByFile: site.urlByFile, basePath: site.info.basePath, resources: site.resources, folders: site.folders },
+    links: { urlByFile: site.urlByFile, basePath: site.info.basePath, resources: site.resources, folders: site.folders, runbooksFolder: site.runbooksFolder },
   };
   const total = site.pages.length;
   let done = 0;

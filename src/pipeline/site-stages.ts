@@ -36,10 +36,16 @@ export interface SiteInputs {
 
 /** Every input the link stage needs, read in parallel. `scaffold`: the alert pages' template is only needed when pages are written. */
 export async function loadSiteInputs(config: ResolvedConfig, options: { cache?: LoadCache; scaffold: boolean }): Promise<SiteInputs> {
-  const introPromise: Promise<Runbook | undefined> = config.introFile
-    ? loadRunbook(path.dirname(config.introFile), path.basename(config.introFile)).catch(() => {
-        throw new RunbookSiteError('FolderNotFound', { what: 'intro', path: config.intro ?? '' });
-      })
+  const introFile = config.introFile;
+  const introPromise: Promise<Runbook | undefined> = introFile
+    ? loadRunbook(path.dirname(introFile), path.basename(introFile)).then(
+        // Named from the runbooks folder (`../README.md` for the repository's README), so that its
+        // links are read from where it is, as GitHub reads them.
+        (intro) => ({ ...intro, file: path.relative(config.runbooksDir, introFile).split(path.sep).join('/') }),
+        () => {
+          throw new RunbookSiteError('FolderNotFound', { what: 'intro', path: config.intro ?? '' });
+        },
+      )
     : Promise.resolve(undefined);
   const [ruleFiles, runbooks, intro, scaffoldTemplate, shortcodeSources, resourceFiles, staticFiles] = await Promise.all([
     config.rulesMissing ? Promise.resolve([]) : loadRuleFiles(config.rulesDir, options.cache),
@@ -93,6 +99,7 @@ export function checkRenderedPages(site: Site, inputs: Pick<SiteInputs, 'intro' 
     resources: site.resources,
     folders: site.folders,
     staticFiles: new Set(inputs.staticFiles),
+    runbooksFolder: site.runbooksFolder,
   });
   const published = new Map<string, string>();
   const publish = (file: string, runbook: Runbook, place: Point) => {
