@@ -250,6 +250,7 @@ test('a GitHub-rendered repository of runbooks only (alerts/<operator>/<Alert>.m
   const result = await runCli(['build', '--no-cache'], dir);
   assert.equal(result.code, 0, result.stdout + result.stderr);
   assert.match(result.stderr, /from alerts\/ and no rules \(no config file\)/);
+  assert.match(result.stdout, /0 notes · 0 alerts, 3 runbooks, no alert rules to check them against/, 'no orphan notes where nothing could link them');
   const out = path.join(dir, 'dist');
   for (const page of ['runbooks/kubejobfailed/index.html', 'runbooks/cluster-monitoring-operator/kubejobfailed/index.html', 'runbooks/cluster-etcd-operator/etcdmembersdown/index.html']) {
     assert.ok(existsSync(path.join(out, page)), page);
@@ -267,4 +268,14 @@ test('a GitHub-rendered repository of runbooks only (alerts/<operator>/<Alert>.m
   const named = await runCli(['build', '--no-cache', '--rules', 'prometheus'], dir);
   assert.equal(named.code, 2);
   assert.match(named.stderr, /The rules folder `prometheus` does not exist/);
+});
+
+test('in a Hugo site, documentation sections are not orphan runbooks; an unlinked page among the runbooks still is', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'runbook-site-hugo-orphans-'));
+  await cp(HUGO_FIXTURE, dir, { recursive: true });
+  await writeFile(path.join(dir, 'content/runbooks/queue/OldNotes.md'), '---\ntitle: Old notes\n---\nNo alert of ours.\n');
+  const result = await runCli(['check', '--no-cache', '--format', 'json'], dir);
+  const report = JSON.parse(result.stdout) as { diagnostics: { file: string; ruleId: string }[]; coverage: { orphanRunbooks: string[] } };
+  assert.deepEqual(report.diagnostics.filter((d) => d.ruleId === 'orphan-runbook').map((d) => d.file), ['content/runbooks/queue/OldNotes.md']);
+  assert.deepEqual(report.coverage.orphanRunbooks, ['runbooks/queue/OldNotes.md']);
 });

@@ -128,9 +128,14 @@ export function checkCoverage(
     entry.covered &&= Boolean(link.runbook);
     names.set(key, entry);
   }
+  // A page is an orphan runbook only where runbooks are: with no alerts nothing could link it, and
+  // in a content folder a top-level section with no runbook of an alert (docs/, posts/, an about
+  // page at the root) is documentation.
+  const sectionsWithRunbooks = new Set(pagesRunbooks.filter((runbook) => ruleLinks.has(runbook)).map((runbook) => runbook.sectionPath[0] ?? ''));
+  const isDocumentation = (runbook: Runbook) => config.contentDir !== undefined && !sectionsWithRunbooks.has(runbook.sectionPath[0] ?? '');
   const orphanRunbooks: string[] = [];
-  for (const runbook of pagesRunbooks) {
-    if (runbook.isSectionIndex || ruleLinks.has(runbook)) continue;
+  for (const runbook of names.size === 0 ? [] : pagesRunbooks) {
+    if (runbook.isSectionIndex || ruleLinks.has(runbook) || isDocumentation(runbook)) continue;
     orphanRunbooks.push(runbook.file);
     reportNote(runbook.vfile, 'Unexpected orphan runbook: no alert links to it (name the alert in front matter `alert:` or embed it with `rule`)', { line: 1, column: 1 }, 'orphan-runbook');
   }

@@ -107,7 +107,9 @@ export function formatHuman(report: Report, options: { colour: boolean; quiet: b
   lines.push(
     `${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.note, 'note')} · ` +
       `${plural(coverage.alerts, 'alert')}, ${plural(report.runbooks, 'runbook')}, ` +
-      `coverage ${percent}% (${coverage.withRunbook}/${coverage.alerts} alerts have a runbook, ${coverage.orphanRunbooks.length} orphan runbook${coverage.orphanRunbooks.length === 1 ? '' : 's'})`,
+      (coverage.alerts === 0
+        ? 'no alert rules to check them against'
+        : `coverage ${percent}% (${coverage.withRunbook}/${coverage.alerts} alerts have a runbook, ${coverage.orphanRunbooks.length} orphan runbook${coverage.orphanRunbooks.length === 1 ? '' : 's'})`),
   );
   return lines.join('\n') + '\n';
 }
