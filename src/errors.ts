@@ -37,6 +37,10 @@ const catalogue = {
     message: (d) => `Config file \`${d.file}\`: ${d.reason}`,
     hint: () => 'See "Configuration" in the README for every key and its type.',
   },
+  RulesNotFound: {
+    message: (d) => `\`runbook-site ${d.command}\` needs the alerting rules, and none were found (looked in ${d.looked}).`,
+    hint: () => 'Point `--rules` (or `rules:` in runbook-site.yaml) at the folder of your rule files.',
+  },
   FolderNotFound: {
     message: (d) => `The ${d.what} folder \`${d.path}\` does not exist.`,
     hint: (d) => `Create it, or point \`--${d.what}\` (or \`${d.what}:\` in runbook-site.yaml) at the right folder.`,

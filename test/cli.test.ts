@@ -157,3 +157,14 @@ test('a mistyped command or option is rejected with the closest name suggested',
   assert.equal(help.code, 0);
   assert.match(help.stdout, /--no-check/);
 });
+
+test('annotate and new in a repository without rule files say where they looked and how to point at the rules', async () => {
+  const { projectOf } = await import('./helpers/project.js');
+  const dir = await projectOf({ 'alerts/KubeJobFailed.md': '# KubeJobFailed\n' }, 'runbook-site-no-rules-');
+  for (const argv of [['annotate', '--base-url', 'https://example.org/'], ['new', '--missing']]) {
+    const result = await runCli(argv, dir);
+    assert.equal(result.code, 2, argv.join(' '));
+    assert.match(result.stderr, new RegExp(`\`runbook-site ${argv[0]}\` needs the alerting rules, and none were found \\(looked in \`rules/\`, \`prometheus/rules/\``));
+    assert.match(result.stderr, /hint: Point `--rules`/);
+  }
+});

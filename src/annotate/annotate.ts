@@ -5,7 +5,7 @@ import { open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parseYamlDocuments, yamlValue } from '../yaml-policy.js';
-import type { ResolvedConfig } from '../config/load.js';
+import { rulesNotFound, type ResolvedConfig } from '../config/load.js';
 import { RunbookSiteError } from '../errors.js';
 import { listFiles } from '../load/files.js';
 import { readTextFile } from '../load/text.js';
@@ -103,6 +103,7 @@ async function writeAtomically(file: string, content: string): Promise<void> {
 
 export async function annotateRules(options: AnnotateOptions): Promise<FileOutcome[]> {
   const { config } = options;
+  if (config.rulesMissing) throw rulesNotFound('annotate');
   let realRoot: string;
   try {
     realRoot = realpathSync(config.rulesDir);

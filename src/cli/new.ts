@@ -46,7 +46,7 @@ not overwritten, 2 usage or configuration error.
       throw new RunbookSiteError('MissingArgument', { command: 'new', what: 'alert names or --missing', hint: 'Run `runbook-site new KubeJobFailed`, or `runbook-site new --missing` for every alert without a runbook.' });
     }
     // Loaded here, not at the top: `new --help` should not load the pipeline.
-    const [{ loadConfig }, { linkSite }, { loadScaffoldTemplate, scaffoldRunbook }, { DEFAULT_TEMPLATES_DIR }, { shellWord }, { loadSiteInputs }] = await Promise.all([
+    const [{ loadConfig, rulesNotFound }, { linkSite }, { loadScaffoldTemplate, scaffoldRunbook }, { DEFAULT_TEMPLATES_DIR }, { shellWord }, { loadSiteInputs }] = await Promise.all([
       import('../config/load.js'),
       import('../link/site.js'),
       import('../scaffold/runbook.js'),
@@ -61,6 +61,7 @@ not overwritten, 2 usage or configuration error.
     });
     const shown = (file: string) => path.relative(io.cwd, file).split(path.sep).join('/') || '.';
     const isFolder = (dir: string) => stat(dir).then((info) => info.isDirectory(), () => false);
+    if (config.rulesMissing) throw rulesNotFound('new');
     if (!(await isFolder(config.rulesDir))) throw new RunbookSiteError('FolderNotFound', { what: 'rules', path: shown(config.rulesDir) });
     // The runbooks as a build reads them (a Hugo content folder's URLs, uglyURLs), so that the
     // placement follows the pages the site really has. A repository without runbooks yet has none.

@@ -46,6 +46,11 @@ export interface ResolvedConfig extends Config {
 /** Where rule files live in repositories that keep them beside their docs, tried in order when `rules` is not set. */
 export const COMMON_RULES_FOLDERS = ['rules', 'prometheus/rules', 'prometheus-rules', 'alerts/rules', 'deploy/prometheus/rules', 'monitoring/rules'];
 
+/** The error for a command that needs rule files when none were found in the common places. */
+export function rulesNotFound(command: string): RunbookSiteError {
+  return new RunbookSiteError('RulesNotFound', { command, looked: COMMON_RULES_FOLDERS.map((folder) => `\`${folder}/\``).join(', ') });
+}
+
 /**
  * Where repositories rendered by GitHub keep their runbooks, when there is no `runbooks/` folder
  * (OpenShift's `alerts/<operator>/<Alert>.md`, for one). A folder counts only if it holds markdown.
