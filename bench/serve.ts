@@ -3,8 +3,8 @@
 // process on a copy of the corpus; this process edits files and listens on the event stream.
 import { spawn } from 'node:child_process';
 import { appendFile, cp, readFile, writeFile } from 'node:fs/promises';
-import http from 'node:http';
 import path from 'node:path';
+import { subscribe } from '../test/helpers/serve.js';
 
 export interface ServeBench {
   startSeconds: number;
@@ -57,33 +57,8 @@ export async function benchServe(options: { bin: string; srerun: string; tmp: st
     const serving = await nextLine(/Serving http:\/\/\S+/);
     const startSeconds = (performance.now() - started) / 1000;
     const url = new URL(/Serving (http:\/\/\S+)/.exec(serving)![1]);
-    const changes: { files: string[]; at: number }[] = [];
-    const changeWaiters: { file: string; resolve: (at: number) => void }[] = [];
-    const request = http.get({ hostname: url.hostname, port: url.port, path: '/__runbook-site/events', agent: false });
-    await new Promise<void>((resolve, reject) => {
-      request.on('response', (response) => {
-        let buffer = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => {
-          buffer += chunk;
-          let end;
-          while ((end = buffer.indexOf('\n\n')) !== -1) {
-            const block = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            if (!/^event: change$/m.test(block)) continue;
-            const at = performance.now();
-            const files = (JSON.parse(/^data: (.*)$/m.exec(block)![1]) as { files: string[] }).files;
-            changes.push({ files, at });
-            for (let i = changeWaiters.length - 1; i >= 0; i--) {
-              if (files.includes(changeWaiters[i].file)) changeWaiters.splice(i, 1)[0].resolve(at);
-            }
-          }
-        });
-        resolve();
-      });
-      request.on('error', reject);
-    });
-    const reloadOf = (file: string) => new Promise<number>((resolve) => changeWaiters.push({ file, resolve }));
+    const events = await subscribe(url.origin);
+    const reloadOf = (file: string) => events.next((event) => event.event === 'change' && (event.data as { files: string[] }).files.includes(file), 600_000).then((event) => event.at);
 
     const edits = Number(process.env.BENCH_SERVE_EDITS ?? 12);
     const target = path.join(copy, 'runbooks/lusitaniae-apache-exporter/ApacheDown.md');
@@ -116,7 +91,7 @@ export async function benchServe(options: { bin: string; srerun: string; tmp: st
     await writeFile(rulePath, text.replace(/(summary: )/g, '$1Edited, '));
     const ruleFileLine = await line;
     const ruleFileRendered = Number(/(\d+) pages? re-rendered/.exec(ruleFileLine)?.[1] ?? NaN);
-    request.destroy();
+    events.close();
     return { startSeconds, saveToReloadMs: times, medianMs: median(times), ruleFile, ruleFileRendered, ruleFilePages: alerts, ruleFileLine: ruleFileLine.replace(/^\[[^\]]*\] /, '') };
   } finally {
     child.kill('SIGTERM');

@@ -7,6 +7,8 @@ import { run } from '../../src/cli/run.js';
 export interface ServeEvent {
   event: string;
   data: unknown;
+  /** `performance.now()` when the event arrived (the serve bench times reloads by it). */
+  at: number;
 }
 
 export interface RunningServe {
@@ -97,7 +99,7 @@ export async function subscribe(origin: string): Promise<{ next: (match: (event:
       const name = /^event: (.*)$/m.exec(block)?.[1];
       const data = /^data: (.*)$/m.exec(block)?.[1];
       if (!name || data === undefined) continue;
-      const event = { event: name, data: JSON.parse(data) as unknown };
+      const event = { event: name, data: JSON.parse(data) as unknown, at: performance.now() };
       events.push(event);
       // Every waiter this event satisfies, not only the first.
       for (let i = waiters.length - 1; i >= 0; i--) {
