@@ -259,12 +259,15 @@ test('a GitHub-rendered repository of runbooks only (alerts/<operator>/<Alert>.m
   assert.ok(!existsSync(path.join(out, 'runbooks/cluster-etcd-operator/OWNERS')));
   assert.match(readFileSync(path.join(out, 'runbooks/kubejobfailed/index.html'), 'utf8'), /href="\/runbooks\/cluster-monitoring-operator\/kubejobfailed\/"/);
   // The repository's README as the home page: its links are read from where it is, as GitHub reads them.
-  await writeFile(path.join(dir, 'README.md'), '# Runbooks\n\nStart with [etcd](alerts/cluster-etcd-operator/etcdMembersDown.md) or [the jobs](alerts/KubeJobFailed.md#meaning).\n');
+  await writeFile(path.join(dir, 'README.md'), '# Runbooks\n\nStart with [etcd](alerts/cluster-etcd-operator/etcdMembersDown.md) or [the jobs](alerts/KubeJobFailed.md#meaning); [all of etcd](alerts/cluster-etcd-operator/), [everything](alerts/), ![the button](alerts/cluster-etcd-operator/img/stop-start.png).\n');
   const withIntro = await runCli(['build', '--no-cache', '--intro', 'README.md'], dir);
   assert.equal(withIntro.code, 0, withIntro.stdout + withIntro.stderr);
   const home = readFileSync(path.join(out, 'index.html'), 'utf8');
   assert.match(home, /href="\/runbooks\/cluster-etcd-operator\/etcdmembersdown\/">etcd</);
   assert.match(home, /href="\/runbooks\/kubejobfailed\/#meaning">the jobs</);
+  assert.match(home, /href="\/runbooks\/cluster-etcd-operator\/">all of etcd</, 'a folder link, as GitHub reads it from the README');
+  assert.match(home, /href="\/runbooks\/">everything</);
+  assert.match(home, /<img src="\/runbooks\/cluster-etcd-operator\/img\/stop-start\.png" alt="the button">/);
   const named = await runCli(['build', '--no-cache', '--rules', 'prometheus'], dir);
   assert.equal(named.code, 2);
   assert.match(named.stderr, /The rules folder `prometheus` does not exist/);

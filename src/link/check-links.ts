@@ -130,7 +130,7 @@ export function checkLinks(pages: PageLinks[], options: LinkCheckOptions): Map<s
       let pageUrl = pageUrlOf(targetUrl);
       if (!options.urls.has(pageUrl) && markdownFile === undefined) {
         // Written as GitHub reads it: relative to the file's folder.
-        pageUrl = folderLinkUrl(page.runbook.file, pathPart, options.folders) ?? pageUrl;
+        pageUrl = folderLinkUrl(page.runbook.file, pathPart, options.folders, options.runbooksFolder) ?? pageUrl;
       }
       if (link.image && !options.urls.has(pageUrl)) {
         reportError(page.runbook.vfile, `Unexpected image \`${href}\`: the site has no file \`/${targetUrl}\``, place, 'missing-image');

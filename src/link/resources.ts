@@ -5,7 +5,7 @@
 // published only when a page links them.
 import path from 'node:path';
 import type { Runbook } from '../model.js';
-import { hugoSlug, intoRunbooks, safeDecode } from './urls.js';
+import { hugoSlug, joinFromFile, safeDecode } from './urls.js';
 
 /** Never published for being in a bundle: review metadata, scripts, sources of generated files. */
 const NOT_CONTENT_NAMES = new Set(['owners', 'owners_aliases', 'codeowners', 'makefile', 'dockerfile', '.gitkeep']);
@@ -54,7 +54,7 @@ export function referencedFile(fromFile: string, href: string, runbooksFolder = 
   const end = href.search(/[?#]/);
   const target = safeDecode(end === -1 ? href : href.slice(0, end));
   if (!target || target.endsWith('/')) return undefined;
-  const joined = intoRunbooks(path.posix.normalize(path.posix.join(path.posix.dirname(fromFile), target)), runbooksFolder);
+  const joined = joinFromFile(fromFile, target, runbooksFolder);
   return joined.startsWith('../') || joined === '..' ? undefined : joined;
 }
 
@@ -68,11 +68,11 @@ export function encodeSitePath(sitePath: string): string {
  * that folder's README): the site URL of that folder's section, or undefined when it names none.
  * `folders` maps folder paths relative to the runbooks folder ('' for the root) to section URLs.
  */
-export function folderLinkUrl(fromFile: string, pathPart: string, folders: Record<string, string> | undefined): string | undefined {
+export function folderLinkUrl(fromFile: string, pathPart: string, folders: Record<string, string> | undefined, runbooksFolder = ''): string | undefined {
   if (!folders || !pathPart || SCHEME.test(pathPart) || pathPart.startsWith('/') || pathPart.startsWith('#')) return undefined;
   const target = safeDecode(pathPart.split('?')[0]);
   if (/\.[a-z0-9]+$/i.test(target)) return undefined;
-  const joined = path.posix.normalize(path.posix.join(path.posix.dirname(fromFile), target)).replace(/\/$/, '');
+  const joined = joinFromFile(fromFile, target, runbooksFolder).replace(/\/$/, '');
   const folder = joined === '.' ? '' : joined;
   if (folder.startsWith('..')) return undefined;
   return Object.hasOwn(folders, folder) ? folders[folder] : undefined;

@@ -90,18 +90,21 @@ export function safeDecode(text: string): string {
 export function markdownLinkFile(fromFile: string, pathPart: string, runbooksFolder = ''): string | undefined {
   const target = safeDecode(pathPart.split('?')[0]);
   if (!/\.md$/i.test(target)) return undefined;
-  return target.startsWith('/') ? target.slice(1) : intoRunbooks(path.posix.normalize(path.posix.join(path.posix.dirname(fromFile), target)), runbooksFolder);
+  return target.startsWith('/') ? target.slice(1) : joinFromFile(fromFile, target, runbooksFolder);
 }
 
 /**
- * A path joined from a file outside the runbooks folder (the home page intro, `../README.md`)
- * that leads back into it, as a path inside it: from the repository's README, `alerts/x.md` is
- * `x.md` of the runbooks folder `alerts`. `runbooksFolder`: the runbooks folder from the project
- * root (posix). Anything else is returned as it is.
+ * `target` as written in `fromFile` (both relative to the runbooks folder), as a normalised path
+ * relative to the runbooks folder. A file outside that folder (the home page intro,
+ * `../README.md`) may lead back into it: from the repository's README, `alerts/x.md` is `x.md`
+ * of the runbooks folder `alerts` (`runbooksFolder`: that folder from the project root, posix).
+ * A path that stays outside keeps its leading `../`.
  */
-export function intoRunbooks(joined: string, runbooksFolder = ''): string {
+export function joinFromFile(fromFile: string, target: string, runbooksFolder = ''): string {
+  const joined = path.posix.normalize(path.posix.join(path.posix.dirname(fromFile), target));
   if (!runbooksFolder || !(joined === '..' || joined.startsWith('../'))) return joined;
-  const fromRoot = path.posix.normalize(path.posix.join(runbooksFolder, joined));
+  const fromRoot = path.posix.normalize(path.posix.join(runbooksFolder, joined)).replace(/\/$/, '');
+  if (fromRoot === runbooksFolder) return '.';
   return fromRoot.startsWith(`${runbooksFolder}/`) ? fromRoot.slice(runbooksFolder.length + 1) : joined;
 }
 

@@ -80,7 +80,7 @@ export function resolveLinkIn(map: LinkMap, fromFile: string, href: string, page
     const file = referencedFile(fromFile, href, map.runbooksFolder);
     if (file !== undefined && map.resources && Object.hasOwn(map.resources, file)) return map.basePath + encodeSitePath(map.resources[file]) + suffix;
     // A folder link that works from the page's URL is kept; one written as GitHub reads it (from the file's folder) is rewritten.
-    const folderUrl = folderLinkUrl(fromFile, target, map.folders);
+    const folderUrl = folderLinkUrl(fromFile, target, map.folders, map.runbooksFolder);
     if (folderUrl === undefined || pageUrl === undefined) return undefined;
     const fromPage = new URL(target, new URL(pageUrl, 'https://site.invalid/')).pathname.slice(1);
     return pageUrlsOf(map).has(fromPage) ? undefined : map.basePath + folderUrl + suffix;
