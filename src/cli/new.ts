@@ -78,7 +78,7 @@ not overwritten, 2 usage or configuration error.
     for (const name of positionals) {
       if (!definitions.has(name)) {
         // Case differences count as nothing: `hostdown` is most likely `HostDown`.
-        const near = closest(name, definitions.keys(), (a, b) => (a.toLowerCase() === b.toLowerCase() ? 0 : editDistance(a, b)));
+        const near = closest(name, definitions.keys(), (a, b, limit) => (a.toLowerCase() === b.toLowerCase() ? 0 : editDistance(a, b, limit)));
         throw new RunbookSiteError('UnknownAlert', { alert: name, rules: shown(config.rulesDir), ...(near && near.distance <= Math.max(3, Math.ceil(name.length / 3)) ? { suggestion: near.candidate } : {}) });
       }
       if (!names.includes(name)) names.push(name);

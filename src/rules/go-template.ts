@@ -822,7 +822,7 @@ class TemplateParseError extends Error {
 function closestFunction(name: string): string | undefined {
   if (name.length > 40) return undefined;
   // A different case only is the nearest of all.
-  const best = closest(name, KNOWN_FUNCTIONS, (word, candidate) => (candidate.toLowerCase() === word.toLowerCase() ? 0 : editDistance(word, candidate)));
+  const best = closest(name, KNOWN_FUNCTIONS, (word, candidate, limit) => (candidate.toLowerCase() === word.toLowerCase() ? 0 : editDistance(word, candidate, limit)));
   return best && best.distance <= Math.min(2, Math.floor(name.length / 2)) ? best.candidate : undefined;
 }
 

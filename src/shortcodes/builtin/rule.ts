@@ -3,7 +3,7 @@
 // the render stage shows it with the theme's rule-embed partial.
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
-import { suggestion as closest } from '../suggest.js';
+import { candidatesOf, suggestion as closest, type Candidates } from '../suggest.js';
 import type { RuleFile } from '../../model.js';
 import type { ResolveScope, Shortcode } from '../registry.js';
 
@@ -42,42 +42,64 @@ function closestRuleFile(written: string, scope: ResolveScope): string | undefin
   return name ? paths.find((file) => path.posix.basename(file) === name) : undefined;
 }
 
+/** Every alert of a set of rule files, listed once per set: the stale-name suggestions all ask it. */
+interface AlertIndex {
+  /** The set's identity for the memo below: its paths and alert names. */
+  key: string;
+  namesOf: Map<RuleFile, Candidates>;
+  fileOf: Map<string, string>;
+  all: Candidates;
+  fileOfEntry: string[];
+}
+
+const alertIndexOf = new WeakMap<RuleFile[], AlertIndex>();
+
+function alertIndex(ruleFiles: RuleFile[]): AlertIndex {
+  let index = alertIndexOf.get(ruleFiles);
+  if (index) return index;
+  const namesOf = new Map<RuleFile, Candidates>();
+  const fileOf = new Map<string, string>();
+  const names: string[] = [];
+  const fileOfEntry: string[] = [];
+  for (const file of ruleFiles) {
+    const own = alertNames(file);
+    namesOf.set(file, candidatesOf(own));
+    for (const name of own) {
+      if (!fileOf.has(name)) fileOf.set(name, file.path);
+      names.push(name);
+      fileOfEntry.push(file.path);
+    }
+  }
+  const key = JSON.stringify(ruleFiles.map((file) => [file.path, namesOf.get(file)!.names]));
+  index = { key, namesOf, fileOf, all: candidatesOf(names), fileOfEntry };
+  alertIndexOf.set(ruleFiles, index);
+  return index;
+}
+
 /**
  * Suggestions already worked out, for one set of rule files (by their paths and alert names):
  * a serve session asks the same ones on every rebuild, and each costs an edit distance to every alert.
  */
 let suggestions: { alerts: string; byName: Map<string, string> } | undefined;
-const alertListOf = new WeakMap<RuleFile[], string>();
 
 /** "did you mean" for a stale alert name: the closest of that file, else the alert in another file. */
 function alertSuggestion(alertName: string, ruleFile: RuleFile, scope: ResolveScope): string {
-  let alerts = alertListOf.get(scope.ruleFiles);
-  if (alerts === undefined) {
-    alerts = JSON.stringify(scope.ruleFiles.map((file) => [file.path, alertNames(file)]));
-    alertListOf.set(scope.ruleFiles, alerts);
-  }
-  if (suggestions?.alerts !== alerts) suggestions = { alerts, byName: new Map() };
+  const index = alertIndex(scope.ruleFiles);
+  if (suggestions?.alerts !== index.key) suggestions = { alerts: index.key, byName: new Map() };
   const key = `${ruleFile.path}\u0000${alertName}`;
   let found = suggestions.byName.get(key);
-  if (found === undefined) suggestions.byName.set(key, (found = workOutSuggestion(alertName, ruleFile, scope)));
+  if (found === undefined) suggestions.byName.set(key, (found = workOutSuggestion(alertName, ruleFile, index)));
   return found;
 }
 
-function workOutSuggestion(alertName: string, ruleFile: RuleFile, scope: ResolveScope): string {
-  const own = alertNames(ruleFile);
-  const sameCase = own.find((name) => name.toLowerCase() === alertName.toLowerCase());
-  const near = sameCase ?? closest(alertName, own);
-  const elsewhere = scope.ruleFiles
-    .filter((file) => file !== ruleFile)
-    .flatMap((file) => alertNames(file).map((name) => ({ name, file: file.path })));
-  const exactElsewhere = elsewhere.find((entry) => entry.name === alertName);
-  if (exactElsewhere) return `; it is defined in \`${exactElsewhere.file}\`: did you mean \`{{% rule "${exactElsewhere.file}" "${alertName}" %}}\`?`;
+function workOutSuggestion(alertName: string, ruleFile: RuleFile, index: AlertIndex): string {
+  const near = closest(alertName, index.namesOf.get(ruleFile)!);
+  // Defined by that exact name in another file (not in its own, or the warning would not be asked for).
+  const exactElsewhere = index.fileOf.get(alertName);
+  if (exactElsewhere !== undefined) return `; it is defined in \`${exactElsewhere}\`: did you mean \`{{% rule "${exactElsewhere}" "${alertName}" %}}\`?`;
   if (near) return `; did you mean \`${near}\`?`;
-  const other = closest(alertName, elsewhere.map((entry) => entry.name));
-  if (other) {
-    const entry = elsewhere.find((e) => e.name === other)!;
-    return `; did you mean \`${other}\` in \`${entry.file}\`?`;
-  }
+  const other = closest(alertName, index.all);
+  if (other) return `; did you mean \`${other}\` in \`${index.fileOfEntry[index.all.names.indexOf(other)]}\`?`;
   return '';
 }
 
