@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closest, editDistance } from '../src/edit-distance.js';
+import { candidatesOf, suggestion } from '../src/shortcodes/suggest.js';
 
 /** The textbook full matrix, written independently of the code under test. */
 function levenshtein(a: string, b: string): number {
@@ -43,4 +44,27 @@ test('closest picks the same candidate as a plain scan (first of equals wins) am
     assert.deepEqual(closest(word, candidates), expected, word);
   }
   assert.equal(closest('KubeJobFailed', []), undefined);
+});
+
+test('suggestion: the nearest name within a few typos, the same as a plain case-insensitive scan', () => {
+  const names = randomWords(17, 2000).map((word, i) => (i % 3 === 0 ? word.toUpperCase() : word));
+  const prepared = candidatesOf(names);
+  let suggested = 0;
+  for (const word of [...randomWords(19, 80), ...names.slice(0, 20).map((name) => `${name}x`)]) {
+    const nearEnough = Math.max(2, Math.floor(word.length / 3));
+    const exact = names.find((name) => name.toLowerCase() === word.toLowerCase());
+    let expected: string | undefined = exact;
+    if (expected === undefined) {
+      let bestDistance = Infinity;
+      for (const name of names) {
+        const d = levenshtein(word.toLowerCase(), name.toLowerCase());
+        if (d < bestDistance) [expected, bestDistance] = [name, d];
+      }
+      if (bestDistance > nearEnough) expected = undefined;
+    }
+    if (expected !== undefined) suggested++;
+    assert.equal(suggestion(word, prepared), expected, word);
+    assert.equal(suggestion(word, names), expected, word);
+  }
+  assert.ok(suggested > 20, `only ${suggested} words had a suggestion: the test would not tell much`);
 });
