@@ -6,6 +6,7 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { RunbookSiteError } from '../errors.js';
 import { OUTPUT_MARKER, unsafeOutputPath } from '../link/site-paths.js';
+import { rollBack, updateInPlace } from './in-place.js';
 
 export interface OutputFile {
   /** Relative to the output folder, posix separators. */
@@ -163,14 +164,15 @@ export interface StaleCleanup {
 /**
  * Staging (`.dist.staging-<pid>-<time>`) and retired (`.dist.old-<pid>-<time>`) folders that a
  * killed or failed build left next to the output folder are removed; folders of a build still
- * running (its process is alive) are left alone. When the output folder itself is missing, a
- * build was killed between its two renames: the previous site, complete in its retired folder,
- * is put back first.
+ * running (its process is alive) are left alone. An in-place update's journal
+ * (`.dist.undo-<pid>-<time>`, see in-place.ts) is rolled back, which leaves the previous site as
+ * it was. When the output folder itself is missing, a build was killed between the two renames
+ * of a swap: the previous site, complete in its retired folder, is put back first.
  */
 export function cleanStaleOutputs(outDir: string): StaleCleanup {
   const out = path.resolve(outDir);
   const parent = path.dirname(out);
-  const pattern = new RegExp(`^\\.${escapeRegExp(path.basename(out))}\\.(staging|old)-(\\d+)-[0-9a-z]+$`);
+  const pattern = new RegExp(`^\\.${escapeRegExp(path.basename(out))}\\.(staging|old|undo)-(\\d+)-[0-9a-z]+$`);
   const result: StaleCleanup = { removed: [], left: [] };
   let names: string[];
   try {
@@ -188,6 +190,20 @@ export function cleanStaleOutputs(outDir: string): StaleCleanup {
       return pid === process.pid || !processAlive(pid);
     })
     .map(({ name, match }) => ({ full: path.join(parent, name), kind: match[1] }));
+  // An in-place update that did not commit is undone first (there is an output folder to undo it in).
+  for (const entry of stale) {
+    if (entry.kind !== 'undo') continue;
+    if (!existsSync(out)) {
+      result.left.push(entry.full);
+      continue;
+    }
+    try {
+      rollBack(out, entry.full);
+      result.removed.push(entry.full);
+    } catch {
+      result.left.push(entry.full);
+    }
+  }
   if (!existsSync(out)) {
     const retired = stale
       .filter((entry) => entry.kind === 'old' && existsSync(path.join(entry.full, OUTPUT_MARKER)))
@@ -202,7 +218,7 @@ export function cleanStaleOutputs(outDir: string): StaleCleanup {
     }
   }
   for (const entry of stale) {
-    if (entry.full === result.restored) continue;
+    if (entry.full === result.restored || entry.kind === 'undo') continue;
     if (entry.kind === 'old' && !existsSync(out)) {
       result.left.push(entry.full);
       continue;
@@ -213,7 +229,10 @@ export function cleanStaleOutputs(outDir: string): StaleCleanup {
 }
 
 /**
- * Writes the site into a staging folder, then swaps it in with two renames: the output folder to
+ * Writes the site. A previous site is updated in place under an undo journal (in-place.ts): only
+ * the files that changed are touched, and a kill leaves a journal the next build rolls back.
+ * Otherwise (no previous site, or one that cannot be updated in place) the site is written whole
+ * into a staging folder, then swapped in with two renames: the output folder to
  * a retired name, the staging folder to the output name. Until the first rename the old site is
  * untouched; after the second the new one is complete in place; between them (microseconds, or a
  * kill -9) the old site is complete under its retired name and the next build puts it back
@@ -229,13 +248,19 @@ export async function writeSite(outDir: string, files: OutputFile[], version: st
   const stamp = `${process.pid}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const staging = path.join(parent, `.${path.basename(out)}.staging-${stamp}`);
   const retired = path.join(parent, `.${path.basename(out)}.old-${stamp}`);
-  activeFolders.add(staging);
-  activeFolders.add(retired);
+  const undo = path.join(parent, `.${path.basename(out)}.undo-${stamp}`);
+  const folders = [staging, retired, undo];
+  for (const folder of folders) activeFolders.add(folder);
   try {
+    // A previous site is updated where it is, at the cost of what changed (in-place.ts); the
+    // whole site is written and swapped in when there is none, or when that cannot be done.
+    if (existsSync(path.join(out, OUTPUT_MARKER))) {
+      const updated = updateInPlace(out, undo, all);
+      if (updated) return updated;
+    }
     return swapIn(out, parent, staging, retired, all, cwd);
   } finally {
-    activeFolders.delete(staging);
-    activeFolders.delete(retired);
+    for (const folder of folders) activeFolders.delete(folder);
   }
 }
 
