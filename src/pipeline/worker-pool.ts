@@ -10,7 +10,7 @@ import type { BatchResponse, WorkerRequest } from './render-worker.js';
 import { RunbookSiteError } from '../errors.js';
 
 /** Young-generation size of each render worker's heap (see the constructor for the figures). */
-const WORKER_YOUNG_GENERATION_MB = 8;
+const WORKER_YOUNG_GENERATION_MB = 16;
 
 const WORKER_URL = new URL('./render-worker.js', import.meta.url);
 
@@ -36,9 +36,11 @@ export class RenderPool {
   constructor(init: ThreadInit, size: number) {
     this.size = size;
     for (let i = 0; i < size; i++) {
-      // A young generation of 8 MB: srerun cold, five runs each on the idle machine, peak RSS
-      // 355–363 MB instead of 404–420 MB, same CPU, median wall 7.49 s against 7.71 s. A larger
-      // one saved no CPU, and capping the old generation cost 20–40 % more CPU.
+      // A young generation of 16 MB minimises peak RSS × wall on 2 cores (srerun cold, runs of
+      // 8, 16 and 24 MB alternated, six each: median wall 6.36 / 5.67 / 5.78 s, CPU 11.7 / 10.5 /
+      // 10.7 s, peak RSS 352–369 / 364–391 / 362–391 MB). Below it, scavenges copy each page's
+      // trees while they are still alive (8 MB: 840 scavenges, 3 s of pauses); 32–96 MB cost
+      // 40–80 MB more for no less wall. See BENCHMARKS.md.
       const worker = new Worker(WORKER_URL, { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
       // Until render() is called, a pool started early must not keep the process alive (a build can fail before rendering).
       worker.unref();
