@@ -7,7 +7,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cp, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -123,4 +123,21 @@ test('a folder of the old site where a file now goes (and the other way round) i
   assert.equal(await readFile(path.join(out, 'x'), 'utf8'), 'now a file');
   assert.equal(await readFile(path.join(out, 'y/index.html'), 'utf8'), 'now a folder');
   assert.deepEqual((await readdir(path.dirname(out))).sort(), ['dist']);
+});
+
+test('while another live build writes the same output (its journal is beside it), a build swaps instead of updating in place', async () => {
+  const root = await mkdtemp(path.join(tmpdir(), 'runbook-site-journal-'));
+  const out = path.join(root, 'dist');
+  await writeSite(out, previousSite, '1');
+  const folder = (await stat(path.join(out, 'runbooks'))).ino;
+  // The parent of this test process stands for the other build: it is alive.
+  await mkdir(path.join(root, `.dist.undo-${process.ppid}-other`));
+  await writeSite(out, nextSite, '1');
+  assert.notEqual((await stat(path.join(out, 'runbooks'))).ino, folder, 'updated in place beside another writer');
+  for (const file of nextSite) assert.equal(await readFile(path.join(out, file.path), 'utf8'), file.content);
+  // Without it, the next build updates in place again.
+  await rm(path.join(root, `.dist.undo-${process.ppid}-other`), { recursive: true });
+  const swapped = (await stat(path.join(out, 'runbooks'))).ino;
+  await writeSite(out, previousSite, '1');
+  assert.equal((await stat(path.join(out, 'runbooks'))).ino, swapped);
 });

@@ -153,6 +153,24 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/**
+ * True when another live process is writing this output folder (its staging or journal folder is
+ * beside it): two in-place updates at once could interleave, two swaps each leave a whole site.
+ */
+function anotherBuildWriting(out: string): boolean {
+  const pattern = new RegExp(`^\\.${escapeRegExp(path.basename(out))}\\.(staging|undo)-(\\d+)-[0-9a-z]+$`);
+  let names: string[];
+  try {
+    names = readdirSync(path.dirname(out));
+  } catch {
+    return false;
+  }
+  return names.some((name) => {
+    const pid = Number(pattern.exec(name)?.[2] ?? 0);
+    return pid > 0 && pid !== process.pid && processAlive(pid);
+  });
+}
+
 export interface StaleCleanup {
   /** A retired copy put back because the output folder was missing (a build killed mid-swap). */
   restored?: string;
@@ -254,7 +272,7 @@ export async function writeSite(outDir: string, files: OutputFile[], version: st
   try {
     // A previous site is updated where it is, at the cost of what changed (in-place.ts); the
     // whole site is written and swapped in when there is none, or when that cannot be done.
-    if (existsSync(path.join(out, OUTPUT_MARKER))) {
+    if (existsSync(path.join(out, OUTPUT_MARKER)) && !anotherBuildWriting(out)) {
       const updated = updateInPlace(out, undo, all);
       if (updated) return updated;
     }
