@@ -205,6 +205,21 @@ export function buildPages({ config, info, paths, pagesRunbooks, root, sectionBy
       current: runbook.url === currentUrl,
     })),
   ];
+  /**
+   * `sectionWindow(childrenOf(section, currentUrl))`, without listing the whole section again for
+   * each of its pages (a section of n runbooks made n² links): the list is made once per section,
+   * and only the links marked current are copies.
+   */
+  const listed = new Map<Section, NavLink[]>();
+  const windowOf = (section: Section, currentUrl: string): ReturnType<typeof sectionWindow> => {
+    let links = listed.get(section);
+    if (!links) listed.set(section, (links = childrenOf(section)));
+    const current = (link: NavLink) => (link.url === currentUrl ? { ...link, current: true } : link);
+    if (links.length <= SECTION_NAV_LIMIT) return { sectionPages: links.map(current), sectionPagesHidden: 0 };
+    const at = Math.max(0, links.findIndex((link) => link.url === currentUrl));
+    const start = Math.min(Math.max(0, at - Math.floor(SECTION_NAV_LIMIT / 2)), links.length - SECTION_NAV_LIMIT);
+    return { sectionPages: links.slice(start, start + SECTION_NAV_LIMIT).map(current), sectionPagesHidden: links.length - SECTION_NAV_LIMIT };
+  };
   const tagIndex = new Map<string, { title: string; runbooks: Runbook[]; outputPath: string }>();
   /** A runbook's tags that have a page, each with its slug. */
   const tagsOf = new Map<Runbook, { tag: string; slug: string }[]>();
@@ -306,7 +321,7 @@ export function buildPages({ config, info, paths, pagesRunbooks, root, sectionBy
       markdown: section.index && !section.index.empty ? markdownOf(section.index) : undefined,
       frontMatter: (section.index?.frontMatter ?? {}) as Record<string, unknown>,
       sections: [],
-      ...sectionWindow(parent ? childrenOf(parent, section.url) : []),
+      ...(parent ? windowOf(parent, section.url) : sectionWindow([])),
       breadcrumbs: breadcrumbsFor(section.path.slice(0, -1)).slice(0, section.path.length === 0 ? 1 : undefined),
       children: childrenOf(section),
       editUrl: section.index && config.editLinks ? repositoryUrl(config, 'edit', section.index.vfile.path) : undefined,
@@ -331,7 +346,7 @@ export function buildPages({ config, info, paths, pagesRunbooks, root, sectionBy
       ruleSourceUrls: ruleSourceUrlsFor([...(ruleLinks.get(runbook) ?? []), ...(embedsByRunbook.get(runbook) ?? []).flatMap((e) => e.rules)]),
       tags: tagLinks(runbook),
       sections: [],
-      ...sectionWindow(childrenOf(section, runbook.url)),
+      ...windowOf(section, runbook.url),
       breadcrumbs: breadcrumbsFor(runbook.sectionPath),
       editUrl: config.editLinks ? repositoryUrl(config, 'edit', runbook.vfile.path) : undefined,
       lastModified: lastModifiedOf(runbook),
