@@ -13,6 +13,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cleanStaleOutputs, writeSite, type OutputFile } from '../src/write/output.js';
 import { projectRoot } from './helpers/project.js';
+import { outputManifest } from '../src/cache/build-record.js';
 
 async function snapshot(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -140,4 +141,15 @@ test('while another live build writes the same output (its journal is beside it)
   const swapped = (await stat(path.join(out, 'runbooks'))).ino;
   await writeSite(out, previousSite, '1');
   assert.equal((await stat(path.join(out, 'runbooks'))).ino, swapped);
+});
+
+test('an in-place update returns the listing the build record keeps, the same as walking the output again', async () => {
+  const out = path.join(await mkdtemp(path.join(tmpdir(), 'runbook-site-journal-')), 'dist');
+  await writeSite(out, previousSite, '1');
+  // Files changed, added in new folders, removed with their folders; then nothing changed at all.
+  for (const site of [nextSite, nextSite, previousSite]) {
+    const result = await writeSite(out, site, '1');
+    assert.ok(result.manifest, 'no listing from an in-place update');
+    assert.deepEqual(result.manifest, outputManifest(out));
+  }
 });

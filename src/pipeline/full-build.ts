@@ -122,11 +122,11 @@ export async function runPipeline(options: BuildOptions, recordKey: string | und
   // Write
   options.onProgress?.('write', 0, 0);
   const outputs = await siteOutputFiles(site, rendered, config, published);
-  const { written, unchanged, leftover } = await writeSite(config.outDir, outputs, options.version, config.cwd);
+  const { written, unchanged, leftover, manifest } = await writeSite(config.outDir, outputs, options.version, config.cwd);
   result.leftover = leftover;
   result.pagesWritten = written;
   result.pagesUnchanged = unchanged;
   result.wrote = true;
-  if (recordKey) await writeBuildRecord(config, mode, recordKey, recordOf(outputManifest(config.outDir)));
+  if (recordKey) await writeBuildRecord(config, mode, recordKey, recordOf(manifest ?? outputManifest(config.outDir)));
   return result;
 }

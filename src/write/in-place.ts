@@ -17,6 +17,7 @@
 import { existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { OutputFile, WriteResult } from './output.js';
+import type { OutputManifest } from '../cache/build-record.js';
 
 export const JOURNAL_FILE = 'journal.json';
 
@@ -33,18 +34,19 @@ interface Journal {
 
 interface PreviousSite {
   files: Map<string, Stats>;
-  dirs: Set<string>;
+  /** Every folder (`.` is the output folder itself) with its stats. */
+  dirs: Map<string, Stats>;
 }
 
 function listSite(out: string): PreviousSite {
   const files = new Map<string, Stats>();
-  const dirs = new Set<string>();
+  const dirs = new Map<string, Stats>([['.', lstatSync(out)]]);
   const walk = (dir: string, relative: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const name = relative ? `${relative}/${entry.name}` : entry.name;
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
-        dirs.add(name);
+        dirs.set(name, lstatSync(full));
         walk(full, name);
       } else {
         files.set(name, lstatSync(full));
@@ -53,6 +55,35 @@ function listSite(out: string): PreviousSite {
   };
   walk(out, '');
   return { files, dirs };
+}
+
+const byName = <T extends [string, ...unknown[]]>(a: T, b: T) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+
+/**
+ * What the build record keeps of the output (see cache/build-record.ts `outputManifest`), from
+ * the listing made before the update: only the entries it touched, and the folders they are in,
+ * are looked at again, instead of walking the whole site a second time.
+ */
+function manifestAfter(out: string, previous: PreviousSite, entries: [string, EntryKind][], dirsCreated: string[], dirsRemoved: string[]): OutputManifest {
+  const files = new Map(previous.files);
+  const dirs = new Map(previous.dirs);
+  const touched = new Set<string>();
+  const parentOf = (file: string) => path.posix.dirname(file);
+  for (const [file, kind] of entries) {
+    touched.add(parentOf(file));
+    if (kind === 'removed') files.delete(file);
+    else files.set(file, lstatSync(path.join(out, file)));
+  }
+  for (const dir of dirsRemoved) {
+    dirs.delete(dir);
+    touched.add(parentOf(dir));
+  }
+  for (const dir of dirsCreated) touched.add(parentOf(dir));
+  for (const dir of [...dirsCreated, ...touched]) if (!dirsRemoved.includes(dir)) dirs.set(dir, lstatSync(path.join(out, dir)));
+  return {
+    files: [...files].map(([file, info]): [string, number, number] => [file, info.size, info.mtimeMs]).sort(byName),
+    dirs: [...dirs].map(([dir, info]): [string, number] => [dir, info.mtimeMs]).sort(byName),
+  };
 }
 
 function sameBytes(file: string, info: Stats, content: Uint8Array): boolean {
@@ -108,9 +139,9 @@ export function updateInPlace(out: string, undo: string, files: OutputFile[]): W
     entries.push([file, 'removed']);
   }
   const dirsCreated = [...neededDirs].filter((dir) => !previous.dirs.has(dir)).sort(byDepthThenName);
-  const dirsRemoved = [...previous.dirs].filter((dir) => !neededDirs.has(dir)).sort(byDepthThenName).reverse();
+  const dirsRemoved = [...previous.dirs.keys()].filter((dir) => dir !== '.' && !neededDirs.has(dir)).sort(byDepthThenName).reverse();
   const written = contents.length;
-  if (entries.length === 0 && dirsCreated.length === 0 && dirsRemoved.length === 0) return { written, unchanged };
+  if (entries.length === 0 && dirsCreated.length === 0 && dirsRemoved.length === 0) return { written, unchanged, manifest: manifestAfter(out, previous, [], [], []) };
 
   // 1. The new bytes, beside the site.
   try {
@@ -148,7 +179,7 @@ export function updateInPlace(out: string, undo: string, files: OutputFile[]): W
   // 4. Commit.
   unlinkSync(path.join(undo, JOURNAL_FILE));
   removeJournalFolder(undo);
-  return { written, unchanged };
+  return { written, unchanged, manifest: manifestAfter(out, previous, entries, dirsCreated, dirsRemoved) };
 }
 
 /** The old file stays reachable as `kept`: a second link when the file system has them, else moved. */

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { RunbookSiteError } from '../errors.js';
 import { OUTPUT_MARKER, unsafeOutputPath } from '../link/site-paths.js';
 import { rollBack, updateInPlace } from './in-place.js';
+import type { OutputManifest } from '../cache/build-record.js';
 
 export interface OutputFile {
   /** Relative to the output folder, posix separators. */
@@ -21,6 +22,8 @@ export interface WriteResult {
   unchanged: number;
   /** The previous output, retired, when it could not be removed (the next build tries again). */
   leftover?: string;
+  /** The output as written, when the write already knows it (an in-place update); else walk it. */
+  manifest?: OutputManifest;
 }
 
 function isInside(parent: string, child: string): boolean {
