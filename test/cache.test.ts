@@ -51,8 +51,10 @@ test('a saved pack is read back; entries whose links resolve differently are not
 
   const second = await PageCache.open(dir, 'full', '1.0.0');
   assert.equal(second.stats.loaded, 2);
-  assert.equal(second.get('k1', () => undefined)?.page.html, '<p>one</p>');
-  assert.equal(second.get('k2', (href) => (href === 'other.md' ? '/base/other/' : undefined))?.page.html, '<p>two</p>');
+  // A page read back is its UTF-8 bytes (written as they are, never decoded and encoded again).
+  assert.equal(String(second.get('k1', () => undefined)?.page.html), '<p>one</p>');
+  assert.ok(Buffer.isBuffer(second.get('k1', () => undefined)?.page.html));
+  assert.equal(String(second.get('k2', (href) => (href === 'other.md' ? '/base/other/' : undefined))?.page.html), '<p>two</p>');
   const third = await PageCache.open(dir, 'full', '1.0.0');
   assert.equal(third.get('k2', () => '/base/moved/'), undefined, 'a link that now resolves elsewhere invalidates the entry');
   assert.equal(third.get('k2', () => undefined), undefined);

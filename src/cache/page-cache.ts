@@ -77,11 +77,14 @@ function isStoredEntry(value: unknown): value is StoredEntry {
 const utf8 = new TextDecoder();
 
 function toStored(entry: CacheEntry): StoredEntry {
-  return { page: { ...entry.page, html: Buffer.from(entry.page.html), searchText: Buffer.from(entry.page.searchText) }, links: entry.links };
+  const html = typeof entry.page.html === 'string' ? Buffer.from(entry.page.html) : entry.page.html;
+  return { page: { ...entry.page, html, searchText: Buffer.from(entry.page.searchText) }, links: entry.links };
 }
 
 function fromStored(entry: StoredEntry): CacheEntry {
-  return { page: { ...entry.page, html: utf8.decode(entry.page.html), searchText: utf8.decode(entry.page.searchText) }, links: entry.links };
+  // The page's bytes as they are (a view, not a copy); its search text is wanted as text.
+  const html = Buffer.from(entry.page.html.buffer, entry.page.html.byteOffset, entry.page.html.byteLength);
+  return { page: { ...entry.page, html, searchText: utf8.decode(entry.page.searchText) }, links: entry.links };
 }
 
 export class PageCache {

@@ -162,7 +162,12 @@ export interface PageData {
 /** What rendering one page produces. */
 export interface RenderedPage {
   outputPath: string;
-  html: string;
+  /**
+   * The page. A page from the render cache keeps the UTF-8 bytes it was stored as: they are what
+   * is written and compared with the output, and on a large site decoding them all into strings
+   * (then encoding them back to write) cost more than the rest of a one-change build's write.
+   */
+  html: string | Buffer;
   /** Every id in the body (headings, footnotes, raw HTML), for `#anchor` checks. */
   headingIds: string[];
   /** Links written in the markdown, for link checks (positions are file lines/columns). */
@@ -172,6 +177,9 @@ export interface RenderedPage {
   /** Problems found in the markdown (unclosed comment…), reported by the pipeline. */
   problems?: RenderProblem[];
 }
+
+/** A page just rendered (not from the cache): its HTML is text. */
+export type FreshPage = RenderedPage & { html: string };
 
 /** A problem found while rendering a page's markdown (offsets into PageData.markdown.body). */
 export interface RenderProblem {

@@ -7,7 +7,7 @@ import type { CollectedHeading } from '../markdown/rehype-collect.js';
 import { highlightPromQLLines } from '../rules/highlight.js';
 import { displayPromQL } from '../rules/promql-format.js';
 import { escapeText } from '../html.js';
-import { LAYOUT_IDS, type AlertRow, type PageData, type RenderedPage, type RenderProblem } from './page-data.js';
+import { LAYOUT_IDS, type AlertRow, type PageData, type FreshPage, type RenderedPage, type RenderProblem } from './page-data.js';
 import type { Theme } from './theme.js';
 import { SEARCH_INDEX_PATH, searchSummary } from './search-index.js';
 import { RunbookSiteError } from '../errors.js';
@@ -163,7 +163,7 @@ export interface RenderPageOptions {
   resolveLink?: (href: string) => string | undefined;
 }
 
-export function renderPage(page: PageData, theme: Theme, options: RenderPageOptions = {}): RenderedPage {
+export function renderPage(page: PageData, theme: Theme, options: RenderPageOptions = {}): FreshPage {
   // Ids the default theme's layouts use; body heading ids are added once the body is rendered.
   const ids = new IdAllocator(LAYOUT_IDS);
   const embeddedYaml = new Map<string, string>();

@@ -275,14 +275,15 @@ const ON_DEMAND_ASSETS = new Set(['mermaid.min.js', 'mermaid-init.js']);
 /** Per rendered page, whether its HTML names an asset file. */
 const assetUse = new WeakMap<object, Map<string, boolean>>();
 
-export function themeAssets(theme: Theme, pages?: Iterable<{ html: string }>): { path: string; content: Buffer }[] {
+export function themeAssets(theme: Theme, pages?: Iterable<{ html: string | Buffer }>): { path: string; content: Buffer }[] {
   const list = pages ? [...pages] : undefined;
-  const uses = (page: { html: string }, file: string) => {
+  const uses = (page: { html: string | Buffer }, file: string) => {
     // Pages a serve session keeps from one rebuild to the next are searched once.
     let known = assetUse.get(page);
     if (!known) assetUse.set(page, (known = new Map()));
     let found = known.get(file);
-    if (found === undefined) known.set(file, (found = page.html.includes(file)));
+    // A page's text, or a cached page's UTF-8 bytes: the same search for an asset's (ASCII) name.
+    if (found === undefined) known.set(file, (found = typeof page.html === 'string' ? page.html.includes(file) : page.html.includes(file)));
     return found;
   };
   const used = (name: string) => !list || !ON_DEMAND_ASSETS.has(name) || list.some((page) => uses(page, path.posix.basename(theme.assetPaths[name])));

@@ -80,6 +80,9 @@ export function memoryPageStore(seed?: PageCache): PageStore {
         for (const [href, url] of entry.links) if ((resolve(href) ?? null) !== url) return undefined;
       } else {
         entry = seed?.get(key, resolve);
+        // As text, like the pages this session renders: the served folder tells an unchanged
+        // page by identity, and a stylesheet-only change by comparing the old text with the new.
+        if (entry && typeof entry.page.html !== 'string') entry = { ...entry, page: { ...entry.page, html: entry.page.html.toString('utf8') } };
         if (entry) entries.set(key, entry);
       }
       if (entry) used.add(key);
