@@ -3,7 +3,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import MiniSearch from 'minisearch';
-import { buildSearchIndex, expressionTerms } from '../src/render/search-index.js';
+import { buildSearchIndex, expressionTerms, pageSearchTerms } from '../src/render/search-index.js';
 
 test('metric and label names come from the expression tree, not from strings or function names', () => {
   const terms = expressionTerms('sum by (backend) (rate(haproxy_server_http_responses_total{code="4xx", fake="not_a_metric"}[1m])) / on(instance) {__name__="up"}');
@@ -32,4 +32,12 @@ test('a metric name finds every runbook whose alert uses it; results carry title
   assert.equal(engine.search('error rate server', data.options.searchOptions)[0].id, 'runbooks/h/5xx/');
   // A label name finds the alerts that use it.
   assert.deepEqual(engine.search('code', { ...data.options.searchOptions, fields: ['labels'] }).map((hit) => hit.id).sort(), ['runbooks/h/4xx/', 'runbooks/h/5xx/']);
+});
+
+test('names worked out by the render stage (the page cache keeps them) give the same index as parsing the expressions', () => {
+  const exprs = ['sum by (backend) (rate(haproxy_server_http_responses_total{code="5xx"}[1m])) > 5', 'haproxy_up{job="lb"} == 0', 'up == 0 and haproxy_up == 0'];
+  const doc = { url: 'runbooks/h/a/', title: 'HaproxyDown', alerts: ['HaproxyDown', 'HaproxyHighHttp5xx'], severity: 'critical', text: 'Check the backends' };
+  const terms = pageSearchTerms(exprs);
+  assert.deepEqual(terms, { metrics: ['haproxy_server_http_responses_total', 'haproxy_up', 'up'], labels: ['backend', 'code', 'job'] });
+  assert.equal(buildSearchIndex([{ ...doc, terms }]).content, buildSearchIndex([{ ...doc, exprs }]).content);
 });

@@ -272,7 +272,8 @@ export async function assetFiles(site: Site, rendered: Map<string, RenderedPage>
       url: page.url,
       title: page.title,
       alerts: page.rules.map((rule) => rule.name),
-      exprs: page.rules.map((rule) => rule.expr),
+      // The names in the expressions, as the render stage worked them out; else parsed with the index.
+      ...(rendered.get(page.url)?.searchTerms ? { terms: rendered.get(page.url)!.searchTerms } : { exprs: page.rules.map((rule) => rule.expr) }),
       severity: page.rules.find((rule) => rule.labels.severity)?.labels.severity,
       text: rendered.get(page.url)?.searchText ?? '',
     }));

@@ -5,6 +5,7 @@
 // section's pages), never the whole site tree, so that a change elsewhere does not change it.
 import type { LoadedRule, ShortcodeToken } from '../model.js';
 import type { ResolvedShortcode } from '../shortcodes/registry.js';
+import type { SearchTerms } from './search-index.js';
 
 export type PageKind = 'home' | 'section' | 'runbook' | 'alerts' | 'alert' | 'tag' | 'tags' | '404';
 
@@ -174,6 +175,8 @@ export interface RenderedPage {
   links: { href: string; line: number; column: number }[];
   /** The first words of the body worth indexing (see `searchSummary`), for the search index. */
   searchText: string;
+  /** Runbook pages: the metric and label names of their rules' expressions, for the search index (parsed here, in the render workers, and cached with the page). */
+  searchTerms?: SearchTerms;
   /** Problems found in the markdown (unclosed comment…), reported by the pipeline. */
   problems?: RenderProblem[];
 }

@@ -9,7 +9,7 @@ import { displayPromQL } from '../rules/promql-format.js';
 import { escapeText } from '../html.js';
 import { LAYOUT_IDS, type AlertRow, type PageData, type FreshPage, type RenderedPage, type RenderProblem } from './page-data.js';
 import type { Theme } from './theme.js';
-import { SEARCH_INDEX_PATH, searchSummary } from './search-index.js';
+import { SEARCH_INDEX_PATH, pageSearchTerms, searchSummary } from './search-index.js';
 import { RunbookSiteError } from '../errors.js';
 import { withLineAnchor } from '../link/urls.js';
 
@@ -267,5 +267,6 @@ export function renderPage(page: PageData, theme: Theme, options: RenderPageOpti
   } catch (error) {
     throw new RunbookSiteError('TemplateFailed', { template: `${page.kind}.hbs`, page: page.url, reason: (error as Error).message });
   }
-  return { outputPath: page.outputPath, html, headingIds, links, searchText, problems };
+  const searchTerms = page.kind === 'runbook' ? pageSearchTerms(page.rules.map((rule) => rule.expr)) : undefined;
+  return { outputPath: page.outputPath, html, headingIds, links, searchText, ...(searchTerms ? { searchTerms } : {}), problems };
 }

@@ -15,6 +15,8 @@ export interface SearchDoc {
   alerts: string[];
   /** Expressions of the page's rules: their metric and label names are indexed. */
   exprs?: string[];
+  /** Those names already worked out (by the render stage, see `RenderedPage.searchTerms`): then `exprs` is not parsed. */
+  terms?: SearchTerms;
   /** Severity of the page's (first) alert, shown as a badge in results. */
   severity?: string;
   headings?: string[];
@@ -45,6 +47,23 @@ export function expressionTerms(expr: string): { metrics: string[]; labels: stri
   };
   walk(parsed.tree);
   labels.delete('__name__');
+  return { metrics: [...metrics], labels: [...labels] };
+}
+
+/** Metric and label names of a page's expressions, each once, in order of appearance. */
+export interface SearchTerms {
+  metrics: string[];
+  labels: string[];
+}
+
+export function pageSearchTerms(exprs: string[]): SearchTerms {
+  const metrics = new Set<string>();
+  const labels = new Set<string>();
+  for (const expr of exprs) {
+    const terms = expressionTerms(expr);
+    terms.metrics.forEach((name) => metrics.add(name));
+    terms.labels.forEach((name) => labels.add(name));
+  }
   return { metrics: [...metrics], labels: [...labels] };
 }
 
@@ -108,13 +127,9 @@ export function buildSearchIndex(docs: SearchDoc[]): { path: string; content: st
   for (const doc of docs) {
     if (seen.has(doc.url)) continue;
     seen.add(doc.url);
-    const metrics = new Set<string>();
-    const labels = new Set<string>();
-    for (const expr of doc.exprs ?? []) {
-      const terms = expressionTerms(expr);
-      terms.metrics.forEach((name) => metrics.add(name));
-      terms.labels.forEach((name) => labels.add(name));
-    }
+    const terms = doc.terms ?? pageSearchTerms(doc.exprs ?? []);
+    const metrics = new Set(terms.metrics);
+    const labels = new Set(terms.labels);
     prepared.push({
       id: doc.url,
       title: `${doc.title} ${splitIdentifier(doc.title)}`,
