@@ -18,6 +18,7 @@ import { existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, 
 import path from 'node:path';
 import type { OutputFile, WriteResult } from './output.js';
 import type { OutputManifest } from '../cache/build-record.js';
+import { RunbookSiteError } from '../errors.js';
 
 export const JOURNAL_FILE = 'journal.json';
 
@@ -141,7 +142,7 @@ export function updateInPlace(out: string, undo: string, files: OutputFile[]): W
   const dirsCreated = [...neededDirs].filter((dir) => !previous.dirs.has(dir)).sort(byDepthThenName);
   const dirsRemoved = [...previous.dirs.keys()].filter((dir) => dir !== '.' && !neededDirs.has(dir)).sort(byDepthThenName).reverse();
   const written = contents.length;
-  if (entries.length === 0 && dirsCreated.length === 0 && dirsRemoved.length === 0) return { written, unchanged, manifest: manifestAfter(out, previous, [], [], []) };
+  if (entries.length === 0 && dirsCreated.length === 0 && dirsRemoved.length === 0) return { written, unchanged, manifest: listingAfter(out, previous, [], [], []) };
 
   // 1. The new bytes, beside the site.
   try {
@@ -171,15 +172,32 @@ export function updateInPlace(out: string, undo: string, files: OutputFile[]): W
       else renameSync(path.join(undo, 'new', String(i)), target);
     });
     for (const dir of dirsRemoved) rmdirSync(path.join(out, dir));
-  } catch {
-    rollBack(out, undo);
+  } catch (error) {
+    try {
+      rollBack(out, undo);
+    } catch (undoError) {
+      // The journal stays: the next build tries the undo again before anything else.
+      throw new RunbookSiteError('OutputFailed', {
+        path: out,
+        reason: `${(error as Error).message}, and putting the previous site back failed too (${(undoError as Error).message}); the next build puts it back from ${undo}`,
+      });
+    }
     return undefined;
   }
 
   // 4. Commit.
   unlinkSync(path.join(undo, JOURNAL_FILE));
   removeJournalFolder(undo);
-  return { written, unchanged, manifest: manifestAfter(out, previous, entries, dirsCreated, dirsRemoved) };
+  return { written, unchanged, manifest: listingAfter(out, previous, entries, dirsCreated, dirsRemoved) };
+}
+
+/** The listing, or none (the caller then walks the output) if the output changed under us meanwhile. */
+function listingAfter(...args: Parameters<typeof manifestAfter>): OutputManifest | undefined {
+  try {
+    return manifestAfter(...args);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The old file stays reachable as `kept`: a second link when the file system has them, else moved. */
