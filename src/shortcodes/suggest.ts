@@ -23,8 +23,9 @@ function bucketCounts(text: string): Uint8Array {
 
 /**
  * A lower bound of the edit distance from the character counts alone: an insertion or deletion
- * changes one bucket's count by one, a substitution two buckets' by one each. About 30 times
- * cheaper than the distance, and it rules out nearly every name of a long alert list.
+ * changes one bucket's count by one, a substitution two buckets' by one each. 32 subtractions
+ * instead of a table of distances, and it rules out most names of a long alert list (the 10×
+ * corpus's suggestions: 1.1 → 0.11 s).
  */
 function distanceFloor(a: Uint8Array, b: Uint8Array): number {
   let difference = 0;
