@@ -7,12 +7,13 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cleanStaleOutputs, writeSite, type OutputFile } from '../src/write/output.js';
-import { projectRoot } from './helpers/project.js';
+import { projectRoot, sampleProject } from './helpers/project.js';
+import { runCli } from './helpers/cli.js';
 import { outputManifest } from '../src/cache/build-record.js';
 
 async function snapshot(dir: string): Promise<string[]> {
@@ -152,4 +153,32 @@ test('an in-place update returns the listing the build record keeps, the same as
     assert.ok(result.manifest, 'no listing from an in-place update');
     assert.deepEqual(result.manifest, outputManifest(out));
   }
+});
+
+/** Every file under `dir` with a hash of its bytes (no times): equal listings mean the same site. */
+async function contents(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    const full = path.join((entry as unknown as { parentPath?: string }).parentPath ?? entry.path, entry.name);
+    out.push(entry.isDirectory() ? `${path.relative(dir, full)}/` : `${path.relative(dir, full)} ${createHash('sha1').update(await readFile(full)).digest('hex')}`);
+  }
+  return out.sort();
+}
+
+test('through the CLI, a site updated in place after runbooks are added, removed and moved equals a clean build of it', async () => {
+  const dir = await sampleProject();
+  assert.equal((await runCli(['build'], dir)).code, 0);
+  const folder = (await stat(path.join(dir, 'dist'))).ino;
+  // A section renamed (its pages move, the old folders go), a runbook deleted, one added in a new folder.
+  await rename(path.join(dir, 'runbooks/node-exporter'), path.join(dir, 'runbooks/hosts'));
+  await rm(path.join(dir, 'runbooks/haproxy/HaproxyHighHttp4xxErrorRateBackend.md'));
+  await mkdir(path.join(dir, 'runbooks/databases'), { recursive: true });
+  await writeFile(path.join(dir, 'runbooks/databases/PostgresDown.md'), '---\ntitle: PostgresDown\n---\n\nRestart the primary.\n');
+  const updated = await runCli(['build', '--no-check'], dir);
+  assert.equal((await stat(path.join(dir, 'dist'))).ino, folder, 'the output was swapped, not updated in place');
+  const clean = await runCli(['build', '--no-check', '--no-cache', '--out', 'clean'], dir);
+  assert.equal(updated.code, clean.code, updated.stdout + clean.stdout);
+  assert.deepEqual(await contents(path.join(dir, 'dist')), await contents(path.join(dir, 'clean')));
+  assert.ok((await contents(path.join(dir, 'dist'))).some((line) => line.startsWith(path.join('runbooks', 'hosts'))));
+  assert.deepEqual((await readdir(dir)).filter((name) => name.startsWith('.dist.')), []);
 });
