@@ -162,6 +162,24 @@ test('a broken link inside a shortcode\'s inner content is reported at its line,
   }
 });
 
+test('links in a details summary and a figure caption are checked, reported at the shortcode; good ones are rewritten', async () => {
+  const dir = await copy();
+  await writeFile(
+    path.join(dir, 'runbooks/postgres/Arguments.md'),
+    '# Arguments\n\n{{< details summary="Read [the guide](Missing.md) first" >}}\nSteps.\n{{< /details >}}\n\n' +
+      '{{< figure src="https://e.example/a.png" caption="From [the other runbook](PostgresTooManyConnections.md) and [nowhere](Gone.md)" >}}\n',
+  );
+  for (const command of ['check', 'build']) {
+    const result = await runCli([command, '--format', 'json', ...(command === 'build' ? ['--out', 'dist', '--no-check'] : [])], dir);
+    const problems = (JSON.parse(result.stdout) as { diagnostics: { file: string; line: number; column: number; ruleId: string; message: string }[] }).diagnostics.filter((d) => d.file.endsWith('Arguments.md') && d.ruleId !== 'orphan-runbook');
+    assert.deepEqual(problems.map((d) => `${d.line}:${d.column} ${d.ruleId}`), ['3:1 broken-link', '7:1 broken-link'], `${command}: ${JSON.stringify(problems)}`);
+    assert.match(problems[0].message, /Missing\.md/);
+    assert.match(problems[1].message, /Gone\.md/);
+  }
+  const html = await readFile(path.join(dir, 'dist/runbooks/postgres/arguments/index.html'), 'utf8');
+  assert.match(html, /<a href="\/runbooks\/runbooks\/postgres\/postgrestoomanyconnections\/">the other runbook<\/a>/);
+});
+
 test('shortcodes inside a shortcode\'s inner content: each one is rendered once, in its place', async () => {
   const dir = await copy();
   await writeFile(

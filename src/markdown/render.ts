@@ -133,12 +133,20 @@ export function renderMarkdown(markdown: string, options: RenderMarkdownOptions)
       }),
     first: (key) => !firstKeys.has(key) && Boolean(firstKeys.add(key)),
     context: new Map(),
-    inlineMarkdown: (text) => {
-      const part = renderPart(text, 0, text.length, [], undefined, MAX_SHORTCODE_DEPTH);
-      return part.html.replace(/^<p>([\s\S]*)<\/p>\s*$/, '$1');
-    },
+    inlineMarkdown: (text) => renderInline(text).html,
+    // Only a shortcode's own call can say where it is (see renderShortcode): without one, not checked.
+    inlineArgument: (text) => renderInline(text).html,
     ruleEmbed: (index) => options.renderEmbed(index),
   };
+
+  /** Inline markdown → HTML without the paragraph, and the links found in it. */
+  function renderInline(text: string): { html: string; links: RenderedMarkdown['links'] } {
+    const part = renderPart(text, 0, text.length, [], undefined, MAX_SHORTCODE_DEPTH);
+    return { html: part.html.replace(/^<p>([\s\S]*)<\/p>\s*$/, '$1'), links: part.collected.links };
+  }
+
+  /** Links of arguments already added, so that an argument rendered twice is reported once. */
+  const argumentLinks = new Set<string>();
 
   /** Renders `[from, to)` of `text` (the body, or a caption) with the shortcodes in it. */
   function renderPart(text: string, from: number, to: number, partTokens: ShortcodeToken[], partPlan: ShortcodePlan | undefined, depth: number) {
@@ -205,7 +213,20 @@ export function renderMarkdown(markdown: string, options: RenderMarkdownOptions)
         return renderRange(start, end);
       },
       resolved: resolved[index],
-      env,
+      env: {
+        ...env,
+        inlineArgument: (text) => {
+          const inline = renderInline(text);
+          const at = locateOriginal(token.start);
+          for (const link of inline.links) {
+            const key = `${link.href}\u0000${at.line}:${at.column}`;
+            if (argumentLinks.has(key)) continue;
+            argumentLinks.add(key);
+            nested.links.push({ ...link, line: at.line, column: at.column });
+          }
+          return inline.html;
+        },
+      },
     };
     let rangeRendered = false;
     const output = resolved[index]?.site ? (renderSiteTemplate(call) ?? '') : (planned.shortcode.render?.(call) ?? '');

@@ -88,8 +88,14 @@ export interface RenderCall {
 /** The page-level services a shortcode's render may use. */
 export interface RenderEnv {
   page?: PageData;
-  /** Inline markdown (a caption, a title) → HTML without the paragraph. */
+  /** Inline markdown of the body (a button's text, whose links are checked where they are written) → HTML without the paragraph. */
   inlineMarkdown(text: string): string;
+  /**
+   * Inline markdown given as an argument (a caption, a summary) → HTML without the paragraph.
+   * Its links are checked like the body's and reported at the shortcode, since an argument's
+   * text has no place of its own in the file.
+   */
+  inlineArgument(text: string): string;
   /** A unique element id on the page from `base`. */
   takeId(base: string): string;
   /** URL of a theme asset (fingerprinted, with the base path), or undefined without a theme. */

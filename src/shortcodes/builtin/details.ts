@@ -14,6 +14,6 @@ export const details: Shortcode = {
     const summary = call.named.summary ?? call.named.title ?? call.args[0] ?? 'Details';
     const open = isTrue(call.named.open) || call.args.slice(1).includes('open');
     const name = call.named.name ? ` name="${escapeHtml(call.named.name)}"` : '';
-    return `<details class="sc-details"${open ? ' open' : ''}${name}><summary>${call.env.inlineMarkdown(summary)}</summary><div class="sc-body">${call.innerHtml()}</div></details>`;
+    return `<details class="sc-details"${open ? ' open' : ''}${name}><summary>${call.env.inlineArgument(summary)}</summary><div class="sc-body">${call.innerHtml()}</div></details>`;
   },
 };

@@ -40,7 +40,7 @@ export const figure: Shortcode = {
     const url = (key: string) => (get(key) && safeUrl(get(key)!) ? get(key) : undefined);
     const src = url('src');
     if (!src) return '';
-    const caption = get('caption') ? call.env.inlineMarkdown(get('caption')!) : '';
+    const caption = get('caption') ? call.env.inlineArgument(get('caption')!) : '';
     const alt = get('alt') ?? (caption ? plain(caption) : undefined);
     let html = `<figure${attr('class', get('class'))}>`;
     if (url('link')) html += `<a href="${escapeHtml(url('link')!)}"${attr('target', get('target'))}${attr('rel', get('rel'))}>`;
@@ -52,7 +52,7 @@ export const figure: Shortcode = {
       if (get('caption') || get('attr')) {
         html += `<p>${caption}`;
         if (url('attrlink')) html += `<a href="${escapeHtml(url('attrlink')!)}">`;
-        if (get('attr')) html += call.env.inlineMarkdown(get('attr')!);
+        if (get('attr')) html += call.env.inlineArgument(get('attr')!);
         if (url('attrlink')) html += '</a>';
         html += '</p>';
       }
