@@ -283,4 +283,12 @@ test('in a Hugo site, documentation sections are not orphan runbooks; an unlinke
   const report = JSON.parse(result.stdout) as { diagnostics: { file: string; ruleId: string }[]; coverage: { orphanRunbooks: string[] } };
   assert.deepEqual(report.diagnostics.filter((d) => d.ruleId === 'orphan-runbook').map((d) => d.file), ['content/runbooks/queue/OldNotes.md']);
   assert.deepEqual(report.coverage.orphanRunbooks, ['runbooks/queue/OldNotes.md']);
+  // The summary counts the runbooks, not the documentation pages beside them: without the
+  // documentation (docs/, about.md) the count is the same.
+  const counted = async () => Number(/· \d+ alerts?, (\d+) runbooks?, /.exec((await runCli(['check', '--no-cache'], dir)).stdout)?.[1]);
+  const withDocumentation = await counted();
+  await rm(path.join(dir, 'content/docs'), { recursive: true });
+  await rm(path.join(dir, 'content/about.md'));
+  assert.ok(withDocumentation > 0);
+  assert.equal(withDocumentation, await counted());
 });

@@ -104,6 +104,16 @@ export function linkAlerts(
   return { alerts, ruleLinks };
 }
 
+/**
+ * Which pages are documentation rather than runbooks: in a content folder, those of a top-level
+ * section with no runbook of an alert (docs/, posts/, an about page at the root). Outside one, none.
+ */
+export function documentationOf(pagesRunbooks: Runbook[], ruleLinks: Map<Runbook, LoadedRule[]>, config: ResolvedConfig): (runbook: Runbook) => boolean {
+  if (config.contentDir === undefined) return () => false;
+  const sectionsWithRunbooks = new Set(pagesRunbooks.filter((runbook) => ruleLinks.has(runbook)).map((runbook) => runbook.sectionPath[0] ?? ''));
+  return (runbook) => !sectionsWithRunbooks.has(runbook.sectionPath[0] ?? '');
+}
+
 export function checkCoverage(
   alerts: AlertLink[],
   ruleFiles: RuleFile[],
@@ -129,10 +139,8 @@ export function checkCoverage(
     names.set(key, entry);
   }
   // A page is an orphan runbook only where runbooks are: with no alerts nothing could link it, and
-  // in a content folder a top-level section with no runbook of an alert (docs/, posts/, an about
-  // page at the root) is documentation.
-  const sectionsWithRunbooks = new Set(pagesRunbooks.filter((runbook) => ruleLinks.has(runbook)).map((runbook) => runbook.sectionPath[0] ?? ''));
-  const isDocumentation = (runbook: Runbook) => config.contentDir !== undefined && !sectionsWithRunbooks.has(runbook.sectionPath[0] ?? '');
+  // documentation (see documentationOf) is not a runbook.
+  const isDocumentation = documentationOf(pagesRunbooks, ruleLinks, config);
   const orphanRunbooks: string[] = [];
   for (const runbook of names.size === 0 ? [] : pagesRunbooks) {
     if (runbook.isSectionIndex || ruleLinks.has(runbook) || isDocumentation(runbook)) continue;

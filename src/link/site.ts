@@ -7,7 +7,7 @@ import type { RuleFile, Runbook } from '../model.js';
 import type { PageData, SiteInfo } from '../render/page-data.js';
 import { RUNBOOKS_URL_PREFIX, sectionUrl } from './urls.js';
 import { createSitePaths, resolveSitePath, type SitePaths } from './site-paths.js';
-import { checkCoverage, checkRunbookAnnotations, linkAlerts, type AlertLink, type Coverage } from './alerts.js';
+import { checkCoverage, checkRunbookAnnotations, documentationOf, linkAlerts, type AlertLink, type Coverage } from './alerts.js';
 import { buildAlertPages } from './alert-pages.js';
 import { placeRunbooks } from './placement.js';
 import { buildPages, buildSections, claimGeneratedPages, SECTION_MERGED_PAGES, type Redirect, type Section } from './pages.js';
@@ -25,6 +25,11 @@ export interface Site {
   alerts: AlertLink[];
   pages: PageData[];
   coverage: Coverage;
+  /**
+   * Runbooks the summary counts: pages that are not section pages, nor documentation (see
+   * documentationOf) when some page is the runbook of an alert to tell them apart by.
+   */
+  runbookCount: number;
   /** Runbook file (relative to the runbooks folder) → page URL, for rewriting `.md` links. */
   urlByFile: Record<string, string>;
   /** Every URL the site will have (site-relative), for link checks. */
@@ -185,5 +190,8 @@ export function linkSite({ config, ruleFiles, runbooks, version, intro, gitDates
   // The intro is the home page: a link to its file is a link home.
   if (intro) urlByFile[intro.file] ??= '';
   const runbooksFolder = path.relative(config.root, config.runbooksDir).split(path.sep).join('/');
-  return { info, paths, ruleFiles, runbooks: pagesRunbooks, alerts, pages, coverage, urlByFile, urls, redirects, placements, resources, bundleResources: bundleResources(resourceFiles, pagesRunbooks), folders, runbooksFolder };
+  const isDocumentation = documentationOf(pagesRunbooks, ruleLinks, config);
+  const pagesOnly = pagesRunbooks.filter((runbook) => !runbook.isSectionIndex);
+  const runbookCount = ruleLinks.size > 0 ? pagesOnly.filter((runbook) => !isDocumentation(runbook)).length : pagesOnly.length;
+  return { info, paths, ruleFiles, runbooks: pagesRunbooks, alerts, pages, coverage, runbookCount, urlByFile, urls, redirects, placements, resources, bundleResources: bundleResources(resourceFiles, pagesRunbooks), folders, runbooksFolder };
 }

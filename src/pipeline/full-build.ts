@@ -91,7 +91,7 @@ export async function runPipeline(options: BuildOptions, recordKey: string | und
     diagnostics,
     sources,
     coverage: site.coverage,
-    runbookCount: site.runbooks.filter((runbook) => !runbook.isSectionIndex).length,
+    runbookCount: site.runbookCount,
     pageCount: site.pages.length,
     errors,
     warnings,

@@ -314,7 +314,7 @@ export class SiteSession {
       errors,
       warnings,
       pageCount: site.pages.length,
-      runbookCount: site.runbooks.filter((runbook) => !runbook.isSectionIndex).length,
+      runbookCount: site.runbookCount,
       rendered: outcome.renderedCount - outcome.cacheHits,
       wrote: false,
       changed: [],
