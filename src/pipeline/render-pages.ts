@@ -268,15 +268,18 @@ export async function assetFiles(site: Site, rendered: Map<string, RenderedPage>
   // workers render made 2-core builds of the 10x corpus slower: three busy threads, two cores.
   const docs = site.pages
     .filter((page) => page.kind === 'runbook')
-    .map((page) => ({
-      url: page.url,
-      title: page.title,
-      alerts: page.rules.map((rule) => rule.name),
-      // The names in the expressions, as the render stage worked them out; else parsed with the index.
-      ...(rendered.get(page.url)?.searchTerms ? { terms: rendered.get(page.url)!.searchTerms } : { exprs: page.rules.map((rule) => rule.expr) }),
-      severity: page.rules.find((rule) => rule.labels.severity)?.labels.severity,
-      text: rendered.get(page.url)?.searchText ?? '',
-    }));
+    .map((page) => {
+      const out = rendered.get(page.url);
+      return {
+        url: page.url,
+        title: page.title,
+        alerts: page.rules.map((rule) => rule.name),
+        // The names in the expressions, as the render stage worked them out; else parsed with the index.
+        ...(out?.searchTerms ? { terms: out.searchTerms } : { exprs: page.rules.map((rule) => rule.expr) }),
+        severity: page.rules.find((rule) => rule.labels.severity)?.labels.severity,
+        text: out?.searchText ?? '',
+      };
+    });
   // The index depends on every page: reuse it when the documents are the same as last time.
   const cache = caches.get(site);
   let index: { path: string; content: string } | undefined;

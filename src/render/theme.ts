@@ -267,14 +267,16 @@ export function themeFingerprint(theme: Theme): string {
   return theme.fingerprint;
 }
 
-/** The theme's assets at their fingerprinted paths, for the writer. */
 /** Assets that only some pages load (mermaid is 3.5 MB): published only when a page refers to them. */
 const ON_DEMAND_ASSETS = new Set(['mermaid.min.js', 'mermaid-init.js']);
 
-/** The theme's asset files; with `pages`, those only some pages load are left out when no page does. */
 /** Per rendered page, whether its HTML names an asset file. */
 const assetUse = new WeakMap<object, Map<string, boolean>>();
 
+/**
+ * The theme's assets at their fingerprinted paths, for the writer; with `pages`, those only some
+ * pages load are left out when no page does.
+ */
 export function themeAssets(theme: Theme, pages?: Iterable<{ html: string | Buffer }>): { path: string; content: Buffer }[] {
   const list = pages ? [...pages] : undefined;
   const uses = (page: { html: string | Buffer }, file: string) => {
@@ -283,7 +285,8 @@ export function themeAssets(theme: Theme, pages?: Iterable<{ html: string | Buff
     if (!known) assetUse.set(page, (known = new Map()));
     let found = known.get(file);
     // A page's text, or a cached page's UTF-8 bytes: the same search for an asset's (ASCII) name.
-    if (found === undefined) known.set(file, (found = typeof page.html === 'string' ? page.html.includes(file) : page.html.includes(file)));
+    const html: { includes(text: string): boolean } = page.html;
+    if (found === undefined) known.set(file, (found = html.includes(file)));
     return found;
   };
   const used = (name: string) => !list || !ON_DEMAND_ASSETS.has(name) || list.some((page) => uses(page, path.posix.basename(theme.assetPaths[name])));
