@@ -120,6 +120,7 @@ export function checkCoverage(
   pagesRunbooks: Runbook[],
   ruleLinks: Map<Runbook, LoadedRule[]>,
   config: ResolvedConfig,
+  isDocumentation: (runbook: Runbook) => boolean,
   placements?: Map<string, string>,
 ): Coverage {
   const ruleFileByPath = new Map(ruleFiles.map((file) => [file.path, file]));
@@ -140,7 +141,6 @@ export function checkCoverage(
   }
   // A page is an orphan runbook only where runbooks are: with no alerts nothing could link it, and
   // documentation (see documentationOf) is not a runbook.
-  const isDocumentation = documentationOf(pagesRunbooks, ruleLinks, config);
   const orphanRunbooks: string[] = [];
   for (const runbook of names.size === 0 ? [] : pagesRunbooks) {
     if (runbook.isSectionIndex || ruleLinks.has(runbook) || isDocumentation(runbook)) continue;

@@ -179,7 +179,8 @@ export function linkSite({ config, ruleFiles, runbooks, version, intro, gitDates
   const { embedsByRunbook, resolvedByRunbook } = resolveShortcodes(intro ? [...pagesRunbooks, intro] : pagesRunbooks, ruleFiles, config, shortcodeSources, pagesRunbooks);
   const { alerts, ruleLinks } = linkAlerts(ruleFiles, pagesRunbooks, embedsByRunbook);
   const placements = placeRunbooks(alerts, pagesRunbooks, config);
-  const coverage = checkCoverage(alerts, ruleFiles, pagesRunbooks, ruleLinks, config, placements);
+  const isDocumentation = documentationOf(pagesRunbooks, ruleLinks, config);
+  const coverage = checkCoverage(alerts, ruleFiles, pagesRunbooks, ruleLinks, config, isDocumentation, placements);
   const { root, sectionByKey } = buildSections(pagesRunbooks, config.urlPrefix ?? RUNBOOKS_URL_PREFIX);
   const alertPages = buildAlertPages({ config, info, ruleFiles, alerts, placements, scaffoldTemplate, paths });
   const { pages, urlByFile, urls, redirects } = buildPages({ config, info, paths, pagesRunbooks, root, sectionByKey, embedsByRunbook, resolvedByRunbook, ruleLinks, alerts, coverage, intro, gitDates, alertPages });
@@ -190,7 +191,6 @@ export function linkSite({ config, ruleFiles, runbooks, version, intro, gitDates
   // The intro is the home page: a link to its file is a link home.
   if (intro) urlByFile[intro.file] ??= '';
   const runbooksFolder = path.relative(config.root, config.runbooksDir).split(path.sep).join('/');
-  const isDocumentation = documentationOf(pagesRunbooks, ruleLinks, config);
   const pagesOnly = pagesRunbooks.filter((runbook) => !runbook.isSectionIndex);
   const runbookCount = ruleLinks.size > 0 ? pagesOnly.filter((runbook) => !isDocumentation(runbook)).length : pagesOnly.length;
   return { info, paths, ruleFiles, runbooks: pagesRunbooks, alerts, pages, coverage, runbookCount, urlByFile, urls, redirects, placements, resources, bundleResources: bundleResources(resourceFiles, pagesRunbooks), folders, runbooksFolder };

@@ -109,7 +109,7 @@ export function formatHuman(report: Report, options: { colour: boolean; quiet: b
       `${plural(coverage.alerts, 'alert')}, ${plural(report.runbooks, 'runbook')}, ` +
       (coverage.alerts === 0
         ? 'no alert rules to check them against'
-        : `coverage ${percent}% (${coverage.withRunbook}/${coverage.alerts} alerts have a runbook, ${coverage.orphanRunbooks.length} orphan runbook${coverage.orphanRunbooks.length === 1 ? '' : 's'})`),
+        : `coverage ${percent}% (${coverage.withRunbook}/${coverage.alerts} alerts have a runbook, ${plural(coverage.orphanRunbooks.length, 'orphan runbook')})`),
   );
   return lines.join('\n') + '\n';
 }
