@@ -246,7 +246,9 @@ async function main(): Promise<void> {
     console.log(`Pages re-rendered after one body change: ${changedPages(bodyChange.summary)} (${bodyChange.summary})`);
     console.log(`Pages re-rendered after one title change: ${changedPages(titleChange.summary)} (${titleChange.summary})`);
     if (served) {
-      console.log(`serve (srerun): first build served in ${served.startSeconds.toFixed(2)}s; save → reload event over ${served.saveToReloadMs.length} edits of one runbook: median ${served.medianMs.toFixed(0)} ms (min ${Math.min(...served.saveToReloadMs).toFixed(0)}, max ${Math.max(...served.saveToReloadMs).toFixed(0)})`);
+      const range = (values: number[]) => `min ${Math.min(...values).toFixed(0)}, max ${Math.max(...values).toFixed(0)}`;
+      console.log(`serve (srerun): first build served in ${served.startSeconds.toFixed(2)}s; save → reload event over ${served.saveToReloadMs.length} edits of one runbook: median ${served.medianMs.toFixed(0)} ms (${range(served.saveToReloadMs)})`);
+      console.log(`serve (srerun): save → the edited page fetched: median ${served.medianPageMs.toFixed(0)} ms (${range(served.saveToPageMs)}); whole rebuild (fast render, full build, search index): median ${served.medianFullMs.toFixed(0)} ms; pages the full build rendered differently from the fast render: ${served.corrected} of ${served.saveToReloadMs.length}`);
       console.log(`serve (srerun): one rule file changed (${served.ruleFile}, ${served.ruleFilePages} alerts): ${served.ruleFileRendered} pages re-rendered (${served.ruleFileLine})`);
     }
     console.log('');
@@ -257,7 +259,7 @@ async function main(): Promise<void> {
       if (hugo.rssMB && cold.rssMB) console.log(`Target peak RSS ≤ 1.1× Hugo's (cold): ${cold.rssMB.toFixed(0)} MB vs ${hugo.rssMB.toFixed(0)} MB, ${(cold.rssMB / hugo.rssMB).toFixed(2)}× — ${verdict(cold.rssMB <= 1.1 * hugo.rssMB)}`);
     }
     if (cold.idleShare !== undefined) console.log(`Target no core idle more than 5 % of a cold build: ${(cold.idleShare * 100).toFixed(1)} % idle — ${verdict(cold.idleShare <= 0.05)}`);
-    if (served) console.log(`Target serve save → reload median ≤ 300 ms: ${served.medianMs.toFixed(0)} ms — ${verdict(served.medianMs <= 300)}`);
+    if (served) console.log(`Target serve save → reload median ≤ 300 ms: ${served.medianMs.toFixed(0)} ms (the page fetched: ${served.medianPageMs.toFixed(0)} ms) — ${verdict(served.medianMs <= 300 && served.medianPageMs <= 300)}`);
     if (big) {
       console.log(`Target 10× corpus ≤ 11× srerun cold: ${(big.seconds / cold.seconds).toFixed(2)}× — ${verdict(big.seconds <= 11 * cold.seconds)}`);
       if (bigChange) console.log(`Target 10× one-change build ≤ 3× srerun's: ${(bigChange.seconds / bodyChange.seconds).toFixed(2)}× (${bigChange.seconds.toFixed(2)} s vs ${bodyChange.seconds.toFixed(2)} s) — ${verdict(bigChange.seconds <= 3 * bodyChange.seconds)}`);

@@ -229,6 +229,48 @@ test('serve: edits reload their page, errors show in the overlay data and clear,
   await rm(dir, { recursive: true, force: true });
 });
 
+test('serve: a text-only edit is shown before the full build; one that breaks a link is put back; --no-fast-render waits', async () => {
+  const dir = await sampleProject('runbook-site-serve-');
+  const runbook = path.join(dir, 'runbooks/haproxy/HaproxyDown.md');
+  const original = await readFile(runbook, 'utf8');
+  let serve = await startServe(dir);
+  let events = await subscribe(serve.origin);
+  try {
+    const change = events.next(isChange(PAGE));
+    await writeFile(runbook, `${original}\nShown first.\n`);
+    await change;
+    assert.match((await rawGet(serve.origin, PAGE_URL)).body, /Shown first\./);
+    await serve.waitForOutput(/HaproxyDown\.md changed · 1 page re-rendered · \d+ files? updated · \d+ ms \(page shown in \d+ ms\)/);
+
+    // The page with the broken link reloads first; the full build finds the error, puts the
+    // last good page back (reloading it again) and shows the error over it.
+    const reloads = [events.next(isChange(PAGE)), events.next((event) => event.event === 'status' && errorsOf(event).length > 0)];
+    await writeFile(runbook, `${original}\nShown first.\n\nSee [the missing page](Missing.md).\n`);
+    const [, failed] = await Promise.all(reloads);
+    assert.equal(errorsOf(failed)[0].ruleId, 'broken-link');
+    const served = (await rawGet(serve.origin, PAGE_URL)).body;
+    assert.match(served, /Shown first\./);
+    assert.doesNotMatch(served, /the missing page/, 'the last good page is served');
+  } finally {
+    events.close();
+    assert.equal(await serve.stop(), 0);
+  }
+  await writeFile(runbook, original);
+  serve = await startServe(dir, ['--no-fast-render']);
+  events = await subscribe(serve.origin);
+  try {
+    const change = events.next(isChange(PAGE));
+    await writeFile(runbook, `${original}\nAfter the full build.\n`);
+    await change;
+    await serve.waitForOutput(/HaproxyDown\.md changed · 1 page re-rendered · \d+ files? updated · \d+ ms\n/);
+    assert.doesNotMatch(serve.output(), /page shown in/);
+  } finally {
+    events.close();
+    assert.equal(await serve.stop(), 0);
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('serve: a stylesheet-only change swaps the stylesheet and reloads no page', async () => {
   const dir = await sampleProject('runbook-site-serve-');
   await mkdir(path.join(dir, 'theme/assets'), { recursive: true });

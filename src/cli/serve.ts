@@ -25,9 +25,11 @@ Options:
   --port N           port to listen on (default: 1313; the next free one if it is taken; 0: any)
   --host H           address to listen on (default: 127.0.0.1; anything else is reachable from other machines)
   --open             open the site in the default browser
+  --no-fast-render   rebuild the whole site before any page reloads (by default, when only the
+                     text of runbooks changed, their pages are shown first and the rest follows)
 ${SITE_OPTIONS_HELP}
 `,
-  options: { ...SITE_OPTIONS, port: { type: 'string' }, host: { type: 'string' }, open: { type: 'boolean' } },
+  options: { ...SITE_OPTIONS, port: { type: 'string' }, host: { type: 'string' }, open: { type: 'boolean' }, 'no-fast-render': { type: 'boolean' } },
   async run(args, io) {
     const site = siteCommandOptions('build', args);
     const port = portOf(args.values.port);
@@ -42,6 +44,7 @@ ${SITE_OPTIONS_HELP}
         port: port ?? DEFAULT_PORT,
         host,
         open: Boolean(args.values.open),
+        fastRender: !args.values['no-fast-render'],
         quiet: site.quiet,
         verbose: site.verbose,
       },

@@ -140,6 +140,21 @@ export function buildSections(pagesRunbooks: Runbook[], prefix = RUNBOOKS_URL_PR
   return { root, sectionByKey };
 }
 
+/**
+ * A page's markdown part: the runbook's body and shortcodes with what the link stage resolved for
+ * them. The one place it is put together (serve's fast render builds it too, and must match).
+ */
+export function runbookMarkdown(runbook: Runbook, config: Pick<ResolvedConfig, 'root'>, embeds: RuleEmbed[], resolved: Record<number, ResolvedShortcode> | undefined): PageData['markdown'] {
+  return {
+    body: runbook.body,
+    file: path.relative(config.root, runbook.vfile.path).split(path.sep).join('/'),
+    shortcodes: runbook.shortcodes,
+    embeds,
+    ...(resolved && Object.keys(resolved).length > 0 ? { resolved } : {}),
+    startLine: runbook.bodyStart.line,
+  };
+}
+
 export interface PagesInput {
   config: ResolvedConfig;
   /** Output paths claimed so far (sections and runbook pages); this claims the rest. */
@@ -248,18 +263,7 @@ export function buildPages({ config, info, paths, pagesRunbooks, root, sectionBy
   }
   const tagLinks = (runbook: Runbook): NavLink[] => (tagsOf.get(runbook) ?? []).map(({ tag, slug }) => ({ title: tag, url: `tags/${slug}/` }));
 
-  const resolvedOf = (runbook: Runbook) => {
-    const resolved = resolvedByRunbook?.get(runbook);
-    return resolved && Object.keys(resolved).length > 0 ? { resolved } : {};
-  };
-  const markdownOf = (runbook: Runbook): PageData['markdown'] => ({
-    body: runbook.body,
-    file: path.relative(config.root, runbook.vfile.path).split(path.sep).join('/'),
-    shortcodes: runbook.shortcodes,
-    embeds: embedsByRunbook.get(runbook) ?? [],
-    ...resolvedOf(runbook),
-    startLine: runbook.bodyStart.line,
-  });
+  const markdownOf = (runbook: Runbook): PageData['markdown'] => runbookMarkdown(runbook, config, embedsByRunbook.get(runbook) ?? [], resolvedByRunbook?.get(runbook));
   const lastModifiedOf = (runbook: Runbook): string | undefined => {
     const fromGit = gitDates?.get(runbook.vfile.path);
     if (fromGit) return fromGit;

@@ -19,7 +19,7 @@ import type { OutputFile } from '../write/output.js';
 import { readBlob, writeBlob } from '../cache/blob-cache.js';
 import { cacheSalt, pageKey, PageCache, type RenderMode } from '../cache/page-cache.js';
 import { RenderPool } from './worker-pool.js';
-import { createRenderer, fileByUrlOf, linkContext, resolveLinkIn, type PageResult, type RendererInit } from './render-one.js';
+import { createRenderer, fileByUrlOf, linkContext, resolveLinkIn, type LinkMap, type PageResult, type RendererInit } from './render-one.js';
 
 export interface RenderOptions {
   config: ResolvedConfig;
@@ -153,12 +153,17 @@ async function takePrestarted(config: ResolvedConfig): Promise<RenderPool | unde
   return pool;
 }
 
+/** What a renderer needs of the site to resolve links (sent once to each worker). */
+export function linkMapOf(site: Site): LinkMap {
+  return { urlByFile: site.urlByFile, basePath: site.info.basePath, resources: site.resources, folders: site.folders, runbooksFolder: site.runbooksFolder };
+}
+
 export async function renderPages(site: Site, options: RenderOptions): Promise<RenderOutcome> {
   const mode: RenderMode = options.markdownOnly ? 'markdown' : 'full';
   const init: RendererInit = {
     mode,
     theme: themeOptions(options.config, options.templatesDir),
-    links: { urlByFile: site.urlByFile, basePath: site.info.basePath, resources: site.resources, folders: site.folders, runbooksFolder: site.runbooksFolder },
+    links: linkMapOf(site),
   };
   const total = site.pages.length;
   let done = 0;

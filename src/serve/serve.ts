@@ -20,6 +20,8 @@ import { SiteSession, type SessionBuild } from './session.js';
 import { watchInputs, type InputWatcher } from './watch.js';
 
 export const DEFAULT_PORT = 1313;
+/** How long the full build waits after a fast render for open tabs to fetch the page. */
+const FAST_RENDER_GRACE_MS = 150;
 /** Ports tried after the requested one when it is taken. */
 const PORT_ATTEMPTS = 50;
 
@@ -32,6 +34,8 @@ export interface ServeOptions {
   open: boolean;
   quiet: boolean;
   verbose: boolean;
+  /** Render the pages of changed runbook bodies before the full build (fast-render.ts); Hugo's default too. */
+  fastRender: boolean;
   /** Called once the first build is served (tests and the bench read the URL from here). */
   onReady?: (url: string) => void;
 }
@@ -136,10 +140,22 @@ export async function serveSite(options: ServeOptions, io: CliIO): Promise<numbe
   let session: SiteSession | undefined;
   let buildNumber = 0;
 
+  /** Called after the next request for a file of the site (not the event stream). */
+  let onSiteRequest: (() => void)[] = [];
   const server = createServer((request, response) => {
     if (live.handle(request, response)) return;
     handler(request, response);
+    for (const notify of onSiteRequest.splice(0)) notify();
   });
+  /** Resolves once an open tab asked for a page, or after `ms`. */
+  const nextSiteRequest = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      onSiteRequest.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   const handler = staticSiteHandler({
     root: () => session?.outDir ?? path.join(io.cwd, '.runbook-site-serve-nothing-built'),
     basePath: () => config?.basePath ?? '/',
@@ -208,7 +224,25 @@ export async function serveSite(options: ServeOptions, io: CliIO): Promise<numbe
     await restartWatcher();
     if (!session || !config) return;
     const templateDirs = [DEFAULT_TEMPLATES_DIR, ...(config.templatesDir ? [config.templatesDir] : [])].map((dir) => path.resolve(dir) + path.sep);
-    if (changed.some((file) => templateDirs.some((dir) => (file + path.sep).startsWith(dir)))) session.forgetTheme();
+    const templateChanged = changed.some((file) => templateDirs.some((dir) => (file + path.sep).startsWith(dir)));
+    if (templateChanged) session.forgetTheme();
+    let fast: string[] = [];
+    if (options.fastRender && changed.length > 0 && !configChanged && !templateChanged && changed.every((file) => /\.md$/i.test(file))) {
+      try {
+        const outcome = await session.fastRender(changed);
+        fast = outcome.files;
+        if (outcome.declined && options.verbose) say(`  fast render not used: ${outcome.declined}`);
+      } catch (error) {
+        // The full build that follows renders the same pages and reports what went wrong.
+        if (io.env.RUNBOOK_SITE_DEBUG) io.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
+      }
+      if (fast.length > 0) {
+        live.change({ files: fast, renamed: {} });
+        // The full build holds the thread for a while: let open tabs fetch the page first.
+        if (live.clientCount > 0) await nextSiteRequest(FAST_RENDER_GRACE_MS);
+      }
+    }
+    const fastMs = fast.length > 0 ? Math.round(performance.now() - started) : undefined;
     let build: SessionBuild;
     try {
       // Open pages reload as soon as the pages are written; the search index and sitemap follow.
@@ -223,11 +257,13 @@ export async function serveSite(options: ServeOptions, io: CliIO): Promise<numbe
     if (build.errors > 0 || (buildNumber === 1 && !options.quiet)) {
       io.stdout.write(formatHuman({ diagnostics: build.diagnostics, coverage: build.coverage, runbooks: build.runbookCount }, { colour, quiet: build.errors > 0 || buildNumber > 1, verbose: options.verbose, sources: build.sources }));
     }
+    if (build.restored.length > 0) live.change({ files: build.restored, renamed: {} });
     if (build.wrote) {
       live.change({ files: build.late, renamed: {} });
-      const updated = build.changed.length === 0 ? 'no file changed' : `${plural(build.changed.length, 'file')} updated`;
+      const written = new Set([...fast, ...build.changed]).size;
+      const updated = written === 0 ? 'no file changed' : `${plural(written, 'file')} updated`;
       if (buildNumber === 1) say(`[${clock()}] Built ${plural(build.pageCount, 'page')} (${build.rendered} rendered) in ${ms} ms`);
-      else say(`[${clock()}] ${what} · ${plural(build.rendered, 'page')} re-rendered · ${updated} · ${ms} ms`);
+      else say(`[${clock()}] ${what} · ${plural(build.rendered, 'page')} re-rendered · ${updated} · ${ms} ms${fastMs === undefined ? '' : ` (page shown in ${fastMs} ms)`}`);
       if (options.verbose) say(`  phases: ${build.phases.map(([name, spent]) => `${name} ${spent}`).join(' · ')} ms`);
     } else {
       say(`[${clock()}] ${what} · build failed: ${plural(build.errors, 'error')}, ${buildNumber === 1 ? 'nothing to serve yet' : 'serving the last good site'} · ${ms} ms`);

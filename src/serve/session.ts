@@ -16,7 +16,11 @@ import { openLoadCache, replayMessages, storedMessages, textHash, type LoadCache
 import { PageCache, type CacheEntry } from '../cache/page-cache.js';
 import { linkSite, type Coverage } from '../link/site.js';
 import type { Theme } from '../render/theme.js';
-import { renderPages, type PageStore } from '../pipeline/render-pages.js';
+import { linkMapOf, renderPages, type PageStore } from '../pipeline/render-pages.js';
+import { createRenderer, linkContext } from '../pipeline/render-one.js';
+import type { ShortcodeSources } from '../link/shortcode-references.js';
+import type { Site } from '../link/site.js';
+import { fastRenderPages, type FastRenderBase } from './fast-render.js';
 import { siteOutputFiles } from '../pipeline/full-build.js';
 import { checkRenderedPages, loadSiteInputs } from '../pipeline/site-stages.js';
 import { redirectFiles } from '../write/redirects.js';
@@ -169,6 +173,23 @@ export class ServedFolder {
     return changed.sort();
   }
 
+  /** Puts files back as they were (`undefined`: it did not exist); returns the paths that changed. */
+  restore(previous: Map<string, string | Uint8Array | undefined>): string[] {
+    const back: OutputFile[] = [];
+    const gone: string[] = [];
+    for (const [file, content] of previous) {
+      if (content === undefined) gone.push(file);
+      else back.push({ path: file, content });
+    }
+    const changed = this.apply(back, false);
+    for (const file of gone) {
+      if (!this.contents.delete(file)) continue;
+      rmSync(path.join(this.dir, file), { force: true });
+      changed.push(file);
+    }
+    return changed.sort();
+  }
+
   close(): void {
     rmSync(this.dir, { recursive: true, force: true });
     rmSync(this.incoming, { recursive: true, force: true });
@@ -204,6 +225,8 @@ export interface SessionBuild {
   late: string[];
   /** Milliseconds spent in each stage, in order (for --verbose). */
   phases: [string, number][];
+  /** Pages a fast render wrote that this build (with errors) put back as they were. */
+  restored: string[];
 }
 
 export interface SessionOptions {
@@ -241,6 +264,11 @@ export class SiteSession {
   private gitDates?: Map<string, string>;
   private readonly folder: ServedFolder;
   private assets = new Set<string>();
+  /** The last build that wrote the site, for fast render (undefined after a failed build). */
+  private lastGood?: { site: Site; shortcodeSources: ShortcodeSources };
+  private fastBase?: FastRenderBase;
+  /** Files a fast render wrote since the last full build, with what they held before. */
+  private provisional = new Map<string, string | Uint8Array | undefined>();
 
   constructor(options: SessionOptions) {
     this.options = options;
@@ -255,10 +283,45 @@ export class SiteSession {
   /** A template changed: the next build loads the theme again. */
   forgetTheme(): void {
     this.theme = undefined;
+    this.fastBase = undefined;
+  }
+
+  /**
+   * Fast render (fast-render.ts): when only runbook bodies changed, writes their pages from the last
+   * good build before the full build runs. Returns the files written, or why it did not.
+   */
+  async fastRender(changed: string[]): Promise<{ files: string[]; declined?: string }> {
+    const good = this.lastGood;
+    if (!good || !this.theme) return { files: [], declined: 'no good build yet' };
+    if (this.fastBase?.site !== good.site) {
+      const theme = this.theme;
+      const renderer = await createRenderer({ mode: 'full', theme: { defaultDir: DEFAULT_TEMPLATES_DIR, overrideDir: this.config.templatesDir, basePath: this.config.basePath } }, theme);
+      const links = linkContext(linkMapOf(good.site));
+      this.fastBase = { config: this.config, site: good.site, shortcodeSources: good.shortcodeSources, render: (page) => renderer.render(page, links)!.page };
+    }
+    const outcome = await fastRenderPages(this.fastBase, changed);
+    if ('declined' in outcome) return { files: [], declined: outcome.declined };
+    const files: OutputFile[] = outcome.pages.map(({ rendered }) => ({ path: rendered.outputPath, content: rendered.html }));
+    for (const file of files) if (!this.provisional.has(file.path)) this.provisional.set(file.path, this.folder.content(file.path));
+    return { files: this.folder.apply(files, false) };
   }
 
   /** `onPagesWritten` is called once the pages are in place, before the site-wide files (search index, sitemap) are. */
   async build(onPagesWritten?: (build: SessionBuild) => void): Promise<SessionBuild> {
+    // What a fast render wrote is this build's to confirm, rewrite, or put back.
+    const provisional = this.provisional;
+    this.provisional = new Map();
+    this.lastGood = undefined;
+    try {
+      return await this.fullBuild(provisional, onPagesWritten);
+    } catch (error) {
+      // A build stopped by a configuration problem serves the last good site too.
+      this.folder.restore(provisional);
+      throw error;
+    }
+  }
+
+  private async fullBuild(provisional: Map<string, string | Uint8Array | undefined>, onPagesWritten?: (build: SessionBuild) => void): Promise<SessionBuild> {
     const { config, version } = this.options;
     const phases: [string, number][] = [];
     let mark = performance.now();
@@ -322,9 +385,13 @@ export class SiteSession {
       renameOnly: [],
       late: [],
       phases,
+      restored: [],
     };
-    // Content errors: the last good site keeps being served.
-    if (errors > 0) return result;
+    // Content errors: the last good site keeps being served (with the pages a fast render wrote put back).
+    if (errors > 0) {
+      result.restored = this.folder.restore(provisional);
+      return result;
+    }
 
     // Write, in two steps: the pages (and what they link: theme assets, redirects) first, so
     // that open pages can reload, then the files computed from every page (search index, sitemap).
@@ -358,6 +425,7 @@ export class SiteSession {
     phase('write');
     result.changed = [...new Set([...early, ...late])].sort();
     result.late = late;
+    this.lastGood = { site, shortcodeSources: inputs.shortcodeSources };
     return result;
   }
 

@@ -79,7 +79,7 @@ export function rawGet(origin: string, path: string, method = 'GET', headers: Re
 }
 
 /** Subscribes to the live-reload stream; `next(predicate)` waits for the next matching event (call it before the edit). */
-export async function subscribe(origin: string): Promise<{ next: (match: (event: ServeEvent) => boolean, timeoutMs?: number) => Promise<ServeEvent>; close: () => void }> {
+export async function subscribe(origin: string): Promise<{ next: (match: (event: ServeEvent) => boolean, timeoutMs?: number) => Promise<ServeEvent>; seen: () => readonly ServeEvent[]; close: () => void }> {
   const events: ServeEvent[] = [];
   const waiters: { match: (event: ServeEvent) => boolean; resolve: (event: ServeEvent) => void }[] = [];
   const { hostname, port } = new URL(origin);
@@ -115,6 +115,8 @@ export async function subscribe(origin: string): Promise<{ next: (match: (event:
         waiters.push({ match, resolve: (event) => (clearTimeout(timer), resolve(event)) });
       });
     },
+    /** Every event received so far, in order. */
+    seen: () => events,
     close: () => {
       request.destroy();
     },
