@@ -214,6 +214,37 @@ test('a Hugo site whose runbooks are the content/alerts/ section builds at Hugo\
   assert.deepEqual(hugo.filter((file) => !ours.has(file)), []);
 });
 
+test('a Hugo site\'s content/alerts.md and content/tags.md are the text of the alerts and tags pages, at Hugo\'s URLs, not a second page there', async (t) => {
+  const files = {
+    'hugo.toml': 'baseURL = "https://example.org/"\ntitle = "Ops"\n',
+    'content/alerts.md': '---\ntitle: Our alerts\n---\nEvery alert we page on. Start with [AppDown](runbooks/AppDown.md).\n',
+    'content/tags.md': '---\ntitle: Topics\n---\nRunbooks by topic.\n',
+    'content/runbooks/AppDown.md': '---\ntitle: AppDown\ntags: [app]\n---\nRestart it. All alerts: [the list](../alerts.md).\n',
+    'rules/app.yml': 'groups:\n- name: app\n  rules:\n  - alert: AppDown\n    expr: up == 0\n  - alert: AppSlow\n    expr: up == 2\n',
+  };
+  const dir = await projectOf(files, 'runbook-site-hugo-alerts-page-');
+  const result = await runCli(['build', '--no-cache'], dir);
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  assert.doesNotMatch(result.stdout, /duplicate-url|broken-link/);
+  const out = path.join(dir, 'dist');
+  const alertsPage = readFileSync(path.join(out, 'alerts/index.html'), 'utf8');
+  assert.match(alertsPage, /<h1>Our alerts<\/h1>/);
+  assert.match(alertsPage, /Every alert we page on\. Start with <a href="\/runbooks\/appdown\/">AppDown<\/a>/);
+  assert.match(alertsPage, /<table class="alerts">[\s\S]*App<wbr>Slow/, 'the alerts table');
+  assert.match(readFileSync(path.join(out, 'tags/index.html'), 'utf8'), /<h1>Topics<\/h1>[\s\S]*Runbooks by topic\./);
+  assert.match(readFileSync(path.join(out, 'runbooks/appdown/index.html'), 'utf8'), /<a href="\/alerts\/">the list<\/a>/);
+
+  // Both a page and a section's text for the alerts page: two texts for one page is an error at the page.
+  const both = await projectOf({ ...files, 'content/alerts/_index.md': '---\ntitle: Alert runbooks\n---\n' }, 'runbook-site-hugo-alerts-page-');
+  const twice = await runCli(['build', '--no-cache'], both);
+  assert.equal(twice.code, 1, twice.stdout + twice.stderr);
+  assert.match(twice.stdout, /^content\/alerts\.md:1:1 {2}error {2}Unexpected second page for URL `\/alerts\/`.*\[duplicate-url\]$/m);
+  if (!requireHugo(t)) return;
+  // Hugo writes these pages where we write ours.
+  const hugo = await hugoOutputFiles(dir);
+  for (const file of ['alerts/index.html', 'tags/index.html', 'runbooks/appdown/index.html']) assert.ok(hugo.includes(file), `${file} in Hugo's output: ${hugo.join(', ')}`);
+});
+
 test('a static file where a page or a folder of pages is written is left out with a warning at the file (pages win, as in Hugo), not an internal error', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'runbook-site-static-clash-'));
   await cp(HUGO_FIXTURE, dir, { recursive: true });

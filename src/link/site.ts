@@ -158,6 +158,21 @@ function publishedRunbooks(runbooks: Runbook[], paths: SitePaths, prefix: string
   return pagesRunbooks;
 }
 
+/**
+ * A top-level page at the URL of a generated page that takes a section's text (`content/alerts.md`
+ * or `content/tags.md` in a Hugo site) is that page's text, as `content/alerts/_index.md` would
+ * be, rather than a second page at its URL. Both at once stay two pages for one URL (an error).
+ */
+function asGeneratedPageTexts(runbooks: Runbook[]): Runbook[] {
+  const indexed = new Set(runbooks.filter((runbook) => runbook.isSectionIndex).map((runbook) => runbook.url));
+  return runbooks.map((runbook) => {
+    if (runbook.isSectionIndex || runbook.role !== 'page' || !SECTION_MERGED_PAGES.has(runbook.url) || indexed.has(runbook.url)) return runbook;
+    const folder = runbook.url.slice(0, -1).split('/');
+    indexed.add(runbook.url);
+    return { ...runbook, isSectionIndex: true, role: 'section', folder, sectionPath: folder };
+  });
+}
+
 export function linkSite({ config, ruleFiles, runbooks, version, intro, gitDates, scaffoldTemplate, resourceFiles = [], shortcodeSources }: LinkOptions): Site {
   const info: SiteInfo = {
     title: config.title,
@@ -175,7 +190,7 @@ export function linkSite({ config, ruleFiles, runbooks, version, intro, gitDates
   const paths = createSitePaths();
   // The generated pages first, so that content which would take their place is what gets the error.
   claimGeneratedPages(paths);
-  const pagesRunbooks = publishedRunbooks(runbooks, paths, config.urlPrefix ?? RUNBOOKS_URL_PREFIX);
+  const pagesRunbooks = publishedRunbooks(asGeneratedPageTexts(runbooks), paths, config.urlPrefix ?? RUNBOOKS_URL_PREFIX);
   const { embedsByRunbook, resolvedByRunbook } = resolveShortcodes(intro ? [...pagesRunbooks, intro] : pagesRunbooks, ruleFiles, config, shortcodeSources, pagesRunbooks);
   const { alerts, ruleLinks } = linkAlerts(ruleFiles, pagesRunbooks, embedsByRunbook);
   const placements = placeRunbooks(alerts, pagesRunbooks, config);
