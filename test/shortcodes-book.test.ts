@@ -206,3 +206,25 @@ test('with sanitize: true a site\'s own shortcode is cleaned like the author\'s 
   assert.doesNotMatch(body, /alert\(5\)|onerror/);
   assert.match(body, /<span class="page">Hostile<\/span>/, 'the shortcode itself still renders');
 });
+
+test('headings inside shortcodes take ids the body has not: one id per element, the body\'s own unchanged, links to either checked', async () => {
+  const dir = await copy();
+  await writeFile(
+    path.join(dir, 'runbooks/postgres/Repeats.md'),
+    '---\ntitle: Repeats\n---\n\n## Steps\n\nSee [the hidden steps](#steps-2) and [the last](#steps-1).\n\n{{< details "More" >}}\n## Steps\n\nInner.\n{{< /details >}}\n\n{{< hint info >}}\n## Steps\n{{< /hint >}}\n\n## Steps\n\nBroken: [no such](#steps-4).\n',
+  );
+  const checked = await runCli(['check'], dir);
+  assert.equal(checked.code, 1, checked.stdout + checked.stderr);
+  const problems = checked.stdout.split('\n').filter((line) => line.startsWith('runbooks/postgres/Repeats.md'));
+  assert.equal(problems.length, 1, checked.stdout);
+  assert.match(problems[0], /#steps-4/);
+  const file = path.join(dir, 'runbooks/postgres/Repeats.md');
+  await writeFile(file, (await readFile(file, 'utf8')).replace('Broken: [no such](#steps-4).\n', ''));
+  const result = await runCli(['build', '--out', 'dist'], dir);
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  const page = await readFile(path.join(dir, 'dist/runbooks/postgres/repeats/index.html'), 'utf8');
+  const ids = [...page.matchAll(/<h2 id="([^"]+)"/g)].map((match) => match[1]);
+  // The body's headings first in their order (as without the shortcodes), then the inner ones.
+  assert.deepEqual(ids.sort(), ['steps', 'steps-1', 'steps-2', 'steps-3']);
+  assert.match(page, /<h2 id="steps">[\s\S]*<details[\s\S]*<h2 id="steps-2">[\s\S]*<h2 id="steps-3">[\s\S]*<h2 id="steps-1">/);
+});

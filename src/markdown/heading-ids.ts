@@ -79,10 +79,16 @@ function headingSource(node: Heading, source: string): string {
   return source.slice(start, end).replace(PLACEHOLDER_PATTERN, '');
 }
 
+/**
+ * `file.data` key of the id factory of the page a file is part of: a shortcode's inner content is
+ * rendered as a file of its own, and its headings must not take ids the body's headings have.
+ */
+export const PAGE_IDS_KEY = 'runbook-site:page-heading-ids';
+
 export default function remarkHeadingIds(_options?: Record<string, never>) {
   return function transformer(tree: Root, file: VFile): void {
     const source = String(file.value ?? '');
-    const nextId = createIdFactory();
+    const nextId = ((file.data as Record<string, unknown>)[PAGE_IDS_KEY] as ReturnType<typeof createIdFactory> | undefined) ?? createIdFactory();
     const walk = (nodes: RootContent[]) => {
       for (const node of nodes) {
         if (node.type === 'heading') {

@@ -17,7 +17,7 @@ import { renderSiteTemplate } from '../shortcodes/builtin/site-template.js';
 import remarkPlaceholders, { PLACEHOLDER_DATA_KEY, type EmbedOutput, type PlaceholderOptions } from '../shortcodes/remark-placeholders.js';
 import type { ShortcodeProblem } from '../shortcodes/tokenize.js';
 import { escapeHtml } from '../html.js';
-import remarkHeadingIds from './heading-ids.js';
+import remarkHeadingIds, { createIdFactory, PAGE_IDS_KEY } from './heading-ids.js';
 import rehypeHighlightCode from './highlight-code.js';
 import rehypeHeadingAnchors from './heading-anchors.js';
 import remarkTypographer from './typographer.js';
@@ -66,7 +66,9 @@ export interface RenderedMarkdown {
  */
 function markdownProcessor(sanitize: boolean, typographer: boolean) {
   // remark-parse + remark-gfm + remark-definition-list, each extension only where it can fire.
-  const parsed = unified().use(remarkParseGated).use(remarkPlaceholders).use(remarkHeadingIds);
+  // Heading ids before the shortcodes' inner content is rendered: the body's headings keep their
+  // ids whatever a shortcode holds, and inner headings take the next free ones (PAGE_IDS_KEY).
+  const parsed = unified().use(remarkParseGated).use(remarkHeadingIds).use(remarkPlaceholders);
   const typeset = typographer ? parsed.use(remarkTypographer) : parsed;
   const toHtml = typeset.use(remarkRehype, { allowDangerousHtml: true, handlers: defListHastHandlers });
   const cleaned = sanitize ? toHtml.use(rehypeSetAsideEmbeds).use(rehypeRaw).use(rehypeSanitize, sanitizeSchema).use(rehypePutBackEmbeds) : toHtml;
@@ -118,6 +120,7 @@ export function renderMarkdown(markdown: string, options: RenderMarkdownOptions)
   // What inner content (rendered separately) adds to the page's figures.
   const nested: { headingIds: string[]; links: RenderedMarkdown['links']; text: string[] } = { headingIds: [], links: [], text: [] };
   const usedIds = new Set<string>();
+  const headingIds = createIdFactory();
   const firstKeys = new Set<string>();
   const env: RenderEnv = {
     page: options.env?.page,
@@ -177,6 +180,7 @@ export function renderMarkdown(markdown: string, options: RenderMarkdownOptions)
     data[PLACEHOLDER_DATA_KEY] = placeholderOptions;
     data[COLLECT_OPTIONS_KEY] = collectOptions;
     data[TRUSTED_HTML_KEY] = trusted;
+    data[PAGE_IDS_KEY] = headingIds;
     const run = processorFor(options.sanitize ?? false, options.typographer ?? false);
     const tree = run.parse(file);
     const hast = run.runSync(tree, file);
