@@ -228,3 +228,26 @@ test('headings inside shortcodes take ids the body has not: one id per element, 
   assert.deepEqual(ids.sort(), ['steps', 'steps-1', 'steps-2', 'steps-3']);
   assert.match(page, /<h2 id="steps">[\s\S]*<details[\s\S]*<h2 id="steps-2">[\s\S]*<h2 id="steps-3">[\s\S]*<h2 id="steps-1">/);
 });
+
+test('figure src and link, button href: read as markdown images and links are (files next to the runbook, .md pages), and checked at the shortcode', async () => {
+  const dir = await copy();
+  await writeFile(path.join(dir, 'runbooks/postgres/graph.png'), 'PNG');
+  const file = path.join(dir, 'runbooks/postgres/Pictures.md');
+  const good = '---\ntitle: Pictures\n---\n\n{{< figure src="graph.png" link="PostgresDown.md" caption="See [the other](PostgresTooManyConnections.md)" >}}\n\n{{< button href="PostgresTooManyConnections.md#check" >}}Down{{< /button >}}\n';
+  await writeFile(file, `${good}\n{{< figure src="missing.png" >}}\n\n{{< button href="Nowhere.md" >}}Nowhere{{< /button >}}\n`);
+  const checked = await runCli(['check'], dir);
+  assert.equal(checked.code, 1, checked.stdout + checked.stderr);
+  const problems = checked.stdout.split('\n').filter((line) => line.startsWith('runbooks/postgres/Pictures.md'));
+  assert.equal(problems.length, 2, checked.stdout);
+  assert.match(problems[0], /^runbooks\/postgres\/Pictures\.md:9:1 {2}error {2}Unexpected image `missing\.png`.*\[missing-image\]$/);
+  assert.match(problems[1], /^runbooks\/postgres\/Pictures\.md:11:1 {2}error {2}Unexpected link to `Nowhere\.md`.*\[broken-link\]$/);
+
+  await writeFile(file, good);
+  const result = await runCli(['build', '--out', 'dist'], dir);
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  const page = await readFile(path.join(dir, 'dist/runbooks/postgres/pictures/index.html'), 'utf8');
+  assert.match(page, /<figure><a href="\/runbooks\/runbooks\/postgres\/postgresdown\/"><img src="\/runbooks\/runbooks\/postgres\/graph\.png"/);
+  assert.match(page, /<a href="\/runbooks\/runbooks\/postgres\/postgrestoomanyconnections\/">the other<\/a>/);
+  assert.match(page, /<a class="sc-button" href="\/runbooks\/runbooks\/postgres\/postgrestoomanyconnections\/#check">Down<\/a>/);
+  assert.equal(await readFile(path.join(dir, 'dist/runbooks/postgres/graph.png'), 'utf8'), 'PNG', 'the image is published');
+});

@@ -73,7 +73,8 @@ export function isMarkdownLink(href: string): boolean {
 }
 
 /** Links worth resolving: not absolute, not protocol-relative, not only a fragment. */
-function isResolvable(href: string): boolean {
+/** Whether an href is the site's to resolve (not empty, no scheme, not protocol-relative, not only an anchor). */
+export function isResolvable(href: string): boolean {
   return href !== '' && !SCHEME.test(href) && !href.startsWith('//') && !href.startsWith('#');
 }
 

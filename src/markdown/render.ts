@@ -25,7 +25,7 @@ import { checkMarkdownComplexity } from './complexity.js';
 import rehypeRaw from 'rehype-raw';
 import rehypeSanitize from 'rehype-sanitize';
 import { rehypePutBackEmbeds, rehypeSetAsideEmbeds, sanitizeSchema, TRUSTED_HTML_KEY } from './sanitize.js';
-import rehypeCollect, { COLLECT_DATA_KEY, COLLECT_OPTIONS_KEY, type Collected, type CollectedHeading, type CollectOptions } from './rehype-collect.js';
+import rehypeCollect, { isResolvable, COLLECT_DATA_KEY, COLLECT_OPTIONS_KEY, type Collected, type CollectedHeading, type CollectOptions } from './rehype-collect.js';
 
 export interface RenderMarkdownOptions {
   /** Shortcodes of `markdown` as found by `tokenizeShortcodes` (offsets into `markdown`). */
@@ -139,6 +139,7 @@ export function renderMarkdown(markdown: string, options: RenderMarkdownOptions)
     inlineMarkdown: (text) => renderInline(text).html,
     // Only a shortcode's own call can say where it is (see renderShortcode): without one, not checked.
     inlineArgument: (text) => renderInline(text).html,
+    urlArgument: (url) => (isResolvable(url) ? options.resolveLink?.(url) : undefined) ?? url,
     ruleEmbed: (index) => options.renderEmbed(index),
   };
 
@@ -229,6 +230,15 @@ export function renderMarkdown(markdown: string, options: RenderMarkdownOptions)
             nested.links.push({ ...link, line: at.line, column: at.column });
           }
           return inline.html;
+        },
+        urlArgument: (url, kind) => {
+          const at = locateOriginal(token.start);
+          const key = `${url}\u0000${at.line}:${at.column}`;
+          if (!argumentLinks.has(key)) {
+            argumentLinks.add(key);
+            nested.links.push({ href: url, line: at.line, column: at.column, ...(kind === 'image' ? { image: true } : {}) });
+          }
+          return (isResolvable(url) ? options.resolveLink?.(url) : undefined) ?? url;
         },
       },
     };

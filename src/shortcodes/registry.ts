@@ -96,6 +96,12 @@ export interface RenderEnv {
    * text has no place of its own in the file.
    */
   inlineArgument(text: string): string;
+  /**
+   * A URL given as an argument (a figure's `src`, a button's `href`) → what goes in the page: read
+   * as the same URL written as a markdown link or image would be (a `.md` file its page, a file
+   * next to the runbook its published place), and checked like one, reported at the shortcode.
+   */
+  urlArgument(url: string, kind: 'link' | 'image'): string;
   /** A unique element id on the page from `base`. */
   takeId(base: string): string;
   /** URL of a theme asset (fingerprinted, with the base path), or undefined without a theme. */

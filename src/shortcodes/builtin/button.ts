@@ -26,7 +26,8 @@ export const button: Shortcode = {
     return undefined;
   },
   render(call) {
-    const href = call.resolved?.url ?? call.named.href;
+    // A relref is resolved by the link stage; an href is read and checked as a markdown link's.
+    const href = call.resolved?.url ?? (call.named.href && safeUrl(call.named.href) ? call.env.urlArgument(call.named.href, 'link') : call.named.href);
     const text = call.env.inlineMarkdown((call.inner ?? '').trim());
     const className = ['sc-button', call.named.class].filter(Boolean).join(' ');
     if (!href || !safeUrl(href)) return `<span class="${escapeHtml(className)}">${text}</span>`;

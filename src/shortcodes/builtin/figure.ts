@@ -37,23 +37,26 @@ export const figure: Shortcode = {
   render(call) {
     const get = (key: string) => call.named[key] || undefined;
     const attr = (name: string, value: string | undefined) => (value ? ` ${name}="${escapeHtml(value)}"` : '');
-    const url = (key: string) => (get(key) && safeUrl(get(key)!) ? get(key) : undefined);
+    // Read and checked as the same URL in a markdown image or link would be.
+    const url = (key: string) => (get(key) && safeUrl(get(key)!) ? call.env.urlArgument(get(key)!, key === 'src' ? 'image' : 'link') : undefined);
     const src = url('src');
     if (!src) return '';
     const caption = get('caption') ? call.env.inlineArgument(get('caption')!) : '';
     const alt = get('alt') ?? (caption ? plain(caption) : undefined);
+    const link = url('link');
+    const attrlink = url('attrlink');
     let html = `<figure${attr('class', get('class'))}>`;
-    if (url('link')) html += `<a href="${escapeHtml(url('link')!)}"${attr('target', get('target'))}${attr('rel', get('rel'))}>`;
+    if (link) html += `<a href="${escapeHtml(link)}"${attr('target', get('target'))}${attr('rel', get('rel'))}>`;
     html += `<img src="${escapeHtml(src)}"${attr('alt', alt)}${attr('width', get('width'))}${attr('height', get('height'))}/>`;
-    if (url('link')) html += '</a>';
+    if (link) html += '</a>';
     if (get('title') || get('caption') || get('attr')) {
       html += '<figcaption>';
       if (get('title')) html += `<h4>${escapeHtml(get('title')!)}</h4>`;
       if (get('caption') || get('attr')) {
         html += `<p>${caption}`;
-        if (url('attrlink')) html += `<a href="${escapeHtml(url('attrlink')!)}">`;
+        if (attrlink) html += `<a href="${escapeHtml(attrlink)}">`;
         if (get('attr')) html += call.env.inlineArgument(get('attr')!);
-        if (url('attrlink')) html += '</a>';
+        if (attrlink) html += '</a>';
         html += '</p>';
       }
       html += '</figcaption>';
