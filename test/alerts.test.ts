@@ -331,3 +331,84 @@ test('a runbook whose url: is its alert\'s page address is that page; in a Hugo 
   const missing = diagnostics.find((d) => d.ruleId === 'missing-runbook');
   assert.match(missing?.message ?? '', /create content\/db\/PostgresDown\.md/);
 });
+
+// Runbook repositories that GitHub renders point their rules at GitHub's view of each file, often
+// one file for several alerts with a heading each, or a file named in kebab-case.
+const REPOSITORY_RULES = `groups:
+  - name: db
+    rules:
+      - alert: PostgresReplicationLag
+        expr: pg_replication_lag > 30
+        annotations:
+          runbook_url: https://github.com/acme/ops/blob/main/runbooks/db/postgres.md#postgresreplicationlag
+      - alert: PostgresTooManyConnections
+        expr: pg_connections > 100
+        annotations:
+          runbook_url: https://github.com/acme/ops/tree/release/2.x/runbooks/db/postgres.md#postgres-too-many
+      - alert: PostgresDiskFull
+        expr: pg_disk_free < 0.1
+      - alert: PostgresGone
+        expr: pg_up == 0
+        annotations:
+          runbook_url: https://github.com/acme/ops/blob/main/runbooks/db/PostgresGone.md
+      - alert: PostgresElsewhere
+        expr: pg_up == 0
+        annotations:
+          runbook_url: https://github.com/other/repo/blob/main/runbooks/db/postgres.md
+`;
+
+test('a runbook annotation naming a runbook file as GitHub shows it links the alert to that page and heading; kebab-case file names match', async () => {
+  const dir = await project(REPOSITORY_RULES, {
+    'db/postgres.md': '# Postgres\n\n## PostgresReplicationLag\n\nCheck the replica.\n\n## PostgresTooManyConnections\n\nKill idle sessions.\n',
+    'db/postgres-disk-full.md': '# Disk full\n\nGrow the volume.\n',
+  }, 'baseURL: https://acme.github.io/ops/\nrepository:\n  url: https://github.com/acme/ops\n');
+  const { report } = await json(dir);
+  const shown = report.diagnostics.map((d) => `${d.line}:${d.column} ${d.ruleId}`);
+  // PostgresGone's file does not exist; PostgresElsewhere is another repository's file and has no runbook here.
+  assert.deepEqual(shown, ['8:9 broken-anchor', '12:9 runbook-url-missing', '14:9 missing-runbook', '14:9 runbook-url-mismatch', '18:9 missing-runbook']);
+  const anchor = report.diagnostics.find((d) => d.ruleId === 'broken-anchor')!;
+  assert.equal(anchor.message, "Alert PostgresTooManyConnections's `runbook_url` annotation names the heading `#postgres-too-many` of runbooks/db/postgres.md, which has no heading with that id; did you mean `#postgrestoomanyconnections`?");
+  const gone = report.diagnostics.find((d) => d.ruleId === 'runbook-url-mismatch')!;
+  assert.match(gone.message, /^Alert PostgresGone's `runbook_url` annotation `https:\/\/github\.com\/acme\/ops\/blob\/main\/runbooks\/db\/PostgresGone\.md` points at `runbooks\/db\/PostgresGone\.md` in the repository, which is no runbook of this site; set it to `https:\/\/acme\.github\.io\/ops\/alerts\/postgresgone\/`/);
+  assert.deepEqual(report.coverage.withoutRunbook, ['PostgresElsewhere', 'PostgresGone']);
+  assert.deepEqual(report.diagnostics.filter((d) => d.ruleId === 'orphan-runbook'), []);
+  // The runbook to write goes where the annotation already points.
+  const missing = report.diagnostics.filter((d) => d.ruleId === 'missing-runbook').map((d) => d.message);
+  assert.equal(missing[0], 'Alert PostgresGone has no runbook; create runbooks/db/PostgresGone.md, or run runbook-site new PostgresGone');
+
+  const built = await runCli(['build', '--no-cache'], dir);
+  assert.equal(built.code, 0, built.stdout + built.stderr);
+  const redirect = await readFile(path.join(dir, 'dist/alerts/postgresreplicationlag/index.html'), 'utf8');
+  assert.match(redirect, /<meta http-equiv="refresh" content="0; url=https:\/\/acme\.github\.io\/ops\/runbooks\/db\/postgres\/#postgresreplicationlag">/);
+  assert.match(await readFile(path.join(dir, 'dist/runbooks/db/postgres/index.html'), 'utf8'), /<h2 id="postgresreplicationlag">/);
+  assert.match(await readFile(path.join(dir, 'dist/alerts/postgresdiskfull/index.html'), 'utf8'), /url=https:\/\/acme\.github\.io\/ops\/runbooks\/db\/postgres-disk-full\/"/);
+  const catalogue = JSON.parse(await readFile(path.join(dir, 'dist/alerts.json'), 'utf8')) as AlertsJson;
+  const runbookOf = Object.fromEntries(catalogue.alerts.map((alert) => [alert.name, alert.runbook_url]));
+  assert.deepEqual(runbookOf, {
+    PostgresDiskFull: 'https://acme.github.io/ops/runbooks/db/postgres-disk-full/',
+    PostgresElsewhere: null,
+    PostgresGone: null,
+    PostgresReplicationLag: 'https://acme.github.io/ops/runbooks/db/postgres/#postgresreplicationlag',
+    PostgresTooManyConnections: 'https://acme.github.io/ops/runbooks/db/postgres/#postgres-too-many',
+  });
+
+  // annotate keeps what only the annotation said: those alerts point at their runbook on the site
+  // (the alert page would lose it), the others at their alert page; the links survive, twice over.
+  const annotated = await runCli(['annotate'], dir);
+  assert.equal(annotated.code, 0, annotated.stdout + annotated.stderr);
+  const rules = await readFile(path.join(dir, 'rules/app/app.yml'), 'utf8');
+  assert.match(rules, /runbook_url: https:\/\/acme\.github\.io\/ops\/runbooks\/db\/postgres\/#postgresreplicationlag\n/);
+  assert.match(rules, /runbook_url: https:\/\/acme\.github\.io\/ops\/alerts\/postgresdiskfull\/\n/);
+  assert.equal((await runCli(['annotate', '--check'], dir)).code, 0);
+  const after = (await json(dir)).report;
+  assert.deepEqual(after.coverage.withoutRunbook, ['PostgresElsewhere', 'PostgresGone']);
+  assert.deepEqual(after.diagnostics.filter((d) => d.ruleId.startsWith('runbook-url')), []);
+});
+
+test('with the default base URL, a GitHub file URL in a repository named runbooks is not read as a page of this site', async () => {
+  const dir = await project(REPOSITORY_RULES.replaceAll('acme/ops', 'acme/runbooks'), { 'db/postgres.md': '# Postgres\n\n## PostgresReplicationLag\n' });
+  const { report } = await json(dir);
+  assert.deepEqual(report.diagnostics.filter((d) => d.ruleId === 'runbook-url-mismatch'), []);
+  // Without a configured repository, a file URL of any repository names the file of this one at its path.
+  assert.deepEqual(report.coverage.withoutRunbook, ['PostgresDiskFull', 'PostgresGone']);
+});

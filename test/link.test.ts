@@ -19,13 +19,23 @@ async function linked(name: string) {
   return linkSite({ config, ruleFiles, runbooks, version: 'test' });
 }
 
-test('front matter, shortcode and file name each link an alert to its runbook', async () => {
+test('front matter, annotation, shortcode and file name each link an alert to its runbook', async () => {
   const site = await linked('linking');
   const byKey = new Map(site.alerts.map((link) => [`${link.rule.file}#${link.rule.name}#${link.rule.group}`, link]));
+  // Its runbook_url names the page (the file name would have found it too).
   assert.equal(byKey.get('app/app.yml#AppDown#AppAvailability')?.runbook?.file, 'app/AppDown.md');
-  assert.equal(byKey.get('app/app.yml#AppDown#AppAvailability')?.via, 'file-name');
-  // Same name in another rule file: the runbook in the section named after that file wins.
+  assert.equal(byKey.get('app/app.yml#AppDown#AppAvailability')?.via, 'annotation');
+  // Same name in another rule file; its annotation names the page as `…/index.html`.
   assert.equal(byKey.get('edge/edge.yml#AppDown#Edge')?.runbook?.file, 'edge/AppDown.md');
+  assert.equal(byKey.get('edge/edge.yml#AppDown#Edge')?.via, 'annotation');
+  // Read without the annotations, the file names find the same runbooks: for the second AppDown, the
+  // one in the section named after its rule file.
+  const dir = path.join(fixtures, 'linking');
+  const config = await loadConfig({ cwd: dir, overrides: { baseURL: 'https://example.org/site/', runbookAnnotation: 'no_such_annotation' } });
+  const [ruleFiles, runbooks] = await Promise.all([loadRuleFiles(config.rulesDir), loadRunbooks(config.runbooksDir)]);
+  const byName = linkSite({ config, ruleFiles, runbooks, version: 'test' }).alerts;
+  const appDowns = byName.filter((link) => link.rule.name === 'AppDown');
+  assert.deepEqual(appDowns.map((link) => `${link.rule.file} ${link.runbook?.file} ${link.via}`), ['app/app.yml app/AppDown.md file-name', 'edge/edge.yml edge/AppDown.md file-name']);
   assert.equal(byKey.get('app/app.yml#AppErrors#AppAvailability')?.via, 'shortcode');
   // An alert defined in two groups: one runbook shows both definitions.
   const slow = site.pages.find((page) => page.url === 'runbooks/app/slow/');

@@ -38,10 +38,12 @@ function inside(root: string, target: string): boolean {
 }
 
 /** Runbook page URLs by rule position (`file:line:column`), from the pipeline's load and link stages. */
-async function linkedRunbooks(config: ResolvedConfig): Promise<Map<string, string>> {
+async function linkedRunbooks(config: ResolvedConfig, all: boolean): Promise<Map<string, string>> {
   try {
     if (!statSync(config.runbooksDir).isDirectory()) throw new Error('not a folder');
   } catch {
+    // Without runbooks no annotation names one; only `--url runbook` needs them.
+    if (!all) return new Map();
     throw new RunbookSiteError('FolderNotFound', { what: 'runbooks', path: path.relative(config.cwd, config.runbooksDir) || config.runbooksDir });
   }
   const [{ loadSiteInputs }, { linkSite }, { toolVersion }] = await Promise.all([import('../pipeline/site-stages.js'), import('../link/site.js'), import('../cli/io.js')]);
@@ -50,8 +52,10 @@ async function linkedRunbooks(config: ResolvedConfig): Promise<Map<string, strin
   const site = linkSite({ config, ...inputs, version: toolVersion() });
   const byPosition = new Map<string, string>();
   for (const link of site.alerts) {
-    if (!link.runbook) continue;
-    byPosition.set(`${link.rule.file}:${link.rule.position.line}:${link.rule.position.column}`, new URL(encodePath(link.runbook.url), config.baseURL).href);
+    // Outside `--url runbook`, only alerts whose runbook only the annotation names keep it (expectedHref).
+    if (!link.runbook || (!all && link.via !== 'annotation')) continue;
+    const fragment = link.anchor ? `#${encodeURIComponent(link.anchor)}` : '';
+    byPosition.set(`${link.rule.file}:${link.rule.position.line}:${link.rule.position.column}`, new URL(encodePath(link.runbook.url), config.baseURL).href + fragment);
   }
   return byPosition;
 }
@@ -111,7 +115,7 @@ export async function annotateRules(options: AnnotateOptions): Promise<FileOutco
   } catch {
     throw new RunbookSiteError('FolderNotFound', { what: 'rules', path: path.relative(config.cwd, config.rulesDir) || config.rulesDir });
   }
-  const runbookHrefs = options.mode.kind === 'runbook' ? await linkedRunbooks(config) : new Map<string, string>();
+  const runbookHrefs = options.mode.kind === 'pattern' ? new Map<string, string>() : await linkedRunbooks(config, options.mode.kind === 'runbook');
   const files = await listFiles(config.rulesDir, (name) => /\.ya?ml$/i.test(name));
   const outcomes: FileOutcome[] = [];
   for (const rel of files) {

@@ -45,9 +45,13 @@ export function patternHref(pattern: string, alert: string, baseURL: string): st
   return new URL(filled, baseURL).href;
 }
 
-/** The expected value for every alert, given the runbook URLs of linked alerts (for `runbook`). */
+/**
+ * The expected value for every alert, given the runbook URLs of linked alerts: every one's for
+ * `runbook`; for `alert-page`, those of alerts whose runbook only their annotation names, which
+ * would lose it if the annotation pointed at the alert page instead.
+ */
 export function expectedHref(mode: TargetMode, config: ResolvedConfig, alert: string, runbookHref: string | undefined): string {
   if (mode.kind === 'pattern') return patternHref(mode.pattern, alert, config.baseURL);
-  if (mode.kind === 'runbook' && runbookHref) return runbookHref;
+  if (runbookHref) return runbookHref;
   return alertPageHref(alert, config.baseURL);
 }

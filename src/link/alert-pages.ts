@@ -8,7 +8,7 @@ import { reportWarning } from '../diagnostics.js';
 import type { LoadedRule, RuleFile, Runbook } from '../model.js';
 import type { AlertPageData, PageData, SiteInfo } from '../render/page-data.js';
 import { scaffoldRunbook } from '../scaffold/runbook.js';
-import type { AlertLink } from './alerts.js';
+import { fragmentOf, type AlertLink } from './alerts.js';
 import { newFileUrl, shellWord } from './placement.js';
 import { repositoryUrl, runbookTitle } from './pages.js';
 import { alertPageUrl, encodeUrlPath, hugoSlug } from './urls.js';
@@ -115,8 +115,12 @@ export function buildAlertPages({ config, info, ruleFiles, alerts, placements, s
       return { name, url: covered ? names.get(name)![0].runbook!.url : url, hasRunbook: covered };
     });
     if (runbooks.length === 1 && links.every((link) => link.runbook)) {
+      // The heading the annotation names, when every definition names the same one.
+      const anchors = new Set(names.get(primary)!.map((link) => link.anchor));
+      const anchor = anchors.size === 1 ? [...anchors][0] : undefined;
       const redirectTo = runbooks[0].url;
-      const alert: AlertPageData = { name: primary, redirectTo, redirectHref: new URL(encodeUrlPath(redirectTo), info.baseURL).href, sharedWith, groups: [], runbooks: [{ title: runbookTitle(runbooks[0]), url: redirectTo }] };
+      const redirectHref = new URL(encodeUrlPath(redirectTo), info.baseURL).href + fragmentOf(anchor);
+      const alert: AlertPageData = { name: primary, redirectTo, redirectHref, sharedWith, groups: [], runbooks: [{ title: runbookTitle(runbooks[0]), url: redirectTo }] };
       pages.push({ ...base, rules: [], alert });
       continue;
     }

@@ -3,17 +3,29 @@ import path from 'node:path';
 import type { ResolvedConfig } from '../config/load.js';
 import { reportNote, reportWarning } from '../diagnostics.js';
 import type { LoadedRule, RuleFile, Runbook } from '../model.js';
-import type { RuleEmbed } from '../render/page-data.js';
+import { LAYOUT_IDS, type RuleEmbed } from '../render/page-data.js';
+import { closest } from '../edit-distance.js';
 import { frontMatterKeyPlace } from '../load/runbooks.js';
 import { alertPageUrl, encodeUrlPath, pageUrlOf, safeDecode, sitePageUrl } from './urls.js';
 import { shellWord } from './placement.js';
+import { repositoryFileUrl } from './repository-urls.js';
 
 /** One alerting-rule definition and the runbook linked to it. */
 export interface AlertLink {
   rule: LoadedRule;
   runbook?: Runbook;
-  /** Why this runbook: front matter `alert:`, a `rule` shortcode, or the file name. */
-  via?: 'front-matter' | 'shortcode' | 'file-name';
+  /**
+   * Why this runbook: front matter `alert:`, the rule's runbook annotation naming the page (or its
+   * file in the repository), a `rule` shortcode, or the file name.
+   */
+  via?: 'front-matter' | 'annotation' | 'shortcode' | 'file-name';
+  /** The heading the annotation names on the runbook (`…/replication.md#postgresreplicationlag`), decoded. */
+  anchor?: string;
+}
+
+/** A URL's `#fragment` for a heading id, '' for none. */
+export function fragmentOf(anchor: string | undefined): string {
+  return anchor ? `#${encodeURIComponent(anchor)}` : '';
 }
 
 export interface Coverage {
@@ -33,10 +45,52 @@ function asList(value: unknown): string[] {
   return [];
 }
 
+/** A file name as it is matched to an alert name: `postgres-replication_lag.md` reads `postgresreplicationlag`. */
+function looseName(name: string): string {
+  return name.toLowerCase().replace(/[-_.\s]/g, '');
+}
+
+/** What one runbook annotation value names. */
+export type AnnotationTarget =
+  /** A runbook of this site, by its page URL (see annotationPageUrl) or its markdown file as a code host shows it. */
+  | { runbook: Runbook; anchor?: string }
+  /** A file of the repository as a code host shows it (`…/blob/main/runbooks/db/x.md`), no runbook of this site. */
+  | { repositoryPath: string }
+  | undefined;
+
+/** Reads runbook annotation values against this site's runbooks. */
+export function annotationTargets(pagesRunbooks: Runbook[], config: ResolvedConfig): (value: string) => AnnotationTarget {
+  const byUrl = new Map<string, Runbook>();
+  const byRepositoryPath = new Map<string, Runbook>();
+  const inRepository = config.repository?.path.replace(/^\/+|\/+$/g, '') ?? '';
+  for (const runbook of pagesRunbooks) {
+    if (runbook.isSectionIndex) continue;
+    byUrl.set(runbook.url, runbook);
+    const relative = path.relative(config.root, runbook.vfile.path).split(path.sep).join('/');
+    if (!relative.startsWith('../')) byRepositoryPath.set([inRepository, relative].filter(Boolean).join('/'), runbook);
+  }
+  return (value) => {
+    if (value.includes('{{')) return undefined;
+    const file = repositoryFileUrl(value, config.repository?.url);
+    if (file) {
+      const runbook = file.paths.map((candidate) => byRepositoryPath.get(candidate)).find(Boolean);
+      if (runbook) return { runbook, anchor: file.fragment || undefined };
+      // Without a configured repository, the URL may be another repository's.
+      return config.repository ? { repositoryPath: file.paths[0] } : undefined;
+    }
+    const page = annotationPageUrl(value, config);
+    const runbook = page === undefined ? undefined : byUrl.get(page);
+    if (!runbook) return undefined;
+    const hash = value.indexOf('#');
+    return { runbook, anchor: hash === -1 ? undefined : safeDecode(value.slice(hash + 1)) || undefined };
+  };
+}
+
 export function linkAlerts(
   ruleFiles: RuleFile[],
   pagesRunbooks: Runbook[],
   embedsByRunbook: Map<Runbook, RuleEmbed[]>,
+  config: ResolvedConfig,
 ): { alerts: AlertLink[]; ruleLinks: Map<Runbook, LoadedRule[]> } {
   const alerts: AlertLink[] = [];
   const definitionsByName = new Map<string, AlertLink[]>();
@@ -54,17 +108,33 @@ export function linkAlerts(
     }
   }
 
-  // Precedence per definition: front matter `alert:` > a `rule` shortcode for that file and alert >
-  // file name equal to the alert name (in the section named after the rule file when several match).
+  // Precedence per definition: front matter `alert:` > the rule's runbook annotation naming a page
+  // (what its notifications link) > a `rule` shortcode for that file and alert > file name equal
+  // to the alert name (in the section named after the rule file when several match), then equal
+  // but for case, `-`, `_` and `.` (`postgres-replication-lag.md`), when only one file is.
   const ruleLinks = new Map<Runbook, LoadedRule[]>();
-  const claim = (link: AlertLink, runbook: Runbook, via: AlertLink['via']) => {
-    const rank = { 'front-matter': 3, shortcode: 2, 'file-name': 1 } as const;
+  const claim = (link: AlertLink, runbook: Runbook, via: AlertLink['via'], anchor?: string) => {
+    const rank = { 'front-matter': 4, annotation: 3, shortcode: 2, 'file-name': 1 } as const;
     if (link.runbook && rank[link.via!] >= rank[via!]) return;
     link.runbook = runbook;
     link.via = via;
+    link.anchor = anchor;
   };
+  const targetOf = annotationTargets(pagesRunbooks, config);
+  const keys = runbookAnnotationKeys(config);
+  for (const link of alerts) {
+    for (const key of keys) {
+      const value = link.rule.annotations[key];
+      const target = typeof value === 'string' ? targetOf(value.trim()) : undefined;
+      if (target && 'runbook' in target) {
+        claim(link, target.runbook, 'annotation', target.anchor);
+        break;
+      }
+    }
+  }
   const linkByRule = new Map(alerts.map((link) => [link.rule, link]));
   const runbooksByStem = new Map<string, Runbook[]>();
+  const runbooksByLooseStem = new Map<string, Runbook[]>();
   for (const runbook of pagesRunbooks) {
     if (runbook.isSectionIndex) continue;
     for (const name of asList(runbook.frontMatter.alert)) {
@@ -81,15 +151,20 @@ export function linkAlerts(
         if (link) claim(link, runbook, 'shortcode');
       }
     }
-    const stem = runbook.stem.toLowerCase();
-    const list = runbooksByStem.get(stem) ?? [];
-    list.push(runbook);
-    runbooksByStem.set(stem, list);
+    for (const [byStem, stem] of [[runbooksByStem, runbook.stem.toLowerCase()], [runbooksByLooseStem, looseName(runbook.stem)]] as const) {
+      const list = byStem.get(stem) ?? [];
+      list.push(runbook);
+      byStem.set(stem, list);
+    }
   }
   for (const link of alerts) {
     if (link.runbook) continue;
     const candidates = runbooksByStem.get(link.rule.name.toLowerCase());
-    if (!candidates) continue;
+    if (!candidates) {
+      const loose = runbooksByLooseStem.get(looseName(link.rule.name));
+      if (loose?.length === 1) claim(link, loose[0], 'file-name');
+      continue;
+    }
     const fileStem = path.posix.basename(link.rule.file).replace(/\.ya?ml$/i, '').toLowerCase();
     const preferred = candidates.find((runbook) => runbook.sectionPath[runbook.sectionPath.length - 1]?.toLowerCase() === fileStem);
     if (preferred) claim(link, preferred, 'file-name');
@@ -187,6 +262,9 @@ export function annotationPageUrl(value: string, config: ResolvedConfig): string
   }
   if (!isDefaultBaseURL(config)) return sitePageUrl(target, new URL(config.baseURL), config.basePath);
   if (target.protocol !== 'http:' && target.protocol !== 'https:') return undefined;
+  // A code host's view of a file (`github.com/org/runbooks/blob/main/…`) is no page of this site,
+  // though a repository named `runbooks` puts that segment in its path.
+  if (repositoryFileUrl(value)) return undefined;
   const segments = target.pathname.split('/');
   const at = segments.findIndex((segment, i) => i > 0 && (segment === 'alerts' || segment === 'runbooks'));
   if (at === -1) return undefined;
@@ -194,14 +272,17 @@ export function annotationPageUrl(value: string, config: ResolvedConfig): string
 }
 
 /** What `annotate` would set the annotation to, following the `runbookURL` setting. */
-export function expectedAnnotation(name: string, runbookUrl: string | undefined, config: ResolvedConfig): string {
+export function expectedAnnotation(name: string, link: Pick<AlertLink, 'runbook' | 'via' | 'anchor'>, config: ResolvedConfig): string {
   const page = alertPageUrl(name);
+  const runbookUrl = link.runbook?.url;
   let target: string;
-  if (config.runbookURL === 'alert-page') target = page;
-  else if (config.runbookURL === 'runbook') target = runbookUrl ?? page;
+  // An alert whose runbook only its annotation names keeps pointing there (it would lose it otherwise).
+  const toRunbook = runbookUrl !== undefined && (config.runbookURL === 'runbook' || (config.runbookURL === 'alert-page' && link.via === 'annotation'));
+  if (toRunbook) target = runbookUrl;
+  else if (config.runbookURL === 'alert-page' || config.runbookURL === 'runbook') target = page;
   else target = config.runbookURL.replace(/\{alert\}/g, encodeURIComponent(name)).replace(/\{slug\}/g, page.slice('alerts/'.length, -1));
   try {
-    return new URL(encodeUrlPath(target), config.baseURL).href;
+    return new URL(encodeUrlPath(target), config.baseURL).href + (toRunbook ? fragmentOf(link.anchor) : '');
   } catch {
     return target;
   }
@@ -211,14 +292,22 @@ export function expectedAnnotation(name: string, runbookUrl: string | undefined,
  * Every alert's runbook annotation: missing, or pointing at a page of this site that is not the
  * alert's (its own page, its runbook, or an alias of the runbook), is a warning at the rule.
  */
-export function checkRunbookAnnotations(alerts: AlertLink[], ruleFiles: RuleFile[], config: ResolvedConfig, site: { urls: Set<string>; redirects: { from: string; to: string }[] }): void {
+export function checkRunbookAnnotations(
+  alerts: AlertLink[],
+  ruleFiles: RuleFile[],
+  config: ResolvedConfig,
+  site: { urls: Set<string>; redirects: { from: string; to: string }[]; runbooks: Runbook[] },
+): void {
   const ruleFileByPath = new Map(ruleFiles.map((file) => [file.path, file]));
+  const targetOf = annotationTargets(site.runbooks, config);
+  const runbooksFolder = path.relative(config.root, config.runbooksDir).split(path.sep).join('/');
+  const inRepository = [config.repository?.path.replace(/^\/+|\/+$/g, ''), runbooksFolder].filter(Boolean).join('/');
   const redirectTo = new Map(site.redirects.map((redirect) => [redirect.from, redirect.to]));
   const keys = runbookAnnotationKeys(config);
   for (const link of alerts) {
     const rule = link.rule;
     const file = ruleFileByPath.get(rule.file)!;
-    const should = expectedAnnotation(rule.name, link.runbook?.url, config);
+    const should = expectedAnnotation(rule.name, link, config);
     const present = keys.filter((key) => typeof rule.annotations[key] === 'string' && rule.annotations[key].trim() !== '');
     if (present.length === 0) {
       reportWarning(
@@ -231,6 +320,31 @@ export function checkRunbookAnnotations(alerts: AlertLink[], ruleFiles: RuleFile
     }
     for (const key of present) {
       const value = rule.annotations[key].trim();
+      const target = targetOf(value);
+      if (target && 'repositoryPath' in target) {
+        // The configured repository's file that is no runbook: a runbook renamed or deleted since.
+        const underRunbooks = inRepository === '' || target.repositoryPath.startsWith(`${inRepository}/`);
+        if (underRunbooks && /\.md$/i.test(target.repositoryPath)) {
+          reportWarning(
+            file.vfile,
+            `Alert ${rule.name}'s \`${key}\` annotation \`${value}\` points at \`${target.repositoryPath}\` in the repository, which is no runbook of this site; set it to \`${should}\`, or run runbook-site annotate`,
+            rule.position,
+            'runbook-url-mismatch',
+          );
+        }
+        continue;
+      }
+      if (target && repositoryFileUrl(value, config.repository?.url)) {
+        if (target.runbook !== link.runbook) {
+          reportWarning(
+            file.vfile,
+            `Alert ${rule.name}'s \`${key}\` annotation \`${value}\` points at the runbook \`${displayRunbookPath(config, target.runbook.file)}\`, which is not this alert's; set it to \`${should}\`, or run runbook-site annotate`,
+            rule.position,
+            'runbook-url-mismatch',
+          );
+        }
+        continue;
+      }
       const written = annotationPageUrl(value, config);
       if (written === undefined) continue;
       const own = new Set([alertPageUrl(rule.name), ...(link.runbook ? [link.runbook.url] : [])]);
@@ -243,5 +357,30 @@ export function checkRunbookAnnotations(alerts: AlertLink[], ruleFiles: RuleFile
         'runbook-url-mismatch',
       );
     }
+  }
+}
+
+/**
+ * The heading a runbook annotation names (`…/replication.md#postgresreplicationlag`) must be on the
+ * runbook's page, or the alert's notifications open the page at the top: a warning at the rule,
+ * suggesting the closest heading id. Runs on what rendering found, before anything is written.
+ */
+export function checkAlertAnchors(alerts: AlertLink[], ruleFiles: RuleFile[], config: ResolvedConfig, headingIdsOf: (url: string) => string[] | undefined): void {
+  const ruleFileByPath = new Map(ruleFiles.map((file) => [file.path, file]));
+  const keys = runbookAnnotationKeys(config);
+  for (const link of alerts) {
+    if (!link.anchor || !link.runbook) continue;
+    const ids = headingIdsOf(link.runbook.url);
+    if (ids === undefined || ids.includes(link.anchor) || LAYOUT_IDS.includes(link.anchor)) continue;
+    const rule = link.rule;
+    const key = keys.find((candidate) => typeof rule.annotations[candidate] === 'string') ?? keys[0];
+    // The heading named after the alert is the likely one; else the nearest id as written.
+    const suggestion = ids.find((id) => looseName(id) === looseName(rule.name)) ?? closest(link.anchor, ids)?.candidate;
+    reportWarning(
+      ruleFileByPath.get(rule.file)!.vfile,
+      `Alert ${rule.name}'s \`${key}\` annotation names the heading \`#${link.anchor}\` of ${displayRunbookPath(config, link.runbook.file)}, which has no heading with that id; ${suggestion ? `did you mean \`#${suggestion}\`?` : 'add the heading, or drop the anchor from the annotation'}`,
+      rule.position,
+      'broken-anchor',
+    );
   }
 }

@@ -6,6 +6,7 @@ import type { ResolvedConfig } from '../config/load.js';
 import type { LoadedRule, Runbook } from '../model.js';
 import { annotationPageUrl, runbookAnnotationKeys, type AlertLink } from './alerts.js';
 import { hugoSlug, sectionUrl } from './urls.js';
+import { repositoryFileUrl } from './repository-urls.js';
 
 /** A file name for the alert: its name, without what a path cannot hold. */
 export function runbookFileName(alertName: string): string {
@@ -31,7 +32,8 @@ const fileStem = (rule: LoadedRule) => path.posix.basename(rule.file).replace(/\
 
 /**
  * The runbook file (relative to the runbooks folder, posix) for each alert name without a runbook:
- * 1. the path whose page its runbook annotation names, when that points at a runbook of this site;
+ * 1. the path whose page its runbook annotation names, when that points at a runbook of this site,
+ *    or the markdown file under the runbooks folder it names as a code host shows it;
  * 2. else beside the runbooks of the other alerts of its group, else of its rule file;
  * 3. else in the section named after the rule file's stem (an existing folder of that name, any case).
  * The file is named after the alert; the scaffold's front matter names the alert too, so the
@@ -61,6 +63,12 @@ export function placeRunbooks(alerts: AlertLink[], pagesRunbooks: Runbook[], con
   const linkedBy = (links: AlertLink[] | undefined, name: string) => (links ?? []).filter((link) => link.rule.name !== name).map((link) => link.runbook!);
   const keys = runbookAnnotationKeys(config);
   const builtUrls = new Set(pagesRunbooks.map((runbook) => runbook.url));
+  // The runbooks folder as a repository path; without a configured repository, from the project root
+  // (and never the root itself, which any file of any repository would be under).
+  const runbooksFolder = path.relative(config.root, config.runbooksDir).split(path.sep).join('/');
+  const runbooksInRepository = runbooksFolder.startsWith('..') ? '' : config.repository
+    ? [config.repository.path.replace(/^\/+|\/+$/g, ''), runbooksFolder].filter(Boolean).join('/')
+    : runbooksFolder;
 
   const placements = new Map<string, string>();
   for (const link of alerts) {
@@ -80,6 +88,15 @@ export function placeRunbooks(alerts: AlertLink[], pagesRunbooks: Runbook[], con
       const folder = folderByUrl.get(folderUrl) ?? segments;
       placed = [...folder, hugoSlug(rule.name) === stem ? fileName : `${stem}.md`].join('/');
       break;
+    }
+    // 1b. The markdown file it names as a code host shows it (`…/blob/main/runbooks/db/PostgresGone.md`).
+    for (const key of placed || !runbooksInRepository ? [] : keys) {
+      const file = repositoryFileUrl(rule.annotations[key] ?? '', config.repository?.url);
+      const named = file?.paths.find((candidate) => candidate.startsWith(`${runbooksInRepository}/`) && /\.md$/i.test(candidate));
+      if (named) {
+        placed = named.slice(runbooksInRepository.length + 1);
+        break;
+      }
     }
     // 2. Beside the runbooks of its group, else of its file.
     const folder =

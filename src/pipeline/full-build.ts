@@ -28,7 +28,7 @@ export async function siteOutputFiles(site: Site, rendered: Map<string, Rendered
   outputs.push(...(await assetFiles(site, rendered, { config, templatesDir: DEFAULT_TEMPLATES_DIR })));
   outputs.push(...redirectFiles(site));
   outputs.push({ path: 'sitemap.xml', content: sitemap(site) });
-  outputs.push({ path: ALERTS_JSON_PATH, content: alertsJson(site.alerts.map((link) => ({ rule: link.rule, runbookUrl: link.runbook?.url })), site.info.baseURL) });
+  outputs.push({ path: ALERTS_JSON_PATH, content: alertsJson(site.alerts.map((link) => ({ rule: link.rule, runbookUrl: link.runbook?.url, anchor: link.anchor })), site.info.baseURL) });
   outputs.push({ path: RECOVERY_MAP_PATH, content: recoveryMap(site) });
   outputs.push({ path: '.nojekyll', content: '' });
   // Files next to the runbooks that pages use, bundles' files, then static files where nothing generated is.

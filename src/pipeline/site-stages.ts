@@ -12,6 +12,7 @@ import { loadShortcodeSources } from '../load/shortcode-sources.js';
 import type { ShortcodeSources } from '../link/shortcode-references.js';
 import { loadScaffoldTemplate } from '../scaffold/runbook.js';
 import { checkLinks, type PageLinks } from '../link/check-links.js';
+import { checkAlertAnchors } from '../link/alerts.js';
 import type { Site } from '../link/site.js';
 import type { Point, RuleFile, Runbook } from '../model.js';
 import type { RenderedPage } from '../render/page-data.js';
@@ -101,6 +102,7 @@ export function checkRenderedPages(site: Site, inputs: Pick<SiteInputs, 'intro' 
     staticFiles: new Set(inputs.staticFiles),
     runbooksFolder: site.runbooksFolder,
   });
+  checkAlertAnchors(site.alerts, site.ruleFiles, config, (url) => rendered.get(url)?.headingIds);
   const published = new Map<string, string>();
   const publish = (file: string, runbook: Runbook, place: Point) => {
     const claimed = site.paths.claim({

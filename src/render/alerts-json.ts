@@ -25,10 +25,10 @@ export interface AlertsJsonEntry {
 
 
 /** The catalogue's text, from every alert definition and its runbook's site-relative URL. */
-export function alertsJson(alerts: { rule: LoadedRule; runbookUrl?: string }[], baseURL: string): string {
+export function alertsJson(alerts: { rule: LoadedRule; runbookUrl?: string; anchor?: string }[], baseURL: string): string {
   const absolute = (url: string) => new URL(encodeUrlPath(url), baseURL).href;
   const entries: AlertsJsonEntry[] = alerts
-    .map(({ rule, runbookUrl }) => ({
+    .map(({ rule, runbookUrl, anchor }) => ({
       name: rule.name,
       group: rule.group,
       file: rule.file,
@@ -38,7 +38,7 @@ export function alertsJson(alerts: { rule: LoadedRule; runbookUrl?: string }[], 
       keep_firing_for: rule.keepFiringFor ?? null,
       labels: Object.fromEntries(Object.entries(rule.labels).map(([key, value]) => [key, String(value)])),
       annotations: Object.fromEntries(Object.entries(rule.annotations).map(([key, value]) => [key, String(value)])),
-      runbook_url: runbookUrl ? absolute(runbookUrl) : null,
+      runbook_url: runbookUrl ? absolute(runbookUrl) + (anchor ? `#${encodeURIComponent(anchor)}` : '') : null,
       alert_page_url: hugoSlug(rule.name) ? absolute(alertPageUrl(rule.name)) : null,
     }))
     .sort((a, b) => byCodePoint(a.name, b.name) || byCodePoint(a.file, b.file) || a.line - b.line || byCodePoint(a.group, b.group));
