@@ -44,6 +44,13 @@ const expected: Record<string, [string, number, number, 'error' | 'warning', str
   'unknown-field-group.yml': ['unknown-field', 3, 5, 'error', 'Unexpected field `evaluation_interval` in a rule group, expected one of `name`, `interval`'],
   'unknown-field-rule.yml': ['unknown-field', 6, 9, 'error', 'Unexpected field `annotation` in a rule, expected one of `record`, `alert`, `expr`, `for`, `keep_firing_for`, `labels`, `annotations`. Did you mean `annotations`?'],
   'yaml-syntax.yml': ['yaml-syntax', 6, 1, 'error', 'YAML syntax error'],
+  // The parser finds five errors here; the first is the one to fix.
+  'yaml-cascade.yml': ['yaml-syntax', 7, 7, 'error', 'must be sufficiently indented and end with a ]. 4 more syntax errors in this document most likely follow from this one.'],
+  'unquoted-template.yml': ['yaml-syntax', 7, 24, 'error', 'A value that starts with `{{` must be quoted in YAML: `description: "{{ $value }} errors in \\"x\\""`.'],
+  // One warning instead of forty syntax errors; the file is left out.
+  'helm-template.yaml': ['rule-file-template', 1, 1, 'warning', 'Skipped a template, not a rule file: `{{- if .Values.rules.enabled }}` is for Helm'],
+  // `*.rules` files are read; this one is of Prometheus 1.x.
+  'prometheus-1.rules': ['prometheus-1-rules', 2, 1, 'error', 'Unexpected Prometheus 1.x rule syntax (`ALERT … IF …`)'],
 };
 
 test('every bad fixture gets exactly its one expected message, at its place', async () => {
@@ -71,8 +78,10 @@ test('good near-miss fixtures load without errors or warnings (hidden folders sk
   const files = await loadRuleFiles(fixtures + 'good');
   assert.deepEqual(
     files.map((f) => f.path),
-    ['near-misses.yml', 'prometheusrule.yaml', 'templates.yml'],
+    ['near-misses.yml', 'prometheusrule.yaml', 'templates.yml', 'values.yaml'],
   );
+  // Other YAML in the rules folder (Helm values) is skipped with a note, not read as a broken rule file.
+  assert.deepEqual(messages(files[3]).map((m) => `${m.line}:${m.column} ${m.severity} ${m.ruleId}`), ['1:1 note not-rule-document']);
   for (const file of files) {
     const problems = messages(file).filter((m) => m.severity !== 'note');
     assert.deepEqual(problems, [], file.path);

@@ -11,6 +11,7 @@ import { listFiles } from '../load/files.js';
 import { readTextFile } from '../load/text.js';
 import { applyEdits, planAnnotations, type AnnotationFinding, type SyntaxProblem } from './edit.js';
 import { encodePath, expectedHref, type TargetMode } from './targets.js';
+import { RULE_FILE_NAME } from '../rules/file-names.js';
 
 export interface AnnotateOptions {
   config: ResolvedConfig;
@@ -116,7 +117,7 @@ export async function annotateRules(options: AnnotateOptions): Promise<FileOutco
     throw new RunbookSiteError('FolderNotFound', { what: 'rules', path: path.relative(config.cwd, config.rulesDir) || config.rulesDir });
   }
   const runbookHrefs = options.mode.kind === 'pattern' ? new Map<string, string>() : await linkedRunbooks(config, options.mode.kind === 'runbook');
-  const files = await listFiles(config.rulesDir, (name) => /\.ya?ml$/i.test(name));
+  const files = await listFiles(config.rulesDir, (name) => RULE_FILE_NAME.test(name));
   const outcomes: FileOutcome[] = [];
   for (const rel of files) {
     const absolute = path.join(config.rulesDir, ...rel.split('/'));

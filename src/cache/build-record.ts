@@ -14,6 +14,7 @@ import { listFiles } from '../load/files.js';
 import type { Diagnostic } from '../report/format.js';
 import { readBlob, writeBlob } from './blob-cache.js';
 import { codeFingerprint } from './code-fingerprint.js';
+import { RULE_FILE_NAME } from '../rules/file-names.js';
 
 const RECORD_FORMAT = 2;
 
@@ -75,7 +76,7 @@ export async function buildInputsKey(options: {
   const hash = createHash('sha1');
   const [code, head] = await Promise.all([codeFingerprint(), options.mode === 'build' ? gitHead(config.runbooksDir) : Promise.resolve('')]);
   hash.update(JSON.stringify({ format: RECORD_FORMAT, mode: options.mode, failOnErrors: options.failOnErrors, strict: Boolean(options.strict), version: options.version, code, head, config }));
-  await hashFolder(hash, 'rules', config.rulesDir, (name) => /\.ya?ml$/i.test(name));
+  await hashFolder(hash, 'rules', config.rulesDir, (name) => RULE_FILE_NAME.test(name));
   // Every file: images and attachments next to the runbooks are published and checked too.
   await hashFolder(hash, 'runbooks', config.runbooksDir, () => true);
   await hashFolder(hash, 'static', config.staticDir, () => true);

@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { RULE_FILE_NAME } from '../rules/file-names.js';
 
 export interface Detected {
   /** Folders relative to the repository root, posix separators; undefined when none was found. */
@@ -69,12 +70,12 @@ function hasFiles(root: string, folder: string, accept: (file: string) => boolea
 }
 
 function detectRules(root: string): string | undefined {
-  const yaml = (file: string) => /\.ya?ml$/i.test(file) && looksLikeRules(file);
+  const yaml = (file: string) => RULE_FILE_NAME.test(file) && looksLikeRules(file);
   const known = RULE_FOLDERS.find((folder) => isDir(path.join(root, folder)) && hasFiles(root, folder, yaml));
   if (known) return known;
   // Elsewhere: the top folder holding the most rule files.
   const files: string[] = [];
-  walk(root, '', (name) => /\.ya?ml$/i.test(name), 0, files);
+  walk(root, '', (name) => RULE_FILE_NAME.test(name), 0, files);
   const counts = new Map<string, number>();
   for (const rel of files) {
     if (!rel.includes('/') || rel.startsWith('.github/') || !looksLikeRules(path.join(root, rel))) continue;

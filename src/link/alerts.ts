@@ -9,6 +9,7 @@ import { frontMatterKeyPlace } from '../load/runbooks.js';
 import { alertPageUrl, encodeUrlPath, pageUrlOf, safeDecode, sitePageUrl } from './urls.js';
 import { shellWord } from './placement.js';
 import { repositoryFileUrl } from './repository-urls.js';
+import { ruleFileStem } from '../rules/file-names.js';
 
 /** One alerting-rule definition and the runbook linked to it. */
 export interface AlertLink {
@@ -165,7 +166,7 @@ export function linkAlerts(
       if (loose?.length === 1) claim(link, loose[0], 'file-name');
       continue;
     }
-    const fileStem = path.posix.basename(link.rule.file).replace(/\.ya?ml$/i, '').toLowerCase();
+    const fileStem = ruleFileStem(link.rule.file).toLowerCase();
     const preferred = candidates.find((runbook) => runbook.sectionPath[runbook.sectionPath.length - 1]?.toLowerCase() === fileStem);
     if (preferred) claim(link, preferred, 'file-name');
     else if (candidates.length === 1) claim(link, candidates[0], 'file-name');

@@ -7,6 +7,7 @@ import type { LoadedRule, Runbook } from '../model.js';
 import { annotationPageUrl, runbookAnnotationKeys, type AlertLink } from './alerts.js';
 import { hugoSlug, sectionUrl } from './urls.js';
 import { repositoryFileUrl } from './repository-urls.js';
+import { ruleFileStem } from '../rules/file-names.js';
 
 /** A file name for the alert: its name, without what a path cannot hold. */
 export function runbookFileName(alertName: string): string {
@@ -28,7 +29,7 @@ function commonFolder(runbooks: Runbook[]): string[] | undefined {
   return best?.path;
 }
 
-const fileStem = (rule: LoadedRule) => path.posix.basename(rule.file).replace(/\.ya?ml$/i, '');
+const fileStem = (rule: LoadedRule) => ruleFileStem(rule.file);
 
 /**
  * The runbook file (relative to the runbooks folder, posix) for each alert name without a runbook:

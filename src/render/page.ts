@@ -12,6 +12,7 @@ import type { Theme } from './theme.js';
 import { SEARCH_INDEX_PATH, pageSearchTerms, searchSummary } from './search-index.js';
 import { RunbookSiteError } from '../errors.js';
 import { withLineAnchor } from '../link/urls.js';
+import { RULE_FILE_NAME } from '../rules/file-names.js';
 
 const KNOWN_SEVERITIES = new Set(['critical', 'warning', 'info']);
 
@@ -26,7 +27,7 @@ export function severityClass(severity: string | undefined): string {
 export function slugId(text: string): string {
   return (
     text
-      .replace(/\.ya?ml$/i, '')
+      .replace(RULE_FILE_NAME, '')
       .toLowerCase()
       .replace(/[^a-z0-9]+/g, '-')
       .replace(/^-+|-+$/g, '') || 'x'

@@ -10,10 +10,35 @@ import { reportError, reportWarning } from '../diagnostics.js';
 import type { LoadedRuleGroup, RuleFile } from '../model.js';
 import { checkDuplicateGroupsAcrossDocuments, validateRuleDocument } from './validate.js';
 import type { LoadCache } from '../cache/load-cache.js';
+import { RULE_FILE_NAME } from './file-names.js';
 
 function firstLine(message: string): string {
   const line = message.split('\n')[0] ?? message;
   return line.replace(/ at line \d+, column \d+:?$/, '').trim();
+}
+
+/** Prometheus 1.x's rule syntax: `ALERT Name` on a line, then `IF expr`. */
+const PROMETHEUS_1_ALERT = /^ALERT[ \t]+[A-Za-z_:][\w:]*[ \t]*\r?\n(?:[ \t]*(?:#.*)?\r?\n)*[ \t]+IF[ \t]/m;
+
+/** The line of `text` that holds `offset`, without its line ending. */
+function lineAt(text: string, offset: number): { start: number; line: string } {
+  const start = text.lastIndexOf('\n', offset - 1) + 1;
+  const end = text.indexOf('\n', offset);
+  return { start, line: text.slice(start, end === -1 ? text.length : end).replace(/\r$/, '') };
+}
+
+/**
+ * Text of a Go-template tool (Helm, above all) rather than YAML, given where YAML first failed: an
+ * action on a line of its own there (`{{- if .Values.rules.enabled }}`), or anywhere one naming
+ * Helm's objects. Prometheus's own templates (`{{ $labels.instance }}`) live inside annotation
+ * values, where YAML reads them as text.
+ */
+function templateAction(text: string, failedAt: number): { offset: number; action: string } | undefined {
+  const { start, line } = lineAt(text, failedAt);
+  const own = /^[ \t]*(\{\{[^\n]*\}\})[ \t]*$/.exec(line);
+  if (own) return { offset: start + line.indexOf('{{'), action: own[1] };
+  const helm = /\{\{-?[^\n}]*?(?:\.Values\b|\.Release\b|\.Chart\b|\binclude\s+"|\btoYaml\b)[^\n}]*\}\}/.exec(text);
+  return helm ? { offset: helm.index, action: helm[0] } : undefined;
 }
 
 /** Parse one rule file's text. Never throws: problems are messages on the returned vfile. */
@@ -23,6 +48,17 @@ export function parseRuleFile(text: string, absolutePath: string, relPath: strin
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col, offset };
   };
+  const legacy = PROMETHEUS_1_ALERT.exec(text);
+  if (legacy) {
+    const lines = text.slice(0, legacy.index).split('\n').length;
+    reportError(
+      vfile,
+      'Unexpected Prometheus 1.x rule syntax (`ALERT … IF …`): Prometheus 2 and later load only YAML rule groups; rewrite the file as `groups:` (see https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/)',
+      { line: lines, column: 1 },
+      'prometheus-1-rules',
+    );
+    return { path: relPath, vfile, groups: [] };
+  }
   const perDocument: LoadedRuleGroup[][] = [];
   let docs: Document.Parsed[];
   let aliasesOf: ReturnType<typeof parseYamlDocuments>['aliases'];
@@ -38,13 +74,39 @@ export function parseRuleFile(text: string, absolutePath: string, relPath: strin
     reportError(vfile, `Could not read the YAML: ${(err as Error).message}`, { line: 1, column: 1 }, 'yaml-syntax');
     return { path: relPath, vfile, groups: [] };
   }
+  const firstSyntaxError = docs.flatMap((doc) => doc.errors).find((err) => err.code !== 'DUPLICATE_KEY');
+  if (firstSyntaxError) {
+    const template = templateAction(text, firstSyntaxError.pos[0]);
+    if (template) {
+      reportWarning(
+        vfile,
+        `Skipped a template, not a rule file: \`${template.action}\` is for Helm or another Go-template tool, and the text is no YAML until it has run; render it first (\`helm template\`) and point \`--rules\` at the output, or keep templates out of the rules folder`,
+        { start: point(template.offset) },
+        'rule-file-template',
+      );
+      return { path: relPath, vfile, groups: [] };
+    }
+  }
   for (const doc of docs) {
     let broken = false;
+    // The first syntax error is the one to fix: the parser's later ones mostly follow from it.
+    const syntax = doc.errors.filter((err) => err.code !== 'DUPLICATE_KEY');
     for (const err of doc.errors) {
       broken = true;
+      if (err !== syntax[0] && err.code !== 'DUPLICATE_KEY') continue;
       const [from, to] = err.pos;
       const ruleId = err.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax';
-      reportError(vfile, `YAML ${ruleId === 'duplicate-key' ? 'mapping' : 'syntax'} error: ${firstLine(err.message)}.`.replace(/\.\.$/, '.'), { start: point(from), end: point(Math.max(from, to)) }, ruleId);
+      let message = `YAML ${ruleId === 'duplicate-key' ? 'mapping' : 'syntax'} error: ${firstLine(err.message)}.`.replace(/\.\.$/, '.');
+      let at = { start: point(from), end: point(Math.max(from, to)) };
+      if (ruleId === 'yaml-syntax') {
+        const { start, line } = lineAt(text, from);
+        const unquoted = /^\s*(?:-\s+)?([\w.-]+):[ \t]+\{\{/.exec(line);
+        // Reported where the value starts, which is what to quote.
+        if (unquoted) at = { start: point(start + line.indexOf('{{')), end: point(start + line.length) };
+        if (unquoted) message += ` A value that starts with \`{{\` must be quoted in YAML: \`${unquoted[1]}: "${line.slice(line.indexOf('{{')).trim().replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"\`.`;
+        if (syntax.length > 1) message += ` ${syntax.length - 1} more syntax error${syntax.length > 2 ? 's' : ''} in this document most likely follow from this one.`;
+      }
+      reportError(vfile, message, at, ruleId);
     }
     for (const warn of doc.warnings) {
       const [from, to] = warn.pos;
@@ -59,12 +121,12 @@ export function parseRuleFile(text: string, absolutePath: string, relPath: strin
 }
 
 /**
- * Load every `*.yml` / `*.yaml` file under rulesDir (sorted by path, hidden folders skipped).
+ * Load every rule file (RULE_FILE_NAME) under rulesDir (sorted by path, hidden folders skipped).
  * Each RuleFile comes back with its diagnostics attached.
  */
 export async function loadRuleFiles(rulesDir: string, cache?: LoadCache): Promise<RuleFile[]> {
   const root = path.resolve(rulesDir);
-  const files = await listFiles(root, (name) => /\.ya?ml$/i.test(name));
+  const files = await listFiles(root, (name) => RULE_FILE_NAME.test(name));
   return Promise.all(
     files.map(async (rel) => {
       const abs = path.join(root, ...rel.split('/'));

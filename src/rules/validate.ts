@@ -250,6 +250,13 @@ class Walker {
       this.groupList(specEntries.find((e) => e.key === 'groups'), true);
       return;
     }
+    // A mapping with no `groups` nor a key that could be a slip for it (`group:`) is some other
+    // YAML in the rules folder (Helm values, a Prometheus or Alertmanager config), not a rule file.
+    if (!get('groups') && entries.length > 0 && entries.every((e) => suggestion(e.key, ['groups']) === '')) {
+      const keys = entries.slice(0, 3).map((e) => `\`${e.key}\``).join(', ') + (entries.length > 3 ? ', …' : '');
+      reportNote(this.file, `Skipped a YAML document that is no rule file: a mapping of ${keys} without \`groups\` (nor a PrometheusRule).`, this.place(entries[0].keyNode), 'not-rule-document');
+      return;
+    }
     this.unknownFields(entries, ['groups'], 'a rule file');
     this.groupList(get('groups'), false);
   }
