@@ -1,5 +1,5 @@
 // The registry's shortcodes through the real pipeline on test/fixtures/sites/shortcodes: hugo-book's
-// (hint, details, tabs/tab, columns, expand, button, mermaid), a site's own shortcodes/NAME.hbs,
+// (hint, details, tabs/tab, columns, expand, button, mermaid), docsy's (alert, pageinfo, tabpane), a site's own shortcodes/NAME.hbs,
 // and the messages for unknown shortcodes, stale `rule` references and missing `ref` targets.
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -250,4 +250,36 @@ test('figure src and link, button href: read as markdown images and links are (f
   assert.match(page, /<a href="\/runbooks\/runbooks\/postgres\/postgrestoomanyconnections\/">the other<\/a>/);
   assert.match(page, /<a class="sc-button" href="\/runbooks\/runbooks\/postgres\/postgrestoomanyconnections\/#check">Down<\/a>/);
   assert.equal(await readFile(path.join(dir, 'dist/runbooks/postgres/graph.png'), 'utf8'), 'PNG', 'the image is published');
+});
+
+test('docsy\'s alert, pageinfo and tabpane, and geekdoc\'s hint title: a docsy site builds as written', async () => {
+  const dir = await copy();
+  await writeFile(
+    path.join(dir, 'runbooks/postgres/Docsy.md'),
+    [
+      '---', 'title: Docsy', '---', '',
+      '{{% alert title="Before you *start*" color="warning" %}}', 'Read [the other runbook](PostgresTooManyConnections.md).', '{{% /alert %}}', '',
+      '{{% alert %}}', 'Plain note.', '{{% /alert %}}', '',
+      '{{% pageinfo color="danger" %}}', 'Owned by **team A**.', '{{% /pageinfo %}}', '',
+      '{{< tabpane lang="bash" >}}', '{{< tab header="Linux" >}}', 'systemctl restart postgresql && echo "<done>"', '{{< /tab >}}', '{{< tab header="SQL" lang="sql" >}}', 'SELECT 1;', '{{< /tab >}}', '{{< /tabpane >}}', '',
+      '{{< tabpane text=true >}}', '{{% tab header="Why" %}}', 'Because **disk**.', '{{% /tab %}}', '{{< /tabpane >}}', '',
+      '{{< hint type=caution title="Careful" >}}', 'Geekdoc.', '{{< /hint >}}', '',
+      '{{% alert color="purple" %}}', 'Odd colour.', '{{% /alert %}}', '',
+    ].join('\n'),
+  );
+  const result = await runCli(['build', '--out', 'dist'], dir);
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  // The one warning: a colour docsy does not have.
+  const warnings = result.stdout.split('\n').filter((line) => line.includes(' warning '));
+  assert.deepEqual(warnings.map((line) => line.replace(/\s+/g, ' ').split(' [')[0].split(' warning ')[0]), ['runbooks/postgres/Docsy.md:36:1']);
+  assert.match(warnings[0], /Unexpected alert color `purple`, expected one of docsy's `primary`/);
+  const page = await readFile(path.join(dir, 'dist/runbooks/postgres/docsy/index.html'), 'utf8');
+  assert.match(page, /<div class="sc-hint sc-hint-warning" role="note"><span class="sr">Warning: <\/span><p class="sc-hint-title"><strong>Before you <em>start<\/em><\/strong><\/p><p>Read <a href="\/runbooks\/runbooks\/postgres\/postgrestoomanyconnections\/">the other runbook<\/a>\.<\/p><\/div>/);
+  assert.match(page, /<div class="sc-hint sc-hint-info" role="note"><span class="sr">Note: <\/span><p>Plain note\.<\/p><\/div>/);
+  assert.match(page, /<div class="sc-hint sc-hint-danger sc-pageinfo"><p>Owned by <strong>team A<\/strong>\.<\/p><\/div>/);
+  // Code tabs, in the tab's language or the pane's, escaped; a text=true pane's tabs are markdown.
+  assert.match(page, /<label for="tabs-tabpane-0">Linux<\/label><div class="sc-tab-panel"><pre tabindex="0"><code class="language-bash">systemctl restart postgresql &amp;&amp; echo &quot;&lt;done&gt;&quot;\n<\/code><\/pre><\/div>/);
+  assert.match(page, /<label for="tabs-tabpane-1">SQL<\/label><div class="sc-tab-panel"><pre tabindex="0"><code class="language-sql">SELECT 1;\n<\/code><\/pre><\/div>/);
+  assert.match(page, /<label for="tabs-tabpane-2-0">Why<\/label><div class="sc-tab-panel"><p>Because <strong>disk<\/strong>\.<\/p><\/div>/);
+  assert.match(page, /<div class="sc-hint sc-hint-warning" role="note"><span class="sr">Warning: <\/span><p class="sc-hint-title"><strong>Careful<\/strong><\/p><p>Geekdoc\.<\/p><\/div>/);
 });

@@ -9,6 +9,7 @@
 import type { ResolvedConfig } from '../config/load.js';
 import type { RuleFile, Runbook, ShortcodeToken } from '../model.js';
 import type { PageData, RuleEmbed } from '../render/page-data.js';
+import { alert } from './builtin/alert.js';
 import { button } from './builtin/button.js';
 import { columns } from './builtin/columns.js';
 import { comment } from './builtin/comment.js';
@@ -18,10 +19,12 @@ import { figure } from './builtin/figure.js';
 import { highlight } from './builtin/highlight.js';
 import { hint } from './builtin/hint.js';
 import { mermaid } from './builtin/mermaid.js';
+import { pageinfo } from './builtin/pageinfo.js';
 import { param } from './builtin/param.js';
 import { ref, relref } from './builtin/ref.js';
 import { rule } from './builtin/rule.js';
 import { tab, tabs } from './builtin/tabs.js';
+import { tabpane } from './builtin/tabpane.js';
 
 /**
  * Whether a shortcode has inner content up to its closing tag: `none` (a closing tag is an error),
@@ -146,13 +149,13 @@ export interface Shortcode {
   /** One line for the README and for messages: how it is written. */
   usage: string;
   /** Where it comes from, for the docs: 'runbook-site', 'hugo', 'hugo-book'. */
-  origin: 'runbook-site' | 'hugo' | 'hugo-book';
+  origin: 'runbook-site' | 'hugo' | 'hugo-book' | 'docsy';
   resolve?(call: ResolveCall, scope: ResolveScope): ResolvedShortcode | undefined;
   /** Omitted for `comment` (removed with its content) and text shortcodes (their `resolved.text`). */
   render?(call: RenderCall): string | CodeOutput;
 }
 
-const BUILTINS: Shortcode[] = [rule, comment, ref, relref, param, highlight, figure, details, hint, tabs, tab, columns, expand, button, mermaid];
+const BUILTINS: Shortcode[] = [rule, comment, ref, relref, param, highlight, figure, details, hint, tabs, tab, columns, expand, button, mermaid, alert, pageinfo, tabpane];
 
 export const SHORTCODES: ReadonlyMap<string, Shortcode> = new Map(BUILTINS.map((shortcode) => [shortcode.name, shortcode]));
 
