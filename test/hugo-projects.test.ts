@@ -4,6 +4,7 @@
 // as a Hugo project and built with no flags, compared with Hugo's own build.
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp, mkdir, symlink, writeFile, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -322,4 +323,33 @@ test('in a Hugo site, documentation sections are not orphan runbooks; an unlinke
   await rm(path.join(dir, 'content/about.md'));
   assert.ok(withDocumentation > 0);
   assert.equal(withDocumentation, await counted());
+});
+
+test('emoji shortcodes: on in a GitHub-style folder, as GitHub renders them; a Hugo site follows enableEmoji, as Hugo does; never in code', async (t) => {
+  const body = '# Disk\n\n:warning: Check the volume :+1:, then run `:fire:` and :no_such_emoji:.\n\n```\n:warning:\n```\n';
+  const github = await projectOf({ 'runbooks/disk/DiskFull.md': body });
+  assert.equal((await runCli(['build'], github)).code, 0);
+  const page = await readFile(path.join(github, 'dist/runbooks/disk/diskfull/index.html'), 'utf8');
+  assert.match(page, /<p>⚠️ Check the volume 👍, then run <code>:fire:<\/code> and :no_such_emoji:\.<\/p>/);
+  assert.match(page, /<code>:warning:\n<\/code>/);
+  await writeFile(path.join(github, 'runbook-site.yaml'), 'emoji: false\n');
+  assert.equal((await runCli(['build'], github)).code, 0);
+  assert.match(await readFile(path.join(github, 'dist/runbooks/disk/diskfull/index.html'), 'utf8'), /<p>:warning: Check the volume :\+1:,/);
+
+  const hugoBody = `---\ntitle: DiskFull\n---\n${body.split('\n').slice(2).join('\n')}`;
+  const hugo = await projectOf({ 'hugo.toml': 'baseURL = "https://org.github.io/rb/"\ntitle = "RB"\n', 'content/runbooks/disk/DiskFull.md': hugoBody });
+  assert.equal((await runCli(['build'], hugo)).code, 0);
+  assert.match(await readFile(path.join(hugo, 'dist/runbooks/disk/diskfull/index.html'), 'utf8'), /<p>:warning: Check the volume :\+1:,/);
+  await writeFile(path.join(hugo, 'hugo.toml'), 'baseURL = "https://org.github.io/rb/"\ntitle = "RB"\nenableEmoji = true\n');
+  assert.equal((await runCli(['build'], hugo)).code, 0);
+  const ours = await readFile(path.join(hugo, 'dist/runbooks/disk/diskfull/index.html'), 'utf8');
+  assert.match(ours, /<p>⚠️ Check the volume 👍, then run <code>:fire:<\/code> and :no_such_emoji:\.<\/p>/);
+  if (!requireHugo(t)) return;
+  // Hugo's own build of the same text gives the same characters in text. The one difference, on
+  // purpose: Hugo replaces shortcodes in code too, where GitHub and we keep what the author wrote.
+  await mkdir(path.join(hugo, 'layouts/_default'), { recursive: true });
+  await writeFile(path.join(hugo, 'layouts/_default/single.html'), '{{ .Content }}');
+  execFileSync('hugo', ['--quiet', '-s', hugo, '-d', path.join(hugo, 'hugo-out')]);
+  const theirs = await readFile(path.join(hugo, 'hugo-out/runbooks/disk/diskfull/index.html'), 'utf8');
+  assert.match(theirs, /<p>⚠️ Check the volume 👍, then run <code>🔥<\/code> and :no_such_emoji:\.<\/p>/);
 });

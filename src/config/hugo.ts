@@ -127,6 +127,8 @@ export async function readHugoConfig(root: string, display: (file: string) => st
     settings.static = firstStatic ?? 'static';
     const ugly = pick(values, 'uglyURLs');
     if (typeof ugly === 'boolean') settings.uglyURLs = ugly;
+    // Hugo renders `:warning:` only with enableEmoji; GitHub always does (our default).
+    settings.emoji = pick(values, 'enableEmoji') === true;
     const languageCode = text(pick(values, 'languageCode'));
     if (languageCode) settings.languageCode = languageCode;
     const repository = repositoryFromParams(params);

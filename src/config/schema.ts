@@ -74,6 +74,11 @@ export const configSchema = z
      * curly quote breaks it.
      */
     typographer: z.boolean().default(false),
+    /**
+     * GitHub's emoji shortcodes (`:warning:` → ⚠️) in text, never in code: on by default, as GitHub
+     * renders them; a Hugo site follows its `enableEmoji` (off unless set, as in Hugo).
+     */
+    emoji: z.boolean().default(true),
     /** The annotation linking an alert to its runbook: read by `check`, set by `annotate`. */
     runbookAnnotation: z.string().min(1).default('runbook_url'),
     /**

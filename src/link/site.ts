@@ -183,6 +183,7 @@ export function linkSite({ config, ruleFiles, runbooks, version, intro, gitDates
     grafanaURL: config.grafanaURL,
     sanitize: config.sanitize,
     typographer: config.typographer,
+    emoji: config.emoji,
     version,
     languageCode: config.languageCode ?? 'en',
     params: config.params ?? {},

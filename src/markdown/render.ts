@@ -1,7 +1,7 @@
 // Markdown → HTML for one runbook body, with the data later stages need.
 // Pipeline: shortcode expansion (source level; a shortcode's inner content is rendered the same way,
-// on its own) → remark (GFM, definition lists) → placeholders → Hugo heading ids → rehype (raw HTML
-// kept) → collect → code highlighting → heading permalinks → HTML.
+// on its own) → remark (GFM, definition lists) → Hugo heading ids → placeholders → typographer,
+// emoji (options) → rehype (raw HTML kept) → collect → code highlighting → heading permalinks → HTML.
 // One frozen processor for the module; per call a new VFile carries the call's settings.
 import { unified } from 'unified';
 import { defListHastHandlers } from 'remark-definition-list';
@@ -21,6 +21,7 @@ import remarkHeadingIds, { createIdFactory, PAGE_IDS_KEY } from './heading-ids.j
 import rehypeHighlightCode from './highlight-code.js';
 import rehypeHeadingAnchors from './heading-anchors.js';
 import remarkTypographer from './typographer.js';
+import remarkEmoji, { mayHaveEmoji } from './emoji.js';
 import { checkMarkdownComplexity } from './complexity.js';
 import rehypeRaw from 'rehype-raw';
 import rehypeSanitize from 'rehype-sanitize';
@@ -44,6 +45,8 @@ export interface RenderMarkdownOptions {
   sanitize?: boolean;
   /** Smart quotes, dashes and ellipses in text, as Hugo's typographer (config `typographer`). */
   typographer?: boolean;
+  /** GitHub's emoji shortcodes (`:warning:`) as emoji (config `emoji`). */
+  emoji?: boolean;
 }
 export interface RenderedMarkdown {
   html: string;
@@ -64,12 +67,12 @@ export interface RenderedMarkdown {
  * (our own embeds set aside); with `typographer`, text gets Hugo's smart punctuation, after the
  * heading ids are taken (Hugo's ids are made from the text as written).
  */
-function markdownProcessor(sanitize: boolean, typographer: boolean) {
+function markdownProcessor(sanitize: boolean, typographer: boolean, emoji: boolean) {
   // remark-parse + remark-gfm + remark-definition-list, each extension only where it can fire.
   // Heading ids before the shortcodes' inner content is rendered: the body's headings keep their
   // ids whatever a shortcode holds, and inner headings take the next free ones (PAGE_IDS_KEY).
   const parsed = unified().use(remarkParseGated).use(remarkHeadingIds).use(remarkPlaceholders);
-  const typeset = typographer ? parsed.use(remarkTypographer) : parsed;
+  const typeset = typographer ? (emoji ? parsed.use(remarkTypographer).use(remarkEmoji) : parsed.use(remarkTypographer)) : emoji ? parsed.use(remarkEmoji) : parsed;
   const toHtml = typeset.use(remarkRehype, { allowDangerousHtml: true, handlers: defListHastHandlers });
   const cleaned = sanitize ? toHtml.use(rehypeSetAsideEmbeds).use(rehypeRaw).use(rehypeSanitize, sanitizeSchema).use(rehypePutBackEmbeds) : toHtml;
   return cleaned.use(rehypeCollect).use(rehypeHighlightCode).use(rehypeHeadingAnchors).use(rehypeStringify, { allowDangerousHtml: true }).freeze();
@@ -78,10 +81,10 @@ function markdownProcessor(sanitize: boolean, typographer: boolean) {
 type Processor = ReturnType<typeof markdownProcessor>;
 /** One frozen processor per combination of settings, made when first used. */
 const processors = new Map<string, Processor>();
-function processorFor(sanitize: boolean, typographer: boolean): Processor {
-  const key = `${sanitize}:${typographer}`;
+function processorFor(sanitize: boolean, typographer: boolean, emoji: boolean): Processor {
+  const key = `${sanitize}:${typographer}:${emoji}`;
   let processor = processors.get(key);
-  if (!processor) processors.set(key, (processor = markdownProcessor(sanitize, typographer)));
+  if (!processor) processors.set(key, (processor = markdownProcessor(sanitize, typographer, emoji)));
   return processor;
 }
 
@@ -182,7 +185,8 @@ export function renderMarkdown(markdown: string, options: RenderMarkdownOptions)
     data[COLLECT_OPTIONS_KEY] = collectOptions;
     data[TRUSTED_HTML_KEY] = trusted;
     data[PAGE_IDS_KEY] = headingIds;
-    const run = processorFor(options.sanitize ?? false, options.typographer ?? false);
+    // Emoji only where a shortcode can be: the replacement walks every text node otherwise.
+    const run = processorFor(options.sanitize ?? false, options.typographer ?? false, (options.emoji ?? false) && mayHaveEmoji(expanded.markdown));
     const tree = run.parse(file);
     const hast = run.runSync(tree, file);
     const html = run.stringify(hast, file);

@@ -34,6 +34,8 @@ export interface SiteInfo {
   sanitize?: boolean;
   /** Smart punctuation in runbook text (config `typographer`). */
   typographer?: boolean;
+  /** Emoji shortcodes in runbook text (config `emoji`). */
+  emoji?: boolean;
   /** Tool version, for the generator meta tag and cache keys. */
   version: string;
   /** The `lang` of every page (Hugo's languageCode; default `en`). */

@@ -216,6 +216,7 @@ export function renderPage(page: PageData, theme: Theme, options: RenderPageOpti
       resolveLink: options.resolveLink,
       sanitize: page.site.sanitize,
       typographer: page.site.typographer,
+      emoji: page.site.emoji,
       startLine: markdown.startLine,
     });
     let html = out.html;
