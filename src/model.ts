@@ -90,8 +90,10 @@ export interface Runbook {
   folder?: string[];
   /** Folder segments from the runbooks root, e.g. ['haproxy-exporter-v1']. */
   sectionPath: string[];
-  /** File name without `.md` (any case): the default title, and the alert name it is the runbook of. */
+  /** File name without `.md` (any case): the title when there is no other, and the alert name it is the runbook of. */
   stem: string;
+  /** Without a front-matter title: the text of the `# heading` the body opens with (load/opening-heading.ts). */
+  heading?: string;
   /** Site-relative URL of the page, no leading slash, trailing slash: `runbooks/haproxy/haproxydown/`. */
   url: string;
   /** True when the body has no content (only whitespace). */

@@ -122,3 +122,29 @@ test('an alert named in front matter that no rule defines is a warning at the `a
   const { diagnostics } = await check(dir);
   assert.deepEqual(diagnostics.filter((d) => d.ruleId === 'alert-not-found').map((d) => `${d.line}:${d.column} ${d.severity}`), ['4:1 warning']);
 });
+
+test('without a front-matter title, a runbook is titled by the # heading it opens with, as GitHub shows the file; else by its file name', async () => {
+  const dir = await site({
+    'runbooks/db/README.md': '# Databases\n\nThe database runbooks.\n',
+    'runbooks/db/postgres-down.md': '\n# Postgres is *down* `pg_up`\n\nRestart it.\n',
+    'runbooks/db/titled.md': '---\ntitle: From front matter\n---\n# Another heading\n',
+    'runbooks/db/no-heading.md': 'Text first.\n\n# A heading later\n',
+    'runbooks/db/shortcode.md': '# {{< param "team" >}} pager\n',
+    'runbooks/db/second-level.md': '## Steps\n',
+  });
+  await writeFile(path.join(dir, 'runbook-site.yaml'), 'params:\n  team: DBA\n');
+  const result = await runCli(['build', '--no-check'], dir);
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  const page = async (url: string) => readFile(path.join(dir, 'dist', url, 'index.html'), 'utf8');
+  const down = await page('runbooks/db/postgres-down');
+  assert.match(down, /<title>Postgres is down pg_up · /);
+  // One h1 on the page: the body's own, lifted into the header.
+  assert.equal(down.match(/<h1/g)?.length, 1);
+  const section = await page('runbooks/db');
+  assert.match(section, /<title>Databases · /);
+  // Long names may break after `-` and `_` (<wbr>): read the text without them.
+  const listed = [...section.replace(/<wbr>/g, '').matchAll(/<li><a href="([^"]+)\/">([^<]+)<\/a>/g)].map((match) => `${match[1]}=${match[2]}`);
+  for (const entry of ['postgres-down=Postgres is down pg_up', 'titled=From front matter', 'no-heading=no-heading', 'shortcode=shortcode', 'second-level=second-level']) {
+    assert.ok(listed.includes(entry), `${entry} in ${listed.join(', ')}`);
+  }
+});

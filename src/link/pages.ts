@@ -57,6 +57,7 @@ function descriptionOf(runbook: Runbook | undefined): string | undefined {
 export function runbookTitle(runbook: Runbook): string {
   const title = runbook.frontMatter.title;
   if (typeof title === 'string' && title.trim()) return title;
+  if (runbook.heading) return runbook.heading;
   if (runbook.isSectionIndex) return runbook.sectionPath[runbook.sectionPath.length - 1] ?? 'Runbooks';
   return runbook.stem;
 }

@@ -11,6 +11,7 @@ import { pageRoles, pageUrl, type PageRole } from '../link/page-urls.js';
 import { RUNBOOKS_URL_PREFIX } from '../link/urls.js';
 import { listFiles } from './files.js';
 import type { LoadCache } from '../cache/load-cache.js';
+import { openingHeading } from './opening-heading.js';
 
 /**
  * Largest runbook rendered; real ones are a few kilobytes (srerun's largest is 9 KB). The markdown
@@ -66,6 +67,7 @@ export async function loadRunbook(runbooksDir: string, relativeFile: string, cac
   }
   // The URL depends on settings, not only on the text: never taken from the cache.
   const { frontMatter } = runbook;
+  if (typeof frontMatter.title !== 'string' || !frontMatter.title.trim()) runbook.heading = await openingHeading(runbook.body);
   runbook.url = pageUrl({
     prefix: placement.prefix ?? RUNBOOKS_URL_PREFIX,
     folder: runbook.folder ?? runbook.sectionPath,

@@ -56,6 +56,8 @@ export async function fastRenderPages(base: FastRenderBase, changed: string[]): 
     }
     if (runbook.url !== before.url || runbook.empty || runbook.isSectionIndex) return { declined: `${before.file} changed more than its text` };
     if (JSON.stringify(runbook.frontMatter) !== JSON.stringify(before.frontMatter)) return { declined: `${before.file}: its front matter changed` };
+    // Its title is in every page that lists it.
+    if (runbook.heading !== before.heading) return { declined: `${before.file}: its title heading changed` };
     if (hasErrors(runbook)) return { declined: `${before.file} has errors` };
     const { embedsByRunbook, resolvedByRunbook } = resolveShortcodes([runbook], site.ruleFiles, config, base.shortcodeSources, site.runbooks);
     if (hasErrors(runbook)) return { declined: `${before.file} has errors` };
