@@ -353,3 +353,28 @@ test('emoji shortcodes: on in a GitHub-style folder, as GitHub renders them; a H
   const theirs = await readFile(path.join(hugo, 'hugo-out/runbooks/disk/diskfull/index.html'), 'utf8');
   assert.match(theirs, /<p>⚠️ Check the volume 👍, then run <code>🔥<\/code> and :no_such_emoji:\.<\/p>/);
 });
+
+test('a folder per runbook, as GitHub shows it (NodeDown/README.md and its screenshot), is that alert\'s page, linked as ../NodeDown/', async () => {
+  const dir = await projectOf({
+    'rules/k.yml': 'groups:\n  - name: k\n    rules:\n      - alert: KubePodCrashLooping\n        expr: up == 0\n      - alert: NodeDown\n        expr: up == 0\n',
+    'runbooks/KubePodCrashLooping/README.md': '# Pod crash looping\n\n![graph](graph.png)\n',
+    'runbooks/KubePodCrashLooping/graph.png': 'PNG',
+    'runbooks/NodeDown/index.md': '# Node down\n\nSee [the pods](../KubePodCrashLooping/) and [their graph](../KubePodCrashLooping/graph.png).\n',
+    // A README beside other runbooks stays the folder's own page.
+    'runbooks/db/README.md': '# Databases\n',
+    'runbooks/db/DbDown.md': '# Db down\n',
+  });
+  const checked = await runCli(['check', '--format', 'json'], dir);
+  const report = JSON.parse(checked.stdout) as { coverage: { withoutRunbook: string[] }; diagnostics: { ruleId: string; severity: string }[] };
+  assert.deepEqual(report.coverage.withoutRunbook, []);
+  assert.deepEqual(report.diagnostics.filter((d) => d.severity !== 'note' && d.ruleId !== 'runbook-url-missing'), []);
+  const built = await runCli(['build'], dir);
+  assert.equal(built.code, 0, built.stdout + built.stderr);
+  assert.match(await readFile(path.join(dir, 'dist/alerts/kubepodcrashlooping/index.html'), 'utf8'), /url=http:\/\/localhost\/runbooks\/kubepodcrashlooping\/"/);
+  assert.ok(existsSync(path.join(dir, 'dist/runbooks/kubepodcrashlooping/graph.png')));
+  assert.match(await readFile(path.join(dir, 'dist/runbooks/nodedown/index.html'), 'utf8'), /<a href="\/runbooks\/kubepodcrashlooping\/">the pods<\/a> and <a href="\/runbooks\/kubepodcrashlooping\/graph\.png">their graph<\/a>/);
+  // Listed as a page of the runbooks, where db/ is a section.
+  const home = await readFile(path.join(dir, 'dist/runbooks/index.html'), 'utf8');
+  assert.match(home, /Pod crash looping/);
+  assert.match(await readFile(path.join(dir, 'dist/runbooks/db/index.html'), 'utf8'), /<title>Databases · /);
+});

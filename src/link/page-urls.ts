@@ -1,7 +1,8 @@
 // Which page a markdown file is, and its URL, as Hugo (and GitHub, for folder READMEs) decide them.
 // A folder's own page is `_index.md`; without one, `README.md` (GitHub's convention) or `index.md`.
 // A folder whose only markdown is `index.md` (and no subfolder with markdown) is a Hugo leaf
-// bundle: one page at the folder's URL, its other files the page's resources.
+// bundle: one page at the folder's URL, its other files the page's resources; so is a folder whose
+// only markdown is `README.md` (GitHub's folder per runbook).
 import path from 'node:path';
 import { hugoSlug } from './urls.js';
 
@@ -27,8 +28,11 @@ export function pageRoles(files: string[]): Map<string, PageRole> {
     const lower = new Map(names.map((name) => [name.toLowerCase(), name]));
     let index = lower.get('_index.md');
     const indexMd = lower.get('index.md');
-    if (!index && indexMd && names.length === 1 && !foldersWithMarkdownBelow.has(folder) && folder !== '.') {
-      roles.set(join(indexMd), 'bundle');
+    // A folder whose one markdown file is `index.md`, or GitHub's `README.md` (a folder per runbook,
+    // its screenshots beside it), is that page, not a section of none.
+    const only = names.length === 1 && !foldersWithMarkdownBelow.has(folder) && folder !== '.' ? (indexMd ?? lower.get('readme.md')) : undefined;
+    if (!index && only) {
+      roles.set(join(only), 'bundle');
       continue;
     }
     index ??= lower.get('readme.md') ?? indexMd;

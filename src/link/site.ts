@@ -204,6 +204,8 @@ export function linkSite({ config, ruleFiles, runbooks, version, intro, gitDates
   const resources = resourceSitePaths(resourceFiles, pagesRunbooks, config.urlPrefix ?? RUNBOOKS_URL_PREFIX);
   // The content root of a Hugo site is the home page.
   const folders = Object.fromEntries([...sectionByKey].map(([key, section]) => [key, section.url]));
+  // A bundle's folder (`NodeDown/index.md`, `NodeDown/README.md`) is its page, linked as `../NodeDown/`.
+  for (const runbook of pagesRunbooks) if (runbook.role === 'bundle' && runbook.folder) folders[runbook.folder.join('/')] ??= runbook.url;
   // The intro is the home page: a link to its file is a link home.
   if (intro) urlByFile[intro.file] ??= '';
   const runbooksFolder = path.relative(config.root, config.runbooksDir).split(path.sep).join('/');
