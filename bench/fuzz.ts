@@ -8,6 +8,13 @@ import { buildBatch, ruleFileArbitrary, runbookArbitrary } from '../test/fuzz/ru
 const count = Number(process.argv[2] ?? process.env.FUZZ_COUNT ?? 100_000);
 const seed = Number(process.env.FUZZ_SEED ?? 1);
 const perBatch = Number(process.env.FUZZ_BATCH ?? 250);
+// A count that is no number (`--count 2000`) would fuzz nothing and report a clean run.
+for (const [name, value] of [['COUNT', count], ['FUZZ_SEED', seed], ['FUZZ_BATCH', perBatch]] as const) {
+  if (!Number.isSafeInteger(value) || value < (name === 'FUZZ_SEED' ? 0 : 1)) {
+    console.error(`fuzz: ${name} must be a whole number, got \`${name === 'COUNT' ? (process.argv[2] ?? process.env.FUZZ_COUNT) : process.env[name]}\`; usage: npm run fuzz [-- COUNT], FUZZ_SEED=N, FUZZ_BATCH=N`);
+    process.exit(2);
+  }
+}
 const HANG_SECONDS = 5;
 let runbookCount = 0;
 let ruleFileCount = 0;
