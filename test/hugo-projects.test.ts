@@ -378,3 +378,28 @@ test('a folder per runbook, as GitHub shows it (NodeDown/README.md and its scree
   assert.match(home, /Pod crash looping/);
   assert.match(await readFile(path.join(dir, 'dist/runbooks/db/index.html'), 'utf8'), /<title>Databases · /);
 });
+
+test('links from a runbook to files of the repository outside the runbooks folder go to their page in the repository, as on GitHub; without one configured, a warning', async () => {
+  const body = '# Node down\n\nSee [the rule](../../rules/k.yml#L4), [the fix](../../scripts/fix.sh), [all scripts](../../scripts/), [the README](../../README.md) and ![graph](../../docs/graph.png).\n';
+  const dir = await projectOf({
+    'rules/k.yml': 'groups:\n  - name: k\n    rules:\n      - alert: NodeDown\n        expr: up == 0\n',
+    'runbooks/node/NodeDown.md': body,
+    'scripts/fix.sh': 'echo fix\n',
+    'README.md': '# Ops\n',
+    'docs/graph.png': 'PNG',
+  });
+  const check = async () => JSON.parse((await runCli(['check', '--format', 'json'], dir)).stdout) as { diagnostics: { line: number; column: number; ruleId: string; message: string }[] };
+  const without = (await check()).diagnostics.filter((d) => d.ruleId === 'repository-link');
+  assert.deepEqual(without.map((d) => `${d.line}:${d.column}`), ['3:5', '3:39', '3:72', '3:103', '3:137']);
+  assert.match(without[0].message, /^Unexpected link `\.\.\/\.\.\/rules\/k\.yml#L4` to `rules\/k\.yml`, a file outside the runbooks folder, which the site does not publish: set `repository\.url` in runbook-site\.yaml/);
+  await writeFile(path.join(dir, 'runbook-site.yaml'), 'repository:\n  url: https://github.com/acme/ops\n  branch: trunk\n');
+  assert.deepEqual((await check()).diagnostics.filter((d) => d.ruleId === 'repository-link' || d.ruleId === 'broken-link' || d.ruleId === 'missing-image'), []);
+  const built = await runCli(['build'], dir);
+  assert.equal(built.code, 0, built.stdout + built.stderr);
+  const page = await readFile(path.join(dir, 'dist/runbooks/node/nodedown/index.html'), 'utf8');
+  assert.match(page, /<a href="https:\/\/github\.com\/acme\/ops\/blob\/trunk\/rules\/k\.yml#L4">the rule<\/a>, <a href="https:\/\/github\.com\/acme\/ops\/blob\/trunk\/scripts\/fix\.sh">the fix<\/a>, <a href="https:\/\/github\.com\/acme\/ops\/tree\/trunk\/scripts">all scripts<\/a>, <a href="https:\/\/github\.com\/acme\/ops\/blob\/trunk\/README\.md">the README<\/a> and <img src="https:\/\/github\.com\/acme\/ops\/raw\/trunk\/docs\/graph\.png" alt="graph">/);
+  // A file that is not there is still an error at its place.
+  await writeFile(path.join(dir, 'runbooks/node/NodeDown.md'), body.replace('fix.sh', 'gone.sh'));
+  const broken = (await check()).diagnostics.filter((d) => d.ruleId === 'broken-link');
+  assert.deepEqual(broken.map((d) => `${d.line}:${d.column} ${d.message}`), ['3:39 Unexpected link `../../scripts/gone.sh`: there is no `scripts/gone.sh` in the project, expected a path relative to this file']);
+});

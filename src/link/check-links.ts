@@ -1,9 +1,10 @@
 // Site-wide link check over what rendering found: relative `.md` links, site-absolute links and
 // `#anchors` must point at pages (and headings) the build generates. Runs before anything is written.
-import { reportError } from '../diagnostics.js';
+import { reportError, reportWarning } from '../diagnostics.js';
+import { existsSync } from 'node:fs';
 import type { Point, Runbook } from '../model.js';
 import { GENERATED_FILES, GENERATED_FOLDERS } from './site-paths.js';
-import { markdownLinkFile, pageUrlOf, safeDecode, sitePageUrl } from './urls.js';
+import { markdownLinkFile, pageUrlOf, repositoryPathOf, safeDecode, sitePageUrl } from './urls.js';
 import { folderLinkUrl, referencedFile } from './resources.js';
 import { closest } from '../edit-distance.js';
 import { LAYOUT_IDS } from '../render/page-data.js';
@@ -30,6 +31,10 @@ export interface LinkCheckOptions {
   staticFiles?: Set<string>;
   /** The runbooks folder from the project root (posix): links from the intro outside it lead back in. */
   runbooksFolder?: string;
+  /** The project root: a link to one of its files outside the runbooks folder is checked on disk. */
+  projectRoot?: string;
+  /** True when `repository.url` is configured: such links then go to the file's page there (render-one.ts). */
+  repository?: boolean;
 }
 
 /** The closest existing file to a missing one, as the author would write it from `fromFile`. */
@@ -64,6 +69,28 @@ export function checkLinks(pages: PageLinks[], options: LinkCheckOptions): Map<s
     return file !== undefined || (options.staticFiles?.has(sitePath) ?? false);
   };
   const headingsByUrl = new Map(pages.map((page) => [page.url, new Set([...page.headingIds, ...LAYOUT_IDS])]));
+  /**
+   * A link to a project file outside the runbooks folder (the rule file, a script, the top README),
+   * which the site does not publish: checked on disk; without a repository to link to, a warning
+   * saying how to get one. False when the link is not one (it is checked as a site link).
+   */
+  const repositoryLink = (page: PageLinks, href: string, pathPart: string, image: boolean, place: Point): boolean => {
+    if (options.projectRoot === undefined || pathPart === '' || pathPart.startsWith('/')) return false;
+    const target = safeDecode(pathPart.split('?')[0]);
+    const projectPath = repositoryPathOf(page.runbook.file, target, options.runbooksFolder);
+    if (projectPath === undefined) return false;
+    if (!existsSync(path.join(options.projectRoot, ...projectPath.split('/')))) {
+      reportError(page.runbook.vfile, `Unexpected ${image ? 'image' : 'link'} \`${href}\`: there is no \`${projectPath}\` in the project, expected a path relative to this file`, place, image ? 'missing-image' : 'broken-link');
+    } else if (!options.repository) {
+      reportWarning(
+        page.runbook.vfile,
+        `Unexpected ${image ? 'image' : 'link'} \`${href}\` to \`${projectPath}\`, a ${target.endsWith('/') ? 'folder' : 'file'} outside the runbooks folder, which the site does not publish: set \`repository.url\` in runbook-site.yaml, and it ${image ? 'shows the file from' : `leads to the ${target.endsWith('/') ? 'folder' : 'file'}'s page in`} the repository`,
+        place,
+        'repository-link',
+      );
+    }
+    return true;
+  };
   const base = new URL(options.baseURL);
   for (const page of pages) {
     for (const link of page.links) {
@@ -91,6 +118,7 @@ export function checkLinks(pages: PageLinks[], options: LinkCheckOptions): Map<s
       } else if (markdownFile !== undefined) {
         const file = markdownFile;
         targetUrl = Object.hasOwn(options.urlByFile, file) ? options.urlByFile[file] : undefined;
+        if (targetUrl === undefined && repositoryLink(page, href, pathPart, false, place)) continue;
         if (targetUrl === undefined) {
           reportError(page.runbook.vfile, `Unexpected link to \`${pathPart}\`: no runbook \`${file}\` is built, expected a path relative to this file`, place, 'broken-link');
           continue;
@@ -101,6 +129,7 @@ export function checkLinks(pages: PageLinks[], options: LinkCheckOptions): Map<s
           if (!referenced.has(file)) referenced.set(file, { runbook: page.runbook, place });
           continue;
         }
+        if (file === undefined && folderLinkUrl(page.runbook.file, pathPart, options.folders, options.runbooksFolder) === undefined && repositoryLink(page, href, pathPart, Boolean(link.image), place)) continue;
         const resolved = new URL(pathPart, new URL(page.url, 'https://site.invalid' + options.basePath));
         let sitePath = safeDecode(resolved.pathname);
         if (pathPart.startsWith('/') && !sitePath.startsWith(options.basePath)) {

@@ -46,6 +46,8 @@ export interface Site {
   folders: Record<string, string>;
   /** The runbooks folder from the project root (posix, '' when it is the root). */
   runbooksFolder: string;
+  /** Where the project's files are on the web (config `repository`), for links to files the site does not publish. */
+  repository?: { url: string; branch: string; path: string };
 }
 
 export interface LinkOptions {
@@ -211,5 +213,5 @@ export function linkSite({ config, ruleFiles, runbooks, version, intro, gitDates
   const runbooksFolder = path.relative(config.root, config.runbooksDir).split(path.sep).join('/');
   const pagesOnly = pagesRunbooks.filter((runbook) => !runbook.isSectionIndex);
   const runbookCount = ruleLinks.size > 0 ? pagesOnly.filter((runbook) => !isDocumentation(runbook)).length : pagesOnly.length;
-  return { info, paths, ruleFiles, runbooks: pagesRunbooks, alerts, pages, coverage, runbookCount, urlByFile, urls, redirects, placements, resources, bundleResources: bundleResources(resourceFiles, pagesRunbooks), folders, runbooksFolder };
+  return { info, paths, ruleFiles, runbooks: pagesRunbooks, alerts, pages, coverage, runbookCount, urlByFile, urls, redirects, placements, resources, bundleResources: bundleResources(resourceFiles, pagesRunbooks), folders, runbooksFolder, repository: config.repository };
 }

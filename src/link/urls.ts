@@ -108,6 +108,28 @@ export function joinFromFile(fromFile: string, target: string, runbooksFolder = 
   return fromRoot.startsWith(`${runbooksFolder}/`) ? fromRoot.slice(runbooksFolder.length + 1) : joined;
 }
 
+/**
+ * A relative link's target outside the runbooks folder but inside the project (`../../rules/app.yml`
+ * from a runbook, `scripts/fix.sh` from a root README), as a path from the project root; undefined
+ * for a target inside the runbooks folder, or above the project root.
+ */
+export function repositoryPathOf(fromFile: string, target: string, runbooksFolder = ''): string | undefined {
+  const joined = joinFromFile(fromFile, target, runbooksFolder);
+  if (!(joined === '..' || joined.startsWith('../'))) return undefined;
+  const fromRoot = path.posix.normalize(path.posix.join(runbooksFolder || '.', joined));
+  return fromRoot === '..' || fromRoot.startsWith('../') || fromRoot === '.' ? undefined : fromRoot.replace(/\/$/, '');
+}
+
+/**
+ * The repository's web page of a project file or folder (`…/blob/main/rules/app.yml`,
+ * `…/tree/main/scripts`); an image's raw bytes (`…/raw/main/docs/graph.png`), which an `<img>` can show.
+ */
+export function repositoryViewUrl(repository: { url: string; branch: string; path: string }, projectPath: string, folder: boolean): string {
+  const full = [repository.path.replace(/^\/+|\/+$/g, ''), projectPath].filter(Boolean).join('/');
+  const view = folder ? 'tree' : /\.(?:png|jpe?g|gif|svg|webp|avif)$/i.test(projectPath) ? 'raw' : 'blob';
+  return `${repository.url.replace(/\/+$/, '')}/${view}/${encodeURIComponent(repository.branch)}/${full.split('/').map(encodeURIComponent).join('/')}`;
+}
+
 /** Output file for a page's site-relative URL (percent-decoded: what a web server looks up); see site-paths.ts. */
 export function outputPathFor(url: string): string {
   const resolved = resolveSitePath(url, 'page');

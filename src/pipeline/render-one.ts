@@ -3,7 +3,7 @@
 import type { LinkDependency, RenderMode } from '../cache/page-cache.js';
 import type { PageData, RenderedPage } from '../render/page-data.js';
 import type { Theme } from '../render/theme.js';
-import { markdownLinkFile } from '../link/urls.js';
+import { markdownLinkFile, repositoryPathOf, repositoryViewUrl, safeDecode } from '../link/urls.js';
 import { encodeSitePath, folderLinkUrl, referencedFile } from '../link/resources.js';
 
 /** The site-wide data a thread needs to resolve markdown links: sent once per worker. */
@@ -17,6 +17,8 @@ export interface LinkMap {
   folders?: Record<string, string>;
   /** The runbooks folder from the project root (posix, '' when it is the root): links from the intro outside it lead back in. */
   runbooksFolder?: string;
+  /** The repository (config `repository`): a link to a project file outside the runbooks folder goes to its page there. */
+  repository?: { url: string; branch: string; path: string };
 }
 
 /** Every page URL of a link map, built once per map. */
@@ -68,6 +70,18 @@ export interface PageRenderer {
  */
 export function resolveLinkIn(map: LinkMap, fromFile: string, href: string, pageUrl?: string): string | undefined {
   if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('//') || href.startsWith('#')) return undefined;
+  const resolved = resolveSiteLink(map, fromFile, href, pageUrl);
+  if (resolved !== undefined || !map.repository || href.startsWith('/')) return resolved;
+  // A file of the repository the site does not publish (the rule file, a script, the top README):
+  // its page in the repository, as GitHub's rendering of the runbook links it.
+  const suffixAt = href.search(/[?#]/);
+  const target = safeDecode(suffixAt === -1 ? href : href.slice(0, suffixAt));
+  const projectPath = target ? repositoryPathOf(fromFile, target, map.runbooksFolder) : undefined;
+  if (projectPath === undefined) return undefined;
+  return repositoryViewUrl(map.repository, projectPath, target.endsWith('/')) + (suffixAt === -1 ? '' : href.slice(suffixAt));
+}
+
+function resolveSiteLink(map: LinkMap, fromFile: string, href: string, pageUrl?: string): string | undefined {
   const hashAt = href.indexOf('#');
   const target = hashAt === -1 ? href : href.slice(0, hashAt);
   if (!/\.md$/i.test(target.split('?')[0])) {

@@ -155,7 +155,7 @@ async function takePrestarted(config: ResolvedConfig): Promise<RenderPool | unde
 
 /** What a renderer needs of the site to resolve links (sent once to each worker). */
 export function linkMapOf(site: Site): LinkMap {
-  return { urlByFile: site.urlByFile, basePath: site.info.basePath, resources: site.resources, folders: site.folders, runbooksFolder: site.runbooksFolder };
+  return { urlByFile: site.urlByFile, basePath: site.info.basePath, resources: site.resources, folders: site.folders, runbooksFolder: site.runbooksFolder, repository: site.repository };
 }
 
 export async function renderPages(site: Site, options: RenderOptions): Promise<RenderOutcome> {

@@ -101,6 +101,8 @@ export function checkRenderedPages(site: Site, inputs: Pick<SiteInputs, 'intro' 
     folders: site.folders,
     staticFiles: new Set(inputs.staticFiles),
     runbooksFolder: site.runbooksFolder,
+    projectRoot: config.root,
+    repository: config.repository !== undefined,
   });
   checkAlertAnchors(site.alerts, site.ruleFiles, config, (url) => rendered.get(url)?.headingIds);
   const published = new Map<string, string>();
