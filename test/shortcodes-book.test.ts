@@ -1,5 +1,5 @@
 // The registry's shortcodes through the real pipeline on test/fixtures/sites/shortcodes: hugo-book's
-// (hint, details, tabs/tab, columns, expand, button, mermaid), docsy's (alert, pageinfo, tabpane), a site's own shortcodes/NAME.hbs,
+// (hint, details, tabs/tab, columns, expand, button, mermaid, toc), docsy's (alert, pageinfo, tabpane), a site's own shortcodes/NAME.hbs,
 // and the messages for unknown shortcodes, stale `rule` references and missing `ref` targets.
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -264,6 +264,7 @@ test('docsy\'s alert, pageinfo and tabpane, and geekdoc\'s hint title: a docsy s
       '{{< tabpane lang="bash" >}}', '{{< tab header="Linux" >}}', 'systemctl restart postgresql && echo "<done>"', '{{< /tab >}}', '{{< tab header="SQL" lang="sql" >}}', 'SELECT 1;', '{{< /tab >}}', '{{< /tabpane >}}', '',
       '{{< tabpane text=true >}}', '{{% tab header="Why" %}}', 'Because **disk**.', '{{% /tab %}}', '{{< /tabpane >}}', '',
       '{{< hint type=caution title="Careful" >}}', 'Geekdoc.', '{{< /hint >}}', '',
+      '{{< toc >}}', '', '## Steps', '', 'One.', '', '## Verify', '', 'Two.', '',
       '{{% alert color="purple" %}}', 'Odd colour.', '{{% /alert %}}', '',
     ].join('\n'),
   );
@@ -271,7 +272,7 @@ test('docsy\'s alert, pageinfo and tabpane, and geekdoc\'s hint title: a docsy s
   assert.equal(result.code, 0, result.stdout + result.stderr);
   // The one warning: a colour docsy does not have.
   const warnings = result.stdout.split('\n').filter((line) => line.includes(' warning '));
-  assert.deepEqual(warnings.map((line) => line.replace(/\s+/g, ' ').split(' [')[0].split(' warning ')[0]), ['runbooks/postgres/Docsy.md:36:1']);
+  assert.deepEqual(warnings.map((line) => line.replace(/\s+/g, ' ').split(' [')[0].split(' warning ')[0]), ['runbooks/postgres/Docsy.md:46:1']);
   assert.match(warnings[0], /Unexpected alert color `purple`, expected one of docsy's `primary`/);
   const page = await readFile(path.join(dir, 'dist/runbooks/postgres/docsy/index.html'), 'utf8');
   assert.match(page, /<div class="sc-hint sc-hint-warning" role="note"><span class="sr">Warning: <\/span><p class="sc-hint-title"><strong>Before you <em>start<\/em><\/strong><\/p><p>Read <a href="\/runbooks\/runbooks\/postgres\/postgrestoomanyconnections\/">the other runbook<\/a>\.<\/p><\/div>/);
@@ -282,4 +283,7 @@ test('docsy\'s alert, pageinfo and tabpane, and geekdoc\'s hint title: a docsy s
   assert.match(page, /<label for="tabs-tabpane-1">SQL<\/label><div class="sc-tab-panel"><pre tabindex="0"><code class="language-sql">SELECT 1;\n<\/code><\/pre><\/div>/);
   assert.match(page, /<label for="tabs-tabpane-2-0">Why<\/label><div class="sc-tab-panel"><p>Because <strong>disk<\/strong>\.<\/p><\/div>/);
   assert.match(page, /<div class="sc-hint sc-hint-warning" role="note"><span class="sr">Warning: <\/span><p class="sc-hint-title"><strong>Careful<\/strong><\/p><p>Geekdoc\.<\/p><\/div>/);
+  // `toc` adds nothing to the text: the layout's "On this page" is the table of contents, once.
+  assert.equal(page.match(/aria-label="On this page"/g)?.length, 1);
+  assert.match(page, /<div class="sc-hint sc-hint-warning" role="note"><span class="sr">Warning: <\/span><p class="sc-hint-title"><strong>Careful<\/strong><\/p><p>Geekdoc\.<\/p><\/div>\n*<h2 id="steps">/);
 });

@@ -231,7 +231,8 @@ export function renderPage(page: PageData, theme: Theme, options: RenderPageOpti
     // Code blocks scroll sideways on small screens: make them reachable by keyboard.
     html = html.replace(/<pre(?![^>]*\btabindex=)(?=[\s>])/g, '<pre tabindex="0"');
     content = new Handlebars.SafeString(html);
-    if (page.kind === 'runbook') toc = tableOfContents(out.headings);
+    // A page that asks for its contents (`{{< toc >}}`) gets them however few its sections.
+    if (page.kind === 'runbook') toc = tableOfContents(out.headings, markdown.shortcodes.some((token) => token.name === 'toc') ? 1 : undefined);
     headingIds = out.headingIds;
     // A rule card's id must not repeat a heading's (`## Alert HostDown` is `alert-hostdown` too).
     for (const id of headingIds) ids.reserve(id);

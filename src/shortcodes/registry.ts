@@ -25,6 +25,7 @@ import { ref, relref } from './builtin/ref.js';
 import { rule } from './builtin/rule.js';
 import { tab, tabs } from './builtin/tabs.js';
 import { tabpane } from './builtin/tabpane.js';
+import { toc } from './builtin/toc.js';
 
 /**
  * Whether a shortcode has inner content up to its closing tag: `none` (a closing tag is an error),
@@ -155,7 +156,7 @@ export interface Shortcode {
   render?(call: RenderCall): string | CodeOutput;
 }
 
-const BUILTINS: Shortcode[] = [rule, comment, ref, relref, param, highlight, figure, details, hint, tabs, tab, columns, expand, button, mermaid, alert, pageinfo, tabpane];
+const BUILTINS: Shortcode[] = [rule, comment, ref, relref, param, highlight, figure, details, hint, tabs, tab, columns, expand, button, mermaid, alert, pageinfo, tabpane, toc];
 
 export const SHORTCODES: ReadonlyMap<string, Shortcode> = new Map(BUILTINS.map((shortcode) => [shortcode.name, shortcode]));
 
