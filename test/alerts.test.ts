@@ -355,12 +355,18 @@ const REPOSITORY_RULES = `groups:
         expr: pg_up == 0
         annotations:
           runbook_url: https://github.com/other/repo/blob/main/runbooks/db/postgres.md
+      - alert: PostgresVacuumStuck
+        expr: pg_vacuum_running > 3600
+        annotations:
+          runbook_url: https://github.com/acme/ops/tree/main/runbooks/db/vacuum/
 `;
 
 test('a runbook annotation naming a runbook file as GitHub shows it links the alert to that page and heading; kebab-case file names match', async () => {
   const dir = await project(REPOSITORY_RULES, {
     'db/postgres.md': '# Postgres\n\n## PostgresReplicationLag\n\nCheck the replica.\n\n## PostgresTooManyConnections\n\nKill idle sessions.\n',
     'db/postgres-disk-full.md': '# Disk full\n\nGrow the volume.\n',
+    // A folder per runbook, named by GitHub's view of the folder.
+    'db/vacuum/README.md': '# Vacuum stuck\n',
   }, 'baseURL: https://acme.github.io/ops/\nrepository:\n  url: https://github.com/acme/ops\n');
   const { report } = await json(dir);
   const shown = report.diagnostics.map((d) => `${d.line}:${d.column} ${d.ruleId}`);
@@ -390,6 +396,7 @@ test('a runbook annotation naming a runbook file as GitHub shows it links the al
     PostgresGone: null,
     PostgresReplicationLag: 'https://acme.github.io/ops/runbooks/db/postgres/#postgresreplicationlag',
     PostgresTooManyConnections: 'https://acme.github.io/ops/runbooks/db/postgres/#postgres-too-many',
+    PostgresVacuumStuck: 'https://acme.github.io/ops/runbooks/db/vacuum/',
   });
 
   // annotate keeps what only the annotation said: those alerts point at their runbook on the site
@@ -410,5 +417,5 @@ test('with the default base URL, a GitHub file URL in a repository named runbook
   const { report } = await json(dir);
   assert.deepEqual(report.diagnostics.filter((d) => d.ruleId === 'runbook-url-mismatch'), []);
   // Without a configured repository, a file URL of any repository names the file of this one at its path.
-  assert.deepEqual(report.coverage.withoutRunbook, ['PostgresDiskFull', 'PostgresGone']);
+  assert.deepEqual(report.coverage.withoutRunbook, ['PostgresDiskFull', 'PostgresGone', 'PostgresVacuumStuck']);
 });

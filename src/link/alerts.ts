@@ -68,7 +68,11 @@ export function annotationTargets(pagesRunbooks: Runbook[], config: ResolvedConf
     if (runbook.isSectionIndex) continue;
     byUrl.set(runbook.url, runbook);
     const relative = path.relative(config.root, runbook.vfile.path).split(path.sep).join('/');
-    if (!relative.startsWith('../')) byRepositoryPath.set([inRepository, relative].filter(Boolean).join('/'), runbook);
+    if (relative.startsWith('../')) continue;
+    byRepositoryPath.set([inRepository, relative].filter(Boolean).join('/'), runbook);
+    // A folder that is one page (`NodeDown/README.md`, a bundle's `index.md`) is also named by the
+    // folder's view, where GitHub shows the README: `…/tree/main/runbooks/NodeDown`.
+    if (runbook.role === 'bundle') byRepositoryPath.set([inRepository, path.posix.dirname(relative)].filter(Boolean).join('/'), runbook);
   }
   return (value) => {
     if (value.includes('{{')) return undefined;

@@ -64,7 +64,8 @@ export function repositoryFileUrl(value: string, repository?: string): Repositor
   if (decoded.some((segment) => segment === undefined)) return undefined;
   const paths: string[] = [];
   for (let split = 1; split < decoded.length; split++) {
-    const path = decoded.slice(split).join('/');
+    // A folder's view may end in `/`.
+    const path = decoded.slice(split).join('/').replace(/\/+$/, '');
     if (path) paths.push(path);
   }
   if (paths.length === 0) return undefined;
