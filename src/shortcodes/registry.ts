@@ -173,6 +173,12 @@ export function builtinShortcode(name: string): Shortcode | undefined {
   return SHORTCODES.get(name);
 }
 
+/** For a shortcode that takes none: arguments given are a warning, and ignored. */
+export function ignoreArguments(call: ResolveCall): undefined {
+  if (call.token.args.length > 0 || call.token.named) call.warning(`Unexpected arguments to \`${call.token.name}\`: they are ignored`, 'shortcode-arguments');
+  return undefined;
+}
+
 /** Positional arguments and named ones may not be mixed (as in Hugo). */
 export function mixedArguments(token: ShortcodeToken): boolean {
   return token.args.length > 0 && token.named !== undefined;

@@ -1,14 +1,11 @@
 // `{{% comment %}} … {{% /comment %}}`: removed with everything inside (srerun keeps rule YAML there
 // for Hugo). The removal itself is done by expand.ts; this entry makes the name known and paired.
-import type { Shortcode } from '../registry.js';
+import { ignoreArguments, type Shortcode } from '../registry.js';
 
 export const comment: Shortcode = {
   name: 'comment',
   inner: 'required',
   usage: '{{% comment %}} … {{% /comment %}}',
   origin: 'runbook-site',
-  resolve(call) {
-    if (call.token.args.length > 0 || call.token.named) call.warning('Unexpected arguments to `comment`: they are ignored', 'shortcode-arguments');
-    return undefined;
-  },
+  resolve: ignoreArguments,
 };
