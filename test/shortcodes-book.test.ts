@@ -287,3 +287,21 @@ test('docsy\'s alert, pageinfo and tabpane, and geekdoc\'s hint title: a docsy s
   assert.equal(page.match(/aria-label="On this page"/g)?.length, 1);
   assert.match(page, /<div class="sc-hint sc-hint-warning" role="note"><span class="sr">Warning: <\/span><p class="sc-hint-title"><strong>Careful<\/strong><\/p><p>Geekdoc\.<\/p><\/div>\n*<h2 id="steps">/);
 });
+
+test('```mermaid fences are diagrams too, as GitHub draws them: the same pre as the shortcode, the scripts once for both', async () => {
+  const dir = await copy();
+  await writeFile(
+    path.join(dir, 'runbooks/postgres/Flow.md'),
+    '---\ntitle: Flow\n---\n\n```mermaid\ngraph LR\n  A[Alert] --> B{Up?}\n```\n\n{{< mermaid >}}\ngraph TD; X-->Y\n{{< /mermaid >}}\n\n```mermaid\nsequenceDiagram\n  A->>B: hi\n```\n\n`mermaid` in text, and a plain fence:\n\n```\nmermaid\n```\n',
+  );
+  const result = await runCli(['build', '--out', 'dist'], dir);
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  const page = await readFile(path.join(dir, 'dist/runbooks/postgres/flow/index.html'), 'utf8');
+  assert.equal(count(page, /<pre tabindex="0" class="sc-mermaid">/), 3);
+  assert.match(page, /<pre tabindex="0" class="sc-mermaid">graph LR\n {2}A\[Alert\] --> B\{Up\?\}<\/pre>/);
+  assert.match(page, /<pre tabindex="0" class="sc-mermaid">sequenceDiagram\n {2}A->>B: hi<\/pre>/);
+  assert.equal(count(page, /<script src="\/runbooks\/assets\/mermaid\.min\.[0-9a-f]+\.js" defer><\/script>/), 1);
+  assert.equal(count(page, /<script src="\/runbooks\/assets\/mermaid-init\.[0-9a-f]+\.js" defer><\/script>/), 1);
+  // A fence in another language stays code.
+  assert.match(page, /<pre tabindex="0"><code>mermaid\n<\/code><\/pre>/);
+});

@@ -1,7 +1,8 @@
 // Markdown → HTML for one runbook body, with the data later stages need.
 // Pipeline: shortcode expansion (source level; a shortcode's inner content is rendered the same way,
 // on its own) → remark (GFM, definition lists) → Hugo heading ids → placeholders → typographer,
-// emoji (options) → rehype (raw HTML kept) → collect → code highlighting → heading permalinks → HTML.
+// emoji (options) → rehype (raw HTML kept) → collect → mermaid fences →
+// code highlighting → heading permalinks → HTML.
 // One frozen processor for the module; per call a new VFile carries the call's settings.
 import { unified } from 'unified';
 import { defListHastHandlers } from 'remark-definition-list';
@@ -19,6 +20,7 @@ import type { ShortcodeProblem } from '../shortcodes/tokenize.js';
 import { escapeHtml } from '../html.js';
 import remarkHeadingIds, { createIdFactory, PAGE_IDS_KEY } from './heading-ids.js';
 import rehypeHighlightCode from './highlight-code.js';
+import rehypeMermaidFences, { MERMAID_DATA_KEY, type MermaidServices } from './mermaid-fences.js';
 import rehypeHeadingAnchors from './heading-anchors.js';
 import remarkTypographer from './typographer.js';
 import remarkEmoji, { mayHaveEmoji } from './emoji.js';
@@ -75,7 +77,7 @@ function markdownProcessor(sanitize: boolean, typographer: boolean, emoji: boole
   const typeset = typographer ? (emoji ? parsed.use(remarkTypographer).use(remarkEmoji) : parsed.use(remarkTypographer)) : emoji ? parsed.use(remarkEmoji) : parsed;
   const toHtml = typeset.use(remarkRehype, { allowDangerousHtml: true, handlers: defListHastHandlers });
   const cleaned = sanitize ? toHtml.use(rehypeSetAsideEmbeds).use(rehypeRaw).use(rehypeSanitize, sanitizeSchema).use(rehypePutBackEmbeds) : toHtml;
-  return cleaned.use(rehypeCollect).use(rehypeHighlightCode).use(rehypeHeadingAnchors).use(rehypeStringify, { allowDangerousHtml: true }).freeze();
+  return cleaned.use(rehypeCollect).use(rehypeMermaidFences).use(rehypeHighlightCode).use(rehypeHeadingAnchors).use(rehypeStringify, { allowDangerousHtml: true }).freeze();
 }
 
 type Processor = ReturnType<typeof markdownProcessor>;
@@ -185,6 +187,7 @@ export function renderMarkdown(markdown: string, options: RenderMarkdownOptions)
     data[COLLECT_OPTIONS_KEY] = collectOptions;
     data[TRUSTED_HTML_KEY] = trusted;
     data[PAGE_IDS_KEY] = headingIds;
+    data[MERMAID_DATA_KEY] = { asset: env.asset, first: env.first } satisfies MermaidServices;
     // Emoji only where a shortcode can be: the replacement walks every text node otherwise.
     const run = processorFor(options.sanitize ?? false, options.typographer ?? false, (options.emoji ?? false) && mayHaveEmoji(expanded.markdown));
     const tree = run.parse(file);
