@@ -121,6 +121,10 @@ test('an alert named in front matter that no rule defines is a warning at the `a
   const dir = await site({ 'runbooks/Guide.md': '---\ntitle: Guide\ntags: [x]\nalert: NoSuchAlert\n---\n\nText.\n' });
   const { diagnostics } = await check(dir);
   assert.deepEqual(diagnostics.filter((d) => d.ruleId === 'alert-not-found').map((d) => `${d.line}:${d.column} ${d.severity}`), ['4:1 warning']);
+  // A name close to one the rules define gets it suggested.
+  const typo = await site({ 'runbooks/Guide.md': '---\ntitle: Guide\nalert: AppDwn\n---\n\nText.\n' });
+  const near = (await check(typo)).diagnostics.filter((d) => d.ruleId === 'alert-not-found');
+  assert.deepEqual(near.map((d) => d.message), ['Unexpected alert `AppDwn` in front matter `alert:`: no rule file defines it; did you mean `AppDown`?']);
 });
 
 test('without a front-matter title, a runbook is titled by the # heading it opens with, as GitHub shows the file; else by its file name', async () => {

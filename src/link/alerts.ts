@@ -10,6 +10,7 @@ import { alertPageUrl, encodeUrlPath, pageUrlOf, safeDecode, sitePageUrl } from 
 import { shellWord } from './placement.js';
 import { repositoryFileUrl } from './repository-urls.js';
 import { ruleFileStem } from '../rules/file-names.js';
+import { candidatesOf, suggestion, type Candidates } from '../shortcodes/suggest.js';
 
 /** One alerting-rule definition and the runbook linked to it. */
 export interface AlertLink {
@@ -138,6 +139,7 @@ export function linkAlerts(
     }
   }
   const linkByRule = new Map(alerts.map((link) => [link.rule, link]));
+  let alertNames: Candidates | undefined;
   const runbooksByStem = new Map<string, Runbook[]>();
   const runbooksByLooseStem = new Map<string, Runbook[]>();
   for (const runbook of pagesRunbooks) {
@@ -145,7 +147,9 @@ export function linkAlerts(
     for (const name of asList(runbook.frontMatter.alert)) {
       const links = definitionsByName.get(name.toLowerCase());
       if (!links) {
-        reportWarning(runbook.vfile, `Unexpected alert \`${name}\` in front matter \`alert:\`: no rule file defines it`, frontMatterKeyPlace(runbook, 'alert'), 'alert-not-found');
+        alertNames ??= candidatesOf(new Set(alerts.map((link) => link.rule.name)));
+        const near = suggestion(name, alertNames);
+        reportWarning(runbook.vfile, `Unexpected alert \`${name}\` in front matter \`alert:\`: no rule file defines it${near ? `; did you mean \`${near}\`?` : ''}`, frontMatterKeyPlace(runbook, 'alert'), 'alert-not-found');
         continue;
       }
       for (const link of links) claim(link, runbook, 'front-matter');
