@@ -278,9 +278,10 @@ test('docsy\'s alert, pageinfo and tabpane, and geekdoc\'s hint title: a docsy s
   assert.match(page, /<div class="sc-hint sc-hint-warning" role="note"><span class="sr">Warning: <\/span><p class="sc-hint-title"><strong>Before you <em>start<\/em><\/strong><\/p><p>Read <a href="\/runbooks\/runbooks\/postgres\/postgrestoomanyconnections\/">the other runbook<\/a>\.<\/p><\/div>/);
   assert.match(page, /<div class="sc-hint sc-hint-info" role="note"><span class="sr">Note: <\/span><p>Plain note\.<\/p><\/div>/);
   assert.match(page, /<div class="sc-hint sc-hint-danger sc-pageinfo"><p>Owned by <strong>team A<\/strong>\.<\/p><\/div>/);
-  // Code tabs, in the tab's language or the pane's, escaped; a text=true pane's tabs are markdown.
-  assert.match(page, /<label for="tabs-tabpane-0">Linux<\/label><div class="sc-tab-panel"><pre tabindex="0"><code class="language-bash">systemctl restart postgresql &amp;&amp; echo &quot;&lt;done&gt;&quot;\n<\/code><\/pre><\/div>/);
-  assert.match(page, /<label for="tabs-tabpane-1">SQL<\/label><div class="sc-tab-panel"><pre tabindex="0"><code class="language-sql">SELECT 1;\n<\/code><\/pre><\/div>/);
+  // Code tabs, in the tab's language or the pane's, escaped and highlighted as fences are; a
+  // text=true pane's tabs are markdown.
+  assert.match(page, /<label for="tabs-tabpane-0">Linux<\/label><div class="sc-tab-panel"><pre tabindex="0"><code class="language-bash">systemctl restart postgresql &#x26;&#x26; <span class="hljs-built_in">echo<\/span> <span class="hljs-string">"&#x3C;done>"<\/span>\n<\/code><\/pre><\/div>/);
+  assert.match(page, /<label for="tabs-tabpane-1">SQL<\/label><div class="sc-tab-panel"><pre tabindex="0"><code class="language-sql"><span class="hljs-keyword">SELECT<\/span> <span class="hljs-number">1<\/span>;\n<\/code><\/pre><\/div>/);
   assert.match(page, /<label for="tabs-tabpane-2-0">Why<\/label><div class="sc-tab-panel"><p>Because <strong>disk<\/strong>\.<\/p><\/div>/);
   assert.match(page, /<div class="sc-hint sc-hint-warning" role="note"><span class="sr">Warning: <\/span><p class="sc-hint-title"><strong>Careful<\/strong><\/p><p>Geekdoc\.<\/p><\/div>/);
   // `toc` adds nothing to the text: the layout's "On this page" is the table of contents, once.

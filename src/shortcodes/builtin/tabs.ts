@@ -3,6 +3,7 @@
 // (arrow keys move between the radios of a group). The first tab is shown.
 import { escapeHtml } from '../../html.js';
 import { isTrue, type RenderCall, type Shortcode } from '../registry.js';
+import { highlightCode } from '../../markdown/highlight-code.js';
 
 /** Lower-case letters, digits and single hyphens, for element ids. */
 export function slugId(text: string): string {
@@ -55,7 +56,8 @@ export const tab: Shortcode = {
       // after the opening and before the closing tag.
       const lang = call.named.lang ?? state.pane.lang;
       const code = (call.inner ?? '').replace(/^\r?\n/, '').replace(/\r?\n\s*$/, '');
-      return `<pre><code${lang ? ` class="language-${escapeHtml(lang)}"` : ''}>${escapeHtml(code)}\n</code></pre>`;
+      // Highlighted as a fenced block in that language would be (escaped plain text otherwise).
+      return `<pre><code${lang ? ` class="language-${escapeHtml(lang)}"` : ''}>${highlightCode(lang, `${code}\n`)}</code></pre>`;
     };
     if (!state) {
       // A tab outside tabs: shown as a titled section rather than lost.
