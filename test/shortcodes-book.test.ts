@@ -94,6 +94,8 @@ test('unknown shortcodes: the closest name, how to define one, and Hugo\'s Go-te
   assert.match(at(3, 1)!.message, /^Unexpected shortcode `hnit`; did you mean `hint`\?.*write `templates\/shortcodes\/hnit\.hbs`/);
   assert.match(at(5, 1)!.message, /`layouts\/shortcodes\/notice\.html` defines it for Hugo, but it is a Go template.*write it as `templates\/shortcodes\/notice\.hbs`/);
   assert.match(at(7, 1)!.message, /did you mean `oncall`\?/);
+  // One message per mistake: a closing tag of an unknown shortcode is not a second one.
+  assert.deepEqual(diagnostics.filter((d) => d.ruleId !== 'orphan-runbook').map((d) => `${d.line}:${d.column} ${d.ruleId}`), ['3:1 unknown-shortcode', '5:1 unknown-shortcode', '7:1 unknown-shortcode']);
 });
 
 test('stale rule shortcodes: the closest alert of that file, the file that defines it, the closest rule file', async () => {

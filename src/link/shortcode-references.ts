@@ -68,11 +68,19 @@ export function resolveShortcodes(
     resolvedByRunbook.set(runbook, resolved);
     if (runbook.shortcodes.length === 0) continue;
     const plan = planShortcodes(runbook.shortcodes, lookup);
+    // Unknown shortcodes opened and not yet closed, by name: their closing tag is the same mistake, reported once.
+    const unknownOpen = new Map<string, number>();
     runbook.shortcodes.forEach((token, index) => {
       if (token.type === 'escaped' || plan.consumed.has(index)) return;
       const place = tokenPlace(runbook, token);
       const shortcode = lookup(token.name);
       if (!shortcode) {
+        const open = unknownOpen.get(token.name) ?? 0;
+        if (token.type === 'close' && open > 0) {
+          unknownOpen.set(token.name, open - 1);
+          return;
+        }
+        if (token.type === 'open' && !token.selfClosing) unknownOpen.set(token.name, open + 1);
         reportError(runbook.vfile, unknownMessage(token.name, sources), place, 'unknown-shortcode');
         return;
       }
