@@ -11,6 +11,7 @@ import { listFiles } from '../load/files.js';
 import { readTextFile } from '../load/text.js';
 import { applyEdits, planAnnotations, type AnnotationFinding, type SyntaxProblem } from './edit.js';
 import { encodePath, expectedHref, type TargetMode } from './targets.js';
+import { fragmentOf } from '../link/urls.js';
 import { RULE_FILE_NAME } from '../rules/file-names.js';
 
 export interface AnnotateOptions {
@@ -55,8 +56,7 @@ async function linkedRunbooks(config: ResolvedConfig, all: boolean): Promise<Map
   for (const link of site.alerts) {
     // Outside `--url runbook`, only alerts whose runbook only the annotation names keep it (expectedHref).
     if (!link.runbook || (!all && link.via !== 'annotation')) continue;
-    const fragment = link.anchor ? `#${encodeURIComponent(link.anchor)}` : '';
-    byPosition.set(`${link.rule.file}:${link.rule.position.line}:${link.rule.position.column}`, new URL(encodePath(link.runbook.url), config.baseURL).href + fragment);
+    byPosition.set(`${link.rule.file}:${link.rule.position.line}:${link.rule.position.column}`, new URL(encodePath(link.runbook.url), config.baseURL).href + fragmentOf(link.anchor));
   }
   return byPosition;
 }

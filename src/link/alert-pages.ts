@@ -8,10 +8,10 @@ import { reportWarning } from '../diagnostics.js';
 import type { LoadedRule, RuleFile, Runbook } from '../model.js';
 import type { AlertPageData, PageData, SiteInfo } from '../render/page-data.js';
 import { scaffoldRunbook } from '../scaffold/runbook.js';
-import { fragmentOf, type AlertLink } from './alerts.js';
+import type { AlertLink } from './alerts.js';
 import { newFileUrl, shellWord } from './placement.js';
 import { repositoryUrl, runbookTitle } from './pages.js';
-import { alertPageUrl, encodeUrlPath, hugoSlug } from './urls.js';
+import { alertPageUrl, encodeUrlPath, fragmentOf, hugoSlug } from './urls.js';
 import { resolveSitePath, type SitePaths } from './site-paths.js';
 
 export interface AlertPagesInput {

@@ -6,7 +6,7 @@ import type { LoadedRule, RuleFile, Runbook } from '../model.js';
 import { LAYOUT_IDS, type RuleEmbed } from '../render/page-data.js';
 import { closest } from '../edit-distance.js';
 import { frontMatterKeyPlace } from '../load/runbooks.js';
-import { alertPageUrl, encodeUrlPath, pageUrlOf, safeDecode, sitePageUrl } from './urls.js';
+import { alertPageUrl, encodeUrlPath, fragmentOf, pageUrlOf, repositoryPath, safeDecode, sitePageUrl } from './urls.js';
 import { shellWord } from './placement.js';
 import { repositoryFileUrl } from './repository-urls.js';
 import { ruleFileStem } from '../rules/file-names.js';
@@ -25,10 +25,6 @@ export interface AlertLink {
   anchor?: string;
 }
 
-/** A URL's `#fragment` for a heading id, '' for none. */
-export function fragmentOf(anchor: string | undefined): string {
-  return anchor ? `#${encodeURIComponent(anchor)}` : '';
-}
 
 export interface Coverage {
   /** Distinct alert names. */
@@ -64,16 +60,15 @@ export type AnnotationTarget =
 export function annotationTargets(pagesRunbooks: Runbook[], config: ResolvedConfig): (value: string) => AnnotationTarget {
   const byUrl = new Map<string, Runbook>();
   const byRepositoryPath = new Map<string, Runbook>();
-  const inRepository = config.repository?.path.replace(/^\/+|\/+$/g, '') ?? '';
   for (const runbook of pagesRunbooks) {
     if (runbook.isSectionIndex) continue;
     byUrl.set(runbook.url, runbook);
     const relative = path.relative(config.root, runbook.vfile.path).split(path.sep).join('/');
     if (relative.startsWith('../')) continue;
-    byRepositoryPath.set([inRepository, relative].filter(Boolean).join('/'), runbook);
+    byRepositoryPath.set(repositoryPath(config.repository, relative), runbook);
     // A folder that is one page (`NodeDown/README.md`, a bundle's `index.md`) is also named by the
     // folder's view, where GitHub shows the README: `…/tree/main/runbooks/NodeDown`.
-    if (runbook.role === 'bundle') byRepositoryPath.set([inRepository, path.posix.dirname(relative)].filter(Boolean).join('/'), runbook);
+    if (runbook.role === 'bundle') byRepositoryPath.set(repositoryPath(config.repository, path.posix.dirname(relative)), runbook);
   }
   return (value) => {
     if (value.includes('{{')) return undefined;
@@ -310,7 +305,7 @@ export function checkRunbookAnnotations(
   const ruleFileByPath = new Map(ruleFiles.map((file) => [file.path, file]));
   const targetOf = annotationTargets(site.runbooks, config);
   const runbooksFolder = path.relative(config.root, config.runbooksDir).split(path.sep).join('/');
-  const inRepository = [config.repository?.path.replace(/^\/+|\/+$/g, ''), runbooksFolder].filter(Boolean).join('/');
+  const inRepository = repositoryPath(config.repository, runbooksFolder);
   const redirectTo = new Map(site.redirects.map((redirect) => [redirect.from, redirect.to]));
   const keys = runbookAnnotationKeys(config);
   for (const link of alerts) {

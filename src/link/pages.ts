@@ -6,7 +6,7 @@ import type { LoadedRule, Runbook } from '../model.js';
 import type { AlertRow, NavLink, PageData, RuleEmbed, SiteInfo } from '../render/page-data.js';
 import type { ResolvedShortcode } from '../shortcodes/registry.js';
 import type { AlertLink, Coverage } from './alerts.js';
-import { RUNBOOKS_URL_PREFIX, alertPageUrl, hugoSlug, outputPathFor, withLineAnchor } from './urls.js';
+import { RUNBOOKS_URL_PREFIX, alertPageUrl, hugoSlug, outputPathFor, repositoryPageUrl, withLineAnchor } from './urls.js';
 import { frontMatterKeyPlace } from '../load/runbooks.js';
 import type { SitePaths } from './site-paths.js';
 
@@ -81,11 +81,9 @@ function aliasSitePath(alias: string, pageUrl: string): string | undefined {
 
 export function repositoryUrl(config: ResolvedConfig, kind: 'edit' | 'blob', absoluteFile: string): string | undefined {
   if (!config.repository) return undefined;
-  const { url, branch, path: inRepo } = config.repository;
   const relative = path.relative(config.root, absoluteFile).split(path.sep).join('/');
   if (relative.startsWith('../')) return undefined;
-  const full = [inRepo.replace(/^\/|\/$/g, ''), relative].filter(Boolean).join('/');
-  return `${url.replace(/\/$/, '')}/${kind}/${encodeURIComponent(branch)}/${full.split('/').map(encodeURIComponent).join('/')}`;
+  return repositoryPageUrl(config.repository, kind, relative);
 }
 
 /** The sidebar lists at most this many of the current section's pages (sections can hold hundreds). */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { ResolvedConfig } from '../config/load.js';
 import type { LoadedRule, Runbook } from '../model.js';
 import { annotationPageUrl, runbookAnnotationKeys, type AlertLink } from './alerts.js';
-import { hugoSlug, sectionUrl } from './urls.js';
+import { hugoSlug, repositoryPath, sectionUrl } from './urls.js';
 import { repositoryFileUrl } from './repository-urls.js';
 import { ruleFileStem } from '../rules/file-names.js';
 
@@ -68,7 +68,7 @@ export function placeRunbooks(alerts: AlertLink[], pagesRunbooks: Runbook[], con
   // (and never the root itself, which any file of any repository would be under).
   const runbooksFolder = path.relative(config.root, config.runbooksDir).split(path.sep).join('/');
   const runbooksInRepository = runbooksFolder.startsWith('..') ? '' : config.repository
-    ? [config.repository.path.replace(/^\/+|\/+$/g, ''), runbooksFolder].filter(Boolean).join('/')
+    ? repositoryPath(config.repository, runbooksFolder)
     : runbooksFolder;
 
   const placements = new Map<string, string>();
@@ -134,7 +134,7 @@ export function newFileUrl(config: ResolvedConfig, file: string, content: string
   const host = repo.hostname.toLowerCase();
   const kind = /(^|\.)github\b/.test(host) ? 'github' : /(^|\.)gitlab\b/.test(host) ? 'gitlab' : undefined;
   if (!kind) return undefined;
-  const inRepo = [config.repository.path.replace(/^\/+|\/+$/g, ''), file].filter(Boolean).join('/');
+  const inRepo = repositoryPath(config.repository, file);
   const dir = path.posix.dirname(inRepo);
   const name = path.posix.basename(inRepo);
   const base = `${config.repository.url.replace(/\/+$/, '')}/${kind === 'gitlab' ? '-/' : ''}new/${encodeURIComponent(config.repository.branch)}/${dir === '.' ? '' : dir.split('/').map(encodeURIComponent).join('/')}`;

@@ -5,7 +5,7 @@ import type { ResolvedConfig } from '../config/load.js';
 import { reportError } from '../diagnostics.js';
 import type { RuleFile, Runbook } from '../model.js';
 import type { PageData, SiteInfo } from '../render/page-data.js';
-import { RUNBOOKS_URL_PREFIX, sectionUrl } from './urls.js';
+import { RUNBOOKS_URL_PREFIX, sectionUrl, type Repository } from './urls.js';
 import { createSitePaths, resolveSitePath, type SitePaths } from './site-paths.js';
 import { checkCoverage, checkRunbookAnnotations, documentationOf, linkAlerts, type AlertLink, type Coverage } from './alerts.js';
 import { buildAlertPages } from './alert-pages.js';
@@ -47,7 +47,7 @@ export interface Site {
   /** The runbooks folder from the project root (posix, '' when it is the root). */
   runbooksFolder: string;
   /** Where the project's files are on the web (config `repository`), for links to files the site does not publish. */
-  repository?: { url: string; branch: string; path: string };
+  repository?: Repository;
 }
 
 export interface LinkOptions {

@@ -120,14 +120,35 @@ export function repositoryPathOf(fromFile: string, target: string, runbooksFolde
   return fromRoot === '..' || fromRoot.startsWith('../') || fromRoot === '.' ? undefined : fromRoot.replace(/\/$/, '');
 }
 
-/**
- * The repository's web page of a project file or folder (`…/blob/main/rules/app.yml`,
- * `…/tree/main/scripts`); an image's raw bytes (`…/raw/main/docs/graph.png`), which an `<img>` can show.
- */
-export function repositoryViewUrl(repository: { url: string; branch: string; path: string }, projectPath: string, folder: boolean): string {
-  const full = [repository.path.replace(/^\/+|\/+$/g, ''), projectPath].filter(Boolean).join('/');
-  const view = folder ? 'tree' : /\.(?:png|jpe?g|gif|svg|webp|avif)$/i.test(projectPath) ? 'raw' : 'blob';
+/** The configured repository (config `repository`): its web URL, branch, and the project's folder in it. */
+export interface Repository {
+  url: string;
+  branch: string;
+  path: string;
+}
+
+/** A path from the project root as a path from the repository's root (`repository.path` first). */
+export function repositoryPath(repository: Pick<Repository, 'path'> | undefined, projectPath: string): string {
+  return [repository?.path.replace(/^\/+|\/+$/g, ''), projectPath].filter(Boolean).join('/');
+}
+
+/** A project file's (or folder's) page in the repository: `…/<view>/<branch>/<path>`. */
+export function repositoryPageUrl(repository: Repository, view: 'blob' | 'edit' | 'tree' | 'raw', projectPath: string): string {
+  const full = repositoryPath(repository, projectPath);
   return `${repository.url.replace(/\/+$/, '')}/${view}/${encodeURIComponent(repository.branch)}/${full.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+/**
+ * Where a link to a project file the site does not publish goes: its page in the repository
+ * (`…/blob/main/rules/app.yml`, `…/tree/main/scripts`), an image's raw bytes, which an `<img>` can show.
+ */
+export function repositoryViewUrl(repository: Repository, projectPath: string, folder: boolean): string {
+  return repositoryPageUrl(repository, folder ? 'tree' : /\.(?:png|jpe?g|gif|svg|webp|avif)$/i.test(projectPath) ? 'raw' : 'blob', projectPath);
+}
+
+/** A URL's `#fragment` for a heading id, '' for none. */
+export function fragmentOf(anchor: string | undefined): string {
+  return anchor ? `#${encodeURIComponent(anchor)}` : '';
 }
 
 /** Output file for a page's site-relative URL (percent-decoded: what a web server looks up); see site-paths.ts. */

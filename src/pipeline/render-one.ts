@@ -3,7 +3,7 @@
 import type { LinkDependency, RenderMode } from '../cache/page-cache.js';
 import type { PageData, RenderedPage } from '../render/page-data.js';
 import type { Theme } from '../render/theme.js';
-import { markdownLinkFile, repositoryPathOf, repositoryViewUrl, safeDecode } from '../link/urls.js';
+import { markdownLinkFile, repositoryPathOf, repositoryViewUrl, safeDecode, type Repository } from '../link/urls.js';
 import { encodeSitePath, folderLinkUrl, referencedFile } from '../link/resources.js';
 
 /** The site-wide data a thread needs to resolve markdown links: sent once per worker. */
@@ -18,7 +18,7 @@ export interface LinkMap {
   /** The runbooks folder from the project root (posix, '' when it is the root): links from the intro outside it lead back in. */
   runbooksFolder?: string;
   /** The repository (config `repository`): a link to a project file outside the runbooks folder goes to its page there. */
-  repository?: { url: string; branch: string; path: string };
+  repository?: Repository;
 }
 
 /** Every page URL of a link map, built once per map. */

@@ -3,7 +3,7 @@
 // rules and runbooks always give the same bytes.
 import { byCodePoint } from '../order.js';
 import type { LoadedRule } from '../model.js';
-import { alertPageUrl, encodeUrlPath, hugoSlug } from '../link/urls.js';
+import { alertPageUrl, encodeUrlPath, fragmentOf, hugoSlug } from '../link/urls.js';
 
 export const ALERTS_JSON_PATH = 'alerts.json';
 /** Bumped only for a change that breaks readers (see the schema's description). */
@@ -38,7 +38,7 @@ export function alertsJson(alerts: { rule: LoadedRule; runbookUrl?: string; anch
       keep_firing_for: rule.keepFiringFor ?? null,
       labels: Object.fromEntries(Object.entries(rule.labels).map(([key, value]) => [key, String(value)])),
       annotations: Object.fromEntries(Object.entries(rule.annotations).map(([key, value]) => [key, String(value)])),
-      runbook_url: runbookUrl ? absolute(runbookUrl) + (anchor ? `#${encodeURIComponent(anchor)}` : '') : null,
+      runbook_url: runbookUrl ? absolute(runbookUrl) + fragmentOf(anchor) : null,
       alert_page_url: hugoSlug(rule.name) ? absolute(alertPageUrl(rule.name)) : null,
     }))
     .sort((a, b) => byCodePoint(a.name, b.name) || byCodePoint(a.file, b.file) || a.line - b.line || byCodePoint(a.group, b.group));
