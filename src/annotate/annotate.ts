@@ -48,15 +48,14 @@ async function linkedRunbooks(config: ResolvedConfig, all: boolean): Promise<Map
     if (!all) return new Map();
     throw new RunbookSiteError('FolderNotFound', { what: 'runbooks', path: path.relative(config.cwd, config.runbooksDir) || config.runbooksDir });
   }
-  const [{ loadSiteInputs }, { linkSite }, { toolVersion }] = await Promise.all([import('../pipeline/site-stages.js'), import('../link/site.js'), import('../cli/io.js')]);
+  const [{ loadSiteInputs }, { linkSite }, { toolVersion }, { annotatesRunbook }] = await Promise.all([import('../pipeline/site-stages.js'), import('../link/site.js'), import('../cli/io.js'), import('../link/alerts.js')]);
   // The pages as a build makes them (a Hugo content folder's URLs, uglyURLs), so that the URLs written are the site's.
   const inputs = await loadSiteInputs(config, { scaffold: false });
   const site = linkSite({ config, ...inputs, version: toolVersion() });
   const byPosition = new Map<string, string>();
   for (const link of site.alerts) {
-    // Outside `--url runbook`, only alerts whose runbook only the annotation names keep it (expectedHref).
-    if (!link.runbook || (!all && link.via !== 'annotation')) continue;
-    byPosition.set(`${link.rule.file}:${link.rule.position.line}:${link.rule.position.column}`, new URL(encodePath(link.runbook.url), config.baseURL).href + fragmentOf(link.anchor));
+    if (!annotatesRunbook(link, all ? 'runbook' : 'alert-page')) continue;
+    byPosition.set(`${link.rule.file}:${link.rule.position.line}:${link.rule.position.column}`, new URL(encodePath(link.runbook!.url), config.baseURL).href + fragmentOf(link.anchor));
   }
   return byPosition;
 }

@@ -50,16 +50,26 @@ function looseName(name: string): string {
 
 /** What one runbook annotation value names. */
 export type AnnotationTarget =
-  /** A runbook of this site, by its page URL (see annotationPageUrl) or its markdown file as a code host shows it. */
-  | { runbook: Runbook; anchor?: string }
-  /** A file of the repository as a code host shows it (`…/blob/main/runbooks/db/x.md`), no runbook of this site. */
-  | { repositoryPath: string }
+  /** A runbook of this site, by its page URL (see annotationPageUrl) or, `fromRepository`, its markdown file as a code host shows it. */
+  | { runbook: Runbook; anchor?: string; fromRepository: boolean }
+  /**
+   * A markdown file under the runbooks folder as a code host shows it (`…/blob/main/runbooks/db/x.md`)
+   * that is no runbook of this site: `missingRunbook` relative to the runbooks folder, `repositoryPath` as named.
+   */
+  | { missingRunbook: string; repositoryPath: string }
   | undefined;
 
-/** Reads runbook annotation values against this site's runbooks. */
-export function annotationTargets(pagesRunbooks: Runbook[], config: ResolvedConfig): (value: string) => AnnotationTarget {
+/** Reads runbook annotation values against this site's runbooks (made once by linkAlerts, used by placement and the checks). */
+export type AnnotationTargets = (value: string) => AnnotationTarget;
+
+function annotationTargets(pagesRunbooks: Runbook[], config: ResolvedConfig): AnnotationTargets {
   const byUrl = new Map<string, Runbook>();
   const byRepositoryPath = new Map<string, Runbook>();
+  // The runbooks folder as a repository path. Without a configured repository, from the project
+  // root, and never the root itself, which any file of any repository would be under.
+  const runbooksFolder = path.relative(config.root, config.runbooksDir).split(path.sep).join('/');
+  const runbooksPrefix = runbooksFolder.startsWith('..') ? undefined : config.repository ? repositoryPath(config.repository, runbooksFolder) : runbooksFolder || undefined;
+  const underRunbooks = (candidate: string) => runbooksPrefix !== undefined && /\.md$/i.test(candidate) && (runbooksPrefix === '' || candidate.startsWith(`${runbooksPrefix}/`));
   for (const runbook of pagesRunbooks) {
     if (runbook.isSectionIndex) continue;
     byUrl.set(runbook.url, runbook);
@@ -75,15 +85,15 @@ export function annotationTargets(pagesRunbooks: Runbook[], config: ResolvedConf
     const file = repositoryFileUrl(value, config.repository?.url);
     if (file) {
       const runbook = file.paths.map((candidate) => byRepositoryPath.get(candidate)).find(Boolean);
-      if (runbook) return { runbook, anchor: file.fragment || undefined };
-      // Without a configured repository, the URL may be another repository's.
-      return config.repository ? { repositoryPath: file.paths[0] } : undefined;
+      if (runbook) return { runbook, anchor: file.fragment || undefined, fromRepository: true };
+      const named = file.paths.find(underRunbooks);
+      return named === undefined ? undefined : { missingRunbook: runbooksPrefix ? named.slice(runbooksPrefix.length + 1) : named, repositoryPath: named };
     }
     const page = annotationPageUrl(value, config);
     const runbook = page === undefined ? undefined : byUrl.get(page);
     if (!runbook) return undefined;
     const hash = value.indexOf('#');
-    return { runbook, anchor: hash === -1 ? undefined : safeDecode(value.slice(hash + 1)) || undefined };
+    return { runbook, anchor: hash === -1 ? undefined : safeDecode(value.slice(hash + 1)) || undefined, fromRepository: false };
   };
 }
 
@@ -92,7 +102,7 @@ export function linkAlerts(
   pagesRunbooks: Runbook[],
   embedsByRunbook: Map<Runbook, RuleEmbed[]>,
   config: ResolvedConfig,
-): { alerts: AlertLink[]; ruleLinks: Map<Runbook, LoadedRule[]> } {
+): { alerts: AlertLink[]; ruleLinks: Map<Runbook, LoadedRule[]>; targetOf: AnnotationTargets } {
   const alerts: AlertLink[] = [];
   const definitionsByName = new Map<string, AlertLink[]>();
   for (const file of ruleFiles) {
@@ -180,7 +190,7 @@ export function linkAlerts(
     list.push(link.rule);
     ruleLinks.set(link.runbook, list);
   }
-  return { alerts, ruleLinks };
+  return { alerts, ruleLinks, targetOf };
 }
 
 /**
@@ -275,14 +285,21 @@ export function annotationPageUrl(value: string, config: ResolvedConfig): string
   return pageUrlOf(safeDecode(segments.slice(at).join('/')));
 }
 
+/**
+ * True when the runbook annotation should name the alert's runbook page: always with `runbookURL:
+ * runbook`; with `alert-page`, when only the annotation names the runbook, which the alert would
+ * lose if the annotation pointed at its alert page.
+ */
+export function annotatesRunbook(link: Pick<AlertLink, 'runbook' | 'via'>, runbookURL: string): boolean {
+  return link.runbook !== undefined && (runbookURL === 'runbook' || (runbookURL === 'alert-page' && link.via === 'annotation'));
+}
+
 /** What `annotate` would set the annotation to, following the `runbookURL` setting. */
 export function expectedAnnotation(name: string, link: Pick<AlertLink, 'runbook' | 'via' | 'anchor'>, config: ResolvedConfig): string {
   const page = alertPageUrl(name);
-  const runbookUrl = link.runbook?.url;
   let target: string;
-  // An alert whose runbook only its annotation names keeps pointing there (it would lose it otherwise).
-  const toRunbook = runbookUrl !== undefined && (config.runbookURL === 'runbook' || (config.runbookURL === 'alert-page' && link.via === 'annotation'));
-  if (toRunbook) target = runbookUrl;
+  const toRunbook = annotatesRunbook(link, config.runbookURL);
+  if (toRunbook) target = link.runbook!.url;
   else if (config.runbookURL === 'alert-page' || config.runbookURL === 'runbook') target = page;
   else target = config.runbookURL.replace(/\{alert\}/g, encodeURIComponent(name)).replace(/\{slug\}/g, page.slice('alerts/'.length, -1));
   try {
@@ -300,12 +317,9 @@ export function checkRunbookAnnotations(
   alerts: AlertLink[],
   ruleFiles: RuleFile[],
   config: ResolvedConfig,
-  site: { urls: Set<string>; redirects: { from: string; to: string }[]; runbooks: Runbook[] },
+  site: { urls: Set<string>; redirects: { from: string; to: string }[]; targetOf: AnnotationTargets },
 ): void {
   const ruleFileByPath = new Map(ruleFiles.map((file) => [file.path, file]));
-  const targetOf = annotationTargets(site.runbooks, config);
-  const runbooksFolder = path.relative(config.root, config.runbooksDir).split(path.sep).join('/');
-  const inRepository = repositoryPath(config.repository, runbooksFolder);
   const redirectTo = new Map(site.redirects.map((redirect) => [redirect.from, redirect.to]));
   const keys = runbookAnnotationKeys(config);
   for (const link of alerts) {
@@ -324,11 +338,11 @@ export function checkRunbookAnnotations(
     }
     for (const key of present) {
       const value = rule.annotations[key].trim();
-      const target = targetOf(value);
-      if (target && 'repositoryPath' in target) {
-        // The configured repository's file that is no runbook: a runbook renamed or deleted since.
-        const underRunbooks = inRepository === '' || target.repositoryPath.startsWith(`${inRepository}/`);
-        if (underRunbooks && /\.md$/i.test(target.repositoryPath)) {
+      const target = site.targetOf(value);
+      if (target && 'missingRunbook' in target) {
+        // The configured repository's runbook file that is no runbook: renamed or deleted since.
+        // (Without one configured, the URL may be another repository's.)
+        if (config.repository) {
           reportWarning(
             file.vfile,
             `Alert ${rule.name}'s \`${key}\` annotation \`${value}\` points at \`${target.repositoryPath}\` in the repository, which is no runbook of this site; set it to \`${should}\`, or run runbook-site annotate`,
@@ -338,7 +352,7 @@ export function checkRunbookAnnotations(
         }
         continue;
       }
-      if (target && repositoryFileUrl(value, config.repository?.url)) {
+      if (target?.fromRepository) {
         if (target.runbook !== link.runbook) {
           reportWarning(
             file.vfile,

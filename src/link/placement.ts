@@ -4,9 +4,8 @@
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/load.js';
 import type { LoadedRule, Runbook } from '../model.js';
-import { annotationPageUrl, runbookAnnotationKeys, type AlertLink } from './alerts.js';
+import { annotationPageUrl, runbookAnnotationKeys, type AlertLink, type AnnotationTargets } from './alerts.js';
 import { hugoSlug, repositoryPath, sectionUrl } from './urls.js';
-import { repositoryFileUrl } from './repository-urls.js';
 import { ruleFileStem } from '../rules/file-names.js';
 
 /** A file name for the alert: its name, without what a path cannot hold. */
@@ -40,7 +39,7 @@ const fileStem = (rule: LoadedRule) => ruleFileStem(rule.file);
  * The file is named after the alert; the scaffold's front matter names the alert too, so the
  * runbook is linked wherever it lands.
  */
-export function placeRunbooks(alerts: AlertLink[], pagesRunbooks: Runbook[], config: ResolvedConfig): Map<string, string> {
+export function placeRunbooks(alerts: AlertLink[], pagesRunbooks: Runbook[], config: ResolvedConfig, targetOf: AnnotationTargets): Map<string, string> {
   // Pages of a Hugo content folder have no `runbooks/` prefix: the site's own prefix is what to read.
   const prefix = config.urlPrefix;
   const folderByUrl = new Map<string, string[]>();
@@ -64,12 +63,6 @@ export function placeRunbooks(alerts: AlertLink[], pagesRunbooks: Runbook[], con
   const linkedBy = (links: AlertLink[] | undefined, name: string) => (links ?? []).filter((link) => link.rule.name !== name).map((link) => link.runbook!);
   const keys = runbookAnnotationKeys(config);
   const builtUrls = new Set(pagesRunbooks.map((runbook) => runbook.url));
-  // The runbooks folder as a repository path; without a configured repository, from the project root
-  // (and never the root itself, which any file of any repository would be under).
-  const runbooksFolder = path.relative(config.root, config.runbooksDir).split(path.sep).join('/');
-  const runbooksInRepository = runbooksFolder.startsWith('..') ? '' : config.repository
-    ? repositoryPath(config.repository, runbooksFolder)
-    : runbooksFolder;
 
   const placements = new Map<string, string>();
   for (const link of alerts) {
@@ -91,11 +84,10 @@ export function placeRunbooks(alerts: AlertLink[], pagesRunbooks: Runbook[], con
       break;
     }
     // 1b. The markdown file it names as a code host shows it (`…/blob/main/runbooks/db/PostgresGone.md`).
-    for (const key of placed || !runbooksInRepository ? [] : keys) {
-      const file = repositoryFileUrl(rule.annotations[key] ?? '', config.repository?.url);
-      const named = file?.paths.find((candidate) => candidate.startsWith(`${runbooksInRepository}/`) && /\.md$/i.test(candidate));
-      if (named) {
-        placed = named.slice(runbooksInRepository.length + 1);
+    for (const key of placed ? [] : keys) {
+      const target = targetOf(rule.annotations[key] ?? '');
+      if (target && 'missingRunbook' in target) {
+        placed = target.missingRunbook;
         break;
       }
     }

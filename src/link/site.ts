@@ -195,14 +195,14 @@ export function linkSite({ config, ruleFiles, runbooks, version, intro, gitDates
   claimGeneratedPages(paths);
   const pagesRunbooks = publishedRunbooks(asGeneratedPageTexts(runbooks), paths, config.urlPrefix ?? RUNBOOKS_URL_PREFIX);
   const { embedsByRunbook, resolvedByRunbook } = resolveShortcodes(intro ? [...pagesRunbooks, intro] : pagesRunbooks, ruleFiles, config, shortcodeSources, pagesRunbooks);
-  const { alerts, ruleLinks } = linkAlerts(ruleFiles, pagesRunbooks, embedsByRunbook, config);
-  const placements = placeRunbooks(alerts, pagesRunbooks, config);
+  const { alerts, ruleLinks, targetOf } = linkAlerts(ruleFiles, pagesRunbooks, embedsByRunbook, config);
+  const placements = placeRunbooks(alerts, pagesRunbooks, config, targetOf);
   const isDocumentation = documentationOf(pagesRunbooks, ruleLinks, config);
   const coverage = checkCoverage(alerts, ruleFiles, pagesRunbooks, ruleLinks, config, isDocumentation, placements);
   const { root, sectionByKey } = buildSections(pagesRunbooks, config.urlPrefix ?? RUNBOOKS_URL_PREFIX);
   const alertPages = buildAlertPages({ config, info, ruleFiles, alerts, placements, scaffoldTemplate, paths });
   const { pages, urlByFile, urls, redirects } = buildPages({ config, info, paths, pagesRunbooks, root, sectionByKey, embedsByRunbook, resolvedByRunbook, ruleLinks, alerts, coverage, intro, gitDates, alertPages });
-  checkRunbookAnnotations(alerts, ruleFiles, config, { urls, redirects, runbooks: pagesRunbooks });
+  checkRunbookAnnotations(alerts, ruleFiles, config, { urls, redirects, targetOf });
   const resources = resourceSitePaths(resourceFiles, pagesRunbooks, config.urlPrefix ?? RUNBOOKS_URL_PREFIX);
   // The content root of a Hugo site is the home page.
   const folders = Object.fromEntries([...sectionByKey].map(([key, section]) => [key, section.url]));
