@@ -74,12 +74,16 @@ export function checkLinks(pages: PageLinks[], options: LinkCheckOptions): Map<s
    * which the site does not publish: checked on disk; without a repository to link to, a warning
    * saying how to get one. False when the link is not one (it is checked as a site link).
    */
+  // Many pages link the same few files (the top README, the rule file): each is looked up once.
+  const exists = new Map<string, boolean>();
   const repositoryLink = (page: PageLinks, href: string, pathPart: string, image: boolean, place: Point): boolean => {
     if (options.projectRoot === undefined || pathPart === '' || pathPart.startsWith('/')) return false;
     const target = safeDecode(pathPart.split('?')[0]);
     const projectPath = repositoryPathOf(page.runbook.file, target, options.runbooksFolder);
     if (projectPath === undefined) return false;
-    if (!existsSync(path.join(options.projectRoot, ...projectPath.split('/')))) {
+    let found = exists.get(projectPath);
+    if (found === undefined) exists.set(projectPath, (found = existsSync(path.join(options.projectRoot, ...projectPath.split('/')))));
+    if (!found) {
       reportError(page.runbook.vfile, `Unexpected ${image ? 'image' : 'link'} \`${href}\`: there is no \`${projectPath}\` in the project, expected a path relative to this file`, place, image ? 'missing-image' : 'broken-link');
     } else if (!options.repository) {
       reportWarning(

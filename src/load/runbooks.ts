@@ -58,6 +58,9 @@ export async function loadRunbook(runbooksDir: string, relativeFile: string, cac
     runbook = { ...rest, vfile, body: text.slice(bodyOffset, bodyOffset + bodyLength) };
   } else {
     runbook = parseRunbook(text, vfile, relativeFile, role);
+    // From the text alone, so kept with the rest: a warm build neither parses it nor loads the parser.
+    const { title } = runbook.frontMatter;
+    if (typeof title !== 'string' || !title.trim()) runbook.heading = await openingHeading(runbook.body);
     if (cache) {
       const { vfile: _vfile, body, ...rest } = runbook;
       // The body is a tail of the text (or empty for a refused file): keep where it is, not a copy.
@@ -67,7 +70,6 @@ export async function loadRunbook(runbooksDir: string, relativeFile: string, cac
   }
   // The URL depends on settings, not only on the text: never taken from the cache.
   const { frontMatter } = runbook;
-  if (typeof frontMatter.title !== 'string' || !frontMatter.title.trim()) runbook.heading = await openingHeading(runbook.body);
   runbook.url = pageUrl({
     prefix: placement.prefix ?? RUNBOOKS_URL_PREFIX,
     folder: runbook.folder ?? runbook.sectionPath,

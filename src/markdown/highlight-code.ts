@@ -83,7 +83,8 @@ export function highlightCode(info: string | undefined, code: string): string {
   return toHtml(lowlight.highlight(language, code));
 }
 
-function languageOfCode(code: Element): string | undefined {
+/** The language of a `<code class="language-X">`, as written. */
+export function languageOfCode(code: Element): string | undefined {
   const classes = code.properties?.className;
   if (!Array.isArray(classes)) return undefined;
   for (const name of classes) {
@@ -92,7 +93,8 @@ function languageOfCode(code: Element): string | undefined {
   return undefined;
 }
 
-function textOf(node: Element): string {
+/** The text of an element and everything in it. */
+export function textOf(node: Element): string {
   let out = '';
   for (const child of node.children) {
     if (child.type === 'text') out += child.value;

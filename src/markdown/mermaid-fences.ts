@@ -2,27 +2,16 @@
 // hooks do: the same `<pre class="sc-mermaid">` as the `mermaid` shortcode, and its scripts once per
 // page (the library is the site's own asset, published only when a page uses it). Without
 // JavaScript, or in `check`, the diagram's source shows.
-import type { Element, ElementContent, Root } from 'hast';
+import type { Element, Root } from 'hast';
 import type { VFile } from 'vfile';
-import { MERMAID_ASSET, MERMAID_INIT_ASSET } from '../shortcodes/builtin/mermaid.js';
+import { mermaidScripts } from '../shortcodes/builtin/mermaid.js';
+import type { RenderEnv } from '../shortcodes/registry.js';
+import { languageOfCode, textOf } from './highlight-code.js';
 
-/** file.data key: the page's services, `asset` (an asset's URL) and `first` (true once per key and page). */
+/** file.data key: the page's services (see RenderEnv), `asset` (an asset's URL) and `first` (true once per key and page). */
 export const MERMAID_DATA_KEY = 'runbookSiteMermaid';
 
-export interface MermaidServices {
-  asset(name: string): string | undefined;
-  first(key: string): boolean;
-}
-
-function isMermaidCode(node: ElementContent): node is Element {
-  if (node.type !== 'element' || node.tagName !== 'code') return false;
-  const classes = node.properties?.className;
-  return Array.isArray(classes) && classes.includes('language-mermaid');
-}
-
-function textOf(node: Element): string {
-  return node.children.map((child) => (child.type === 'text' ? child.value : child.type === 'element' ? textOf(child) : '')).join('');
-}
+export type MermaidServices = Pick<RenderEnv, 'asset' | 'first'>;
 
 const script = (src: string): Element => ({ type: 'element', tagName: 'script', properties: { src, defer: true }, children: [] });
 
@@ -36,17 +25,14 @@ export default function rehypeMermaidFences() {
         const node = parent.children[i];
         if (node.type !== 'element') continue;
         const code = node.tagName === 'pre' && node.children.length === 1 ? node.children[0] : undefined;
-        if (!code || !isMermaidCode(code)) {
+        if (code?.type !== 'element' || code.tagName !== 'code' || languageOfCode(code) !== 'mermaid') {
           walk(node);
           continue;
         }
         parent.children[i] = { type: 'element', tagName: 'pre', properties: { className: ['sc-mermaid'] }, children: [{ type: 'text', value: textOf(code).replace(/\s+$/, '') }] };
-        const library = services?.asset(MERMAID_ASSET);
-        const init = services?.asset(MERMAID_INIT_ASSET);
-        if (library && init && services!.first('mermaid')) {
-          parent.children.splice(i + 1, 0, script(library), script(init));
-          i += 2;
-        }
+        const scripts = services ? mermaidScripts(services).map(script) : [];
+        parent.children.splice(i + 1, 0, ...scripts);
+        i += scripts.length;
       }
     };
     walk(tree);

@@ -232,7 +232,7 @@ export function renderPage(page: PageData, theme: Theme, options: RenderPageOpti
     html = html.replace(/<pre(?![^>]*\btabindex=)(?=[\s>])/g, '<pre tabindex="0"');
     content = new Handlebars.SafeString(html);
     // A page that asks for its contents (`{{< toc >}}`) gets them however few its sections.
-    if (page.kind === 'runbook') toc = tableOfContents(out.headings, markdown.shortcodes.some((token) => token.name === 'toc') ? 1 : undefined);
+    if (page.kind === 'runbook') toc = tableOfContents(out.headings, markdown.shortcodes.some((token) => token.type === 'open' && token.name === 'toc') ? 1 : undefined);
     headingIds = out.headingIds;
     // A rule card's id must not repeat a heading's (`## Alert HostDown` is `alert-hostdown` too).
     for (const id of headingIds) ids.reserve(id);

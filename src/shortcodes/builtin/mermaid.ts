@@ -3,10 +3,17 @@
 // build time: no CDN, pages work offline) and loaded only by pages that have a diagram. Without
 // JavaScript the diagram's source is shown.
 import { escapeHtml, escapeText } from '../../html.js';
-import type { Shortcode } from '../registry.js';
+import type { RenderEnv, Shortcode } from '../registry.js';
 
 export const MERMAID_ASSET = 'mermaid.min.js';
 export const MERMAID_INIT_ASSET = 'mermaid-init.js';
+
+/** The script URLs a page's first diagram brings (the library, then its starter); none after it, or without a theme. */
+export function mermaidScripts(env: Pick<RenderEnv, 'asset' | 'first'>): string[] {
+  const library = env.asset(MERMAID_ASSET);
+  const init = env.asset(MERMAID_INIT_ASSET);
+  return library && init && env.first('mermaid') ? [library, init] : [];
+}
 
 export const mermaid: Shortcode = {
   name: 'mermaid',
@@ -17,12 +24,7 @@ export const mermaid: Shortcode = {
   render(call) {
     const source = (call.inner ?? '').replace(/^\r?\n/, '').replace(/\s+$/, '');
     const className = ['sc-mermaid', call.named.class].filter(Boolean).join(' ');
-    let html = `<pre class="${escapeHtml(className)}">${escapeText(source)}</pre>`;
-    const library = call.env.asset(MERMAID_ASSET);
-    const init = call.env.asset(MERMAID_INIT_ASSET);
-    if (library && init && call.env.first('mermaid')) {
-      html += `<script src="${escapeHtml(library)}" defer></script><script src="${escapeHtml(init)}" defer></script>`;
-    }
-    return html;
+    const scripts = mermaidScripts(call.env).map((src) => `<script src="${escapeHtml(src)}" defer></script>`);
+    return `<pre class="${escapeHtml(className)}">${escapeText(source)}</pre>${scripts.join('')}`;
   },
 };
