@@ -46,6 +46,8 @@ const expected: Record<string, [string, number, number, 'error' | 'warning', str
   'yaml-syntax.yml': ['yaml-syntax', 6, 1, 'error', 'YAML syntax error'],
   // The parser finds five errors here; the first is the one to fix.
   'yaml-cascade.yml': ['yaml-syntax', 7, 7, 'error', 'must be sufficiently indented and end with a ]. 4 more syntax errors in this document most likely follow from this one.'],
+  // Valid YAML, but a mapping: `{{ … }}` alone reads as one.
+  'annotation-template-mapping.yml': ['value-type', 7, 20, 'error', 'must be a string, not a mapping. A value that starts with `{{` must be quoted in YAML: `summary: "{{ $labels.instance }}"`.'],
   'unquoted-template.yml': ['yaml-syntax', 7, 24, 'error', 'A value that starts with `{{` must be quoted in YAML: `description: "{{ $value }} errors in \\"x\\""`.'],
   // One warning instead of forty syntax errors; the file is left out.
   'helm-template.yaml': ['rule-file-template', 1, 1, 'warning', 'Skipped a template, not a rule file: `{{- if .Values.rules.enabled }}` is for Helm'],

@@ -6,9 +6,9 @@ import path from 'node:path';
 import { VFile } from 'vfile';
 import { LineCounter, type Document } from 'yaml';
 import { parseYamlDocuments } from '../yaml-policy.js';
-import { reportError, reportWarning } from '../diagnostics.js';
+import { pointAt, reportError, reportWarning } from '../diagnostics.js';
 import type { LoadedRuleGroup, RuleFile } from '../model.js';
-import { checkDuplicateGroupsAcrossDocuments, validateRuleDocument } from './validate.js';
+import { checkDuplicateGroupsAcrossDocuments, quoteTemplateHint, validateRuleDocument } from './validate.js';
 import type { LoadCache } from '../cache/load-cache.js';
 import { RULE_FILE_NAME } from './file-names.js';
 
@@ -50,11 +50,10 @@ export function parseRuleFile(text: string, absolutePath: string, relPath: strin
   };
   const legacy = PROMETHEUS_1_ALERT.exec(text);
   if (legacy) {
-    const lines = text.slice(0, legacy.index).split('\n').length;
     reportError(
       vfile,
       'Unexpected Prometheus 1.x rule syntax (`ALERT … IF …`): Prometheus 2 and later load only YAML rule groups; rewrite the file as `groups:` (see https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/)',
-      { line: lines, column: 1 },
+      pointAt(text, legacy.index),
       'prometheus-1-rules',
     );
     return { path: relPath, vfile, groups: [] };
@@ -101,9 +100,12 @@ export function parseRuleFile(text: string, absolutePath: string, relPath: strin
       if (ruleId === 'yaml-syntax') {
         const { start, line } = lineAt(text, from);
         const unquoted = /^\s*(?:-\s+)?([\w.-]+):[ \t]+\{\{/.exec(line);
-        // Reported where the value starts, which is what to quote.
-        if (unquoted) at = { start: point(start + line.indexOf('{{')), end: point(start + line.length) };
-        if (unquoted) message += ` A value that starts with \`{{\` must be quoted in YAML: \`${unquoted[1]}: "${line.slice(line.indexOf('{{')).trim().replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"\`.`;
+        if (unquoted) {
+          // Reported where the value starts, which is what to quote.
+          const value = line.indexOf('{{');
+          at = { start: point(start + value), end: point(start + line.length) };
+          message += quoteTemplateHint(unquoted[1], line.slice(value));
+        }
         if (syntax.length > 1) message += ` ${syntax.length - 1} more syntax error${syntax.length > 2 ? 's' : ''} in this document most likely follow from this one.`;
       }
       reportError(vfile, message, at, ruleId);

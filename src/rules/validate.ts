@@ -8,6 +8,14 @@ import { checkPromQL } from './promql.js';
 import { checkGoTemplate } from './go-template.js';
 import { closest } from '../edit-distance.js';
 
+/**
+ * What to write for a value given as an unquoted template (`summary: {{ $labels.instance }}`),
+ * which YAML reads as a mapping or not at all: the same value, quoted.
+ */
+export function quoteTemplateHint(key: string, value: string): string {
+  return ` A value that starts with \`{{\` must be quoted in YAML: \`${key}: "${value.trim().replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"\`.`;
+}
+
 export interface DocumentContext {
   vfile: VFile;
   source: string;
@@ -198,7 +206,9 @@ class Walker {
       // A key without a value (`{a}`) is the empty string to Prometheus, as `a:` is.
       const v = item.value === null ? '' : this.str(item.value);
       if (v === undefined) {
-        this.error(`The value of ${what === 'labels' ? 'label' : 'annotation'} \`${name}\` must be a string, not a ${isSeq(item.value) ? 'list' : 'mapping'}.`, item.value, 'value-type', item.keyNode);
+        const written = item.value?.range ? this.ctx.source.slice(item.value.range[0], item.value.range[1]) : '';
+        const hint = written.startsWith('{{') ? quoteTemplateHint(name, written) : '';
+        this.error(`The value of ${what === 'labels' ? 'label' : 'annotation'} \`${name}\` must be a string, not a ${isSeq(item.value) ? 'list' : 'mapping'}.${hint}`, item.value, 'value-type', item.keyNode);
         continue;
       }
       out[name] = v;
