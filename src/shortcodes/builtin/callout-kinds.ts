@@ -14,10 +14,7 @@ export function calloutKind(written: string | undefined): CalloutKind | undefine
   return written === undefined ? undefined : KINDS[written.trim().toLowerCase()];
 }
 
-export const CALLOUT_LABELS: Record<CalloutKind, string> = { info: 'Note', warning: 'Warning', danger: 'Danger' };
-
-/** Every kind or colour understood, for messages. */
-export const CALLOUT_NAMES = Object.keys(KINDS);
+const CALLOUT_LABELS: Record<CalloutKind, string> = { info: 'Note', warning: 'Warning', danger: 'Danger' };
 
 /** A call-out box: the kind's label for screen readers (the colour and bar say it to the eye), an optional title, the content. */
 export function calloutHtml(kind: CalloutKind, titleHtml: string | undefined, innerHtml: string): string {
