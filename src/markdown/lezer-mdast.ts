@@ -1,0 +1,658 @@
+// A fast path for the markdown parser: @lezer/markdown (with GFM) parses a document several times
+// faster than micromark, and its tree has the offsets of every construct, so for the documents it
+// can vouch for, the mdast remark-parse (+ remark-gfm + remark-definition-list) would give is built
+// from that tree directly. It is only ever an optimisation: wherever the two parsers could disagree
+// (character references, tabs, link definitions, footnotes, definition lists, autolink literals,
+// strikethrough, multi-line inline HTML or code, emphasis next to Unicode punctuation…), or the
+// tree holds a construct not mapped here, `parseWithLezer` declines and the caller uses
+// remark-parse. test/markdown-lezer.test.ts holds it to remark-parse's very tree, positions
+// included, on the CommonMark and GFM examples, every fixture and the srerun corpus.
+import { parser as lezerParser, GFM } from '@lezer/markdown';
+import type { SyntaxNode } from '@lezer/common';
+import type { Point, Position } from 'unist';
+import type { BlockContent, Code, Html, Image, InlineCode, Link, List, ListItem, PhrasingContent, Root, RootContent, Table, TableCell, TableRow, Text } from 'mdast';
+import { toString } from 'mdast-util-to-string';
+import { definitionListMayFire, footnoteMayFire } from './syntax-triggers.js';
+
+const markdownParser = lezerParser.configure(GFM);
+
+/** Thrown inside the mapping when the document is one to leave to remark-parse; says why. */
+class Declined {
+  constructor(readonly reason: string) {}
+}
+
+function decline(reason: string): never {
+  throw new Declined(reason);
+}
+
+/**
+ * Source text on which the two parsers are not known to agree, or which micromark rewrites before
+ * it parses (tabs expand to columns, CR and CRLF, NUL, a byte-order mark).
+ */
+const UNSAFE_SOURCE = /[\t\r\0\uFEFF\u000B\u000C]/;
+/** A `*` or `_` next to a non-ASCII character: flanking rules differ on what counts as punctuation. */
+const DELIMITER_BY_NON_ASCII = /[*_][^\x00-\x7F]|[^\x00-\x7F][*_]/;
+/** Decoded text the autolink-literal transform, a character reference or strikethrough may change. */
+const UNSAFE_TEXT = /https?:|www\.|@|~|&(?:#\d+|#x[\da-f]+|[a-z][a-z\d]*);/i;
+/** HTML blocks of kinds 1–5 (CommonMark 4.6), which run to their end condition, not to a blank line. */
+const HTML_TERMINATORS: [RegExp, RegExp][] = [
+  [/^<(?:script|pre|style|textarea)(?:\s|>|$)/i, /<\/(?:script|pre|style|textarea)>/i],
+  [/^<!--/, /-->/],
+  [/^<\?/, /\?>/],
+  [/^<![A-Za-z]/, />/],
+  [/^<!\[CDATA\[/, /\]\]>/],
+];
+/** A line a GFM table's delimiter row could be, which lezer may not have read as one. */
+const DELIMITER_ROW = /^ {0,3}\|?[ :-]*-[ :-]*(?:\|[ :-]*)*$/;
+/** CommonMark's open or closing tag (6.6), as one inline HTML node. */
+const HTML_TAG = /^(?:<[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*\/?>|<\/[A-Za-z][A-Za-z0-9-]*\s*>)$/;
+const LONE_TAG_LINE = /^(?:<[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*\/?>|<\/[A-Za-z][A-Za-z0-9-]*\s*>)\s*$/;
+const ASCII_PUNCTUATION = /[!-/:-@[-`{-~]/;
+const ESCAPABLE = /\\([!-/:-@[-`{-~])/g;
+
+/** A block container the current block is inside, to know where a line's own content starts. */
+type Container = { quote: true } | { quote: false; from: number; contentStart: number; indent: number };
+
+const isSpace = (code: number) => code === 32;
+
+/** The mdast of `markdown` as remark-parse + remark-gfm + remark-definition-list give it, or undefined to use them. */
+export function parseWithLezer(markdown: string): Root | undefined {
+  const result = mapWithLezer(markdown);
+  return typeof result === 'string' ? undefined : result;
+}
+
+/** The mdast, or why the document is left to remark-parse (for tests and the bench). */
+export function mapWithLezer(markdown: string): Root | string {
+  if (UNSAFE_SOURCE.test(markdown)) return 'tab, CR, NUL or BOM';
+  if (footnoteMayFire(markdown)) return 'footnote';
+  if (definitionListMayFire(markdown)) return 'definition list';
+  if (DELIMITER_BY_NON_ASCII.test(markdown)) return 'emphasis next to non-ASCII';
+  try {
+    return new Mapping(markdown).root(markdownParser.parse(markdown).topNode);
+  } catch (error) {
+    if (error instanceof Declined) return error.reason;
+    // A fault in the mapping costs speed, never the build: remark-parse reads the document instead.
+    return `mapping failed: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+class Mapping {
+  private readonly lineStarts: number[] = [0];
+  /** A backtick in the current paragraph's text that opened no code span (it shifts micromark's positions). */
+  private strayBacktick = false;
+
+  constructor(private readonly source: string) {
+    for (let at = source.indexOf('\n'); at !== -1; at = source.indexOf('\n', at + 1)) this.lineStarts.push(at + 1);
+  }
+
+  root(node: SyntaxNode): Root {
+    return { type: 'root', children: this.blocks(node, []) as RootContent[], position: this.position(0, this.source.length) };
+  }
+
+  // --- positions -----------------------------------------------------------------------------
+
+  private lineIndex(offset: number): number {
+    const starts = this.lineStarts;
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid] <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return low;
+  }
+
+  private point(offset: number): Point {
+    const line = this.lineIndex(offset);
+    return { line: line + 1, column: offset - this.lineStarts[line] + 1, offset };
+  }
+
+  private position(from: number, to: number): Position {
+    return { start: this.point(from), end: this.point(to) };
+  }
+
+  private lineEnd(offset: number): number {
+    const end = this.source.indexOf('\n', offset);
+    return end === -1 ? this.source.length : end;
+  }
+
+  /**
+   * Where the content of the line starting at `lineStart` begins, inside `containers`. With
+   * `strict`, a line that is a lazy continuation (its quote marker or list indentation missing) is
+   * declined: some blocks (tables) do not continue over one in micromark.
+   */
+  private contentStart(lineStart: number, containers: Container[], strict = false): number {
+    const source = this.source;
+    let at = lineStart;
+    const end = this.lineEnd(lineStart);
+    for (const container of containers) {
+      if (container.quote) {
+        for (let n = 0; n < 3 && isSpace(source.charCodeAt(at)); n++) at++;
+        if (source[at] !== '>') decline('lazy quote line');
+        at++;
+        if (isSpace(source.charCodeAt(at))) at++;
+      } else if (container.from >= lineStart && container.from <= end) {
+        at = container.contentStart;
+      } else {
+        let n = 0;
+        for (; n < container.indent && isSpace(source.charCodeAt(at)); n++) at++;
+        if (strict && n < container.indent) decline('lazy line');
+      }
+    }
+    return at;
+  }
+
+  // --- blocks --------------------------------------------------------------------------------
+
+  private blocks(parent: SyntaxNode, containers: Container[]): RootContent[] {
+    const out: RootContent[] = [];
+    let markAfterLast = false;
+    const inQuote = containers[containers.length - 1]?.quote === true;
+    for (let child = parent.firstChild; child; child = child.nextSibling) {
+      const block = this.block(child, containers);
+      if (!block) {
+        markAfterLast = child.name === 'QuoteMark';
+        continue;
+      }
+      // micromark ends a quote or list nested in a quote after the next line's marker: not mapped.
+      const previous = out[out.length - 1];
+      if (inQuote && (previous?.type === 'blockquote' || previous?.type === 'list')) decline('container in quote');
+      out.push(block);
+      markAfterLast = false;
+    }
+    // Lines of only quote markers after the last block: where micromark ends the blocks around them varies.
+    if (markAfterLast && out.length > 0) decline('trailing quote line');
+    return out;
+  }
+
+  private block(node: SyntaxNode, containers: Container[]): RootContent | undefined {
+    switch (node.name) {
+      case 'QuoteMark':
+      case 'ListMark':
+        return undefined;
+      case 'Paragraph':
+        // A line of one tag starts an HTML block where no paragraph is interrupted; lezer misses some.
+        if (LONE_TAG_LINE.test(this.source.slice(node.from, this.lineEnd(node.from)))) decline('lone tag line');
+        this.noLazyLines(node, containers);
+        return this.paragraph(node, node.from);
+      case 'ATXHeading1':
+      case 'ATXHeading2':
+      case 'ATXHeading3':
+      case 'ATXHeading4':
+      case 'ATXHeading5':
+      case 'ATXHeading6':
+        return this.atxHeading(node, Number(node.name.slice(-1)) as 1 | 2 | 3 | 4 | 5 | 6);
+      case 'SetextHeading1':
+      case 'SetextHeading2':
+        if (LONE_TAG_LINE.test(this.source.slice(node.from, this.lineEnd(node.from)))) decline('lone tag line');
+        this.noLazyLines(node, containers);
+        return this.setextHeading(node, node.name === 'SetextHeading1' ? 1 : 2);
+      case 'HorizontalRule':
+        return { type: 'thematicBreak', position: this.position(node.from, node.to) };
+      case 'Blockquote':
+        return { type: 'blockquote', children: this.blocks(node, [...containers, { quote: true }]) as BlockContent[], position: this.position(node.from, node.to) };
+      case 'BulletList':
+      case 'OrderedList':
+        return this.list(node, containers);
+      case 'FencedCode':
+        return this.fencedCode(node, containers);
+      case 'CodeBlock':
+        return this.indentedCode(node, containers);
+      case 'HTMLBlock':
+      case 'CommentBlock':
+      case 'ProcessingInstructionBlock':
+        return this.htmlBlock(node, containers);
+      case 'Table':
+        return this.table(node, containers);
+      default:
+        // Link reference definitions, and anything not mapped here.
+        return decline(node.name);
+    }
+  }
+
+  /** Declines text with a pipe above a line that could be a table's delimiter row: where GFM starts a table varies. */
+  private noTableLookalike(from: number, to: number): void {
+    const text = this.source.slice(from, to);
+    if (!text.includes('|') || !text.includes('\n')) return;
+    for (const line of text.split('\n').slice(1)) if (DELIMITER_ROW.test(line.replace(/^[ >]*/, '')) && line.includes('|')) decline('table look-alike');
+    if (/\n[ >]*-+ *$/.test(text)) decline('table look-alike');
+  }
+
+  /** Declines a block with a lazy continuation line: micromark reads some of those as new blocks. */
+  private noLazyLines(node: SyntaxNode, containers: Container[]): void {
+    if (containers.length === 0) return;
+    for (let line = this.lineIndex(node.from); line < this.lineStarts.length && this.lineStarts[line] < node.to; line++) this.contentStart(this.lineStarts[line], containers, true);
+  }
+
+  private paragraph(node: SyntaxNode, from: number, task?: SyntaxNode): RootContent {
+    const to = this.trimEnd(from, node.to);
+    this.noTableLookalike(from, to);
+    const children = this.inlineContent(node, from, to);
+    // GFM's task paragraph keeps starting at its marker unless text follows it (mdast-util-gfm-task-list-item).
+    if (task && children[0]?.type !== 'text') from = task.from;
+    // A paragraph that opens with `[ ]` where lezer saw no task: leave it to GFM's own reading.
+    const first = children[0];
+    if (first?.type === 'text' && /^\[[ xX]\]/.test(first.value)) decline('task marker');
+    return { type: 'paragraph', children, position: this.position(from, node.to) };
+  }
+
+  private atxHeading(node: SyntaxNode, depth: 1 | 2 | 3 | 4 | 5 | 6): RootContent {
+    const open = node.firstChild;
+    if (open?.name !== 'HeaderMark') return decline('unexpected');
+    let from = open.to;
+    while (from < node.to && isSpace(this.source.charCodeAt(from))) from++;
+    const close = node.lastChild && node.lastChild.from !== open.from && node.lastChild.name === 'HeaderMark' ? node.lastChild : undefined;
+    const to = this.trimEnd(from, close ? close.from : node.to);
+    return { type: 'heading', depth, children: from < to ? this.inlineContent(node, from, to) : [], position: this.position(node.from, node.to) };
+  }
+
+  private setextHeading(node: SyntaxNode, depth: 1 | 2): RootContent {
+    const underline = node.lastChild;
+    if (underline?.name !== 'HeaderMark') return decline('unexpected');
+    const to = this.trimEnd(node.from, this.source.lastIndexOf('\n', underline.from));
+    this.noTableLookalike(node.from, underline.to);
+    return { type: 'heading', depth, children: this.inlineContent(node, node.from, to), position: this.position(node.from, node.to) };
+  }
+
+  private list(node: SyntaxNode, containers: Container[]): List {
+    const ordered = node.name === 'OrderedList';
+    const items: SyntaxNode[] = [];
+    for (let child = node.firstChild; child; child = child.nextSibling) {
+      if (child.name !== 'ListItem') return decline('unexpected');
+      items.push(child);
+    }
+    let start: number | null = null;
+    if (ordered) {
+      const mark = items[0]?.firstChild;
+      if (mark?.name !== 'ListMark') return decline('unexpected');
+      start = Number.parseInt(this.source.slice(mark.from, mark.to - 1), 10);
+      // micromark reads one that starts past 1 as a paragraph in places where no paragraph is
+      // interrupted (first in a quote or on its item's marker line, after indented code): only
+      // those that follow another block are mapped.
+      const previous = node.prevSibling;
+      if (start !== 1 && (!previous || /^(?:QuoteMark|ListMark|CodeBlock)$/.test(previous.name))) decline('ordered list starting past 1');
+    }
+    let spread = false;
+    for (let i = 1; i < items.length; i++) if (this.blankLineBetween(items[i - 1].to, items[i].from)) spread = true;
+    const children = items.map((item) => this.listItem(item, containers));
+    // An empty item cannot interrupt a paragraph, which lezer sometimes lets it do.
+    if (children[0].children.length === 0) decline('empty first list item');
+    // A list, like its items, starts at its first marker, not at the indentation before it.
+    return { type: 'list', ordered, start, spread, children, position: this.position(children[0].position!.start.offset!, children[children.length - 1].position!.end.offset!) };
+  }
+
+  private listItem(node: SyntaxNode, containers: Container[]): ListItem {
+    const mark = node.firstChild;
+    if (mark?.name !== 'ListMark') return decline('unexpected');
+    const source = this.source;
+    const lineStart = this.lineStarts[this.lineIndex(mark.from)];
+    const base = this.contentStart(lineStart, containers);
+    let spaces = 0;
+    while (isSpace(source.charCodeAt(mark.to + spaces))) spaces++;
+    const atLineEnd = mark.to + spaces >= source.length || source[mark.to + spaces] === '\n';
+    const width = atLineEnd || spaces >= 5 ? 1 : spaces;
+    const contentStart = mark.to + width;
+    const inner: Container[] = [...containers, { quote: false, from: node.from, contentStart, indent: contentStart - base }];
+
+    const children: RootContent[] = [];
+    const blocks: SyntaxNode[] = [];
+    let checked: boolean | null = null;
+    let markAfterLast = false;
+    for (let child = mark.nextSibling; child; child = child.nextSibling) {
+      markAfterLast = child.name === 'QuoteMark';
+      if (markAfterLast) continue;
+      blocks.push(child);
+      if (child.name === 'Task') {
+        this.noLazyLines(child, inner);
+        if (children.length > 0) return decline('unexpected');
+        const marker = child.firstChild;
+        if (marker?.name !== 'TaskMarker') return decline('unexpected');
+        // GFM's task marker is followed by a space and then text on the same line.
+        if (source[marker.to] !== ' ' || /^\s$/.test(source[marker.to + 1] ?? '\n')) return decline('unexpected');
+        checked = source[marker.from + 1] !== ' ';
+        children.push(this.paragraph(child, marker.to + 1, marker));
+      } else {
+        const block = this.block(child, inner);
+        if (block) children.push(block);
+      }
+    }
+    let spread = false;
+    for (let i = 1; i < blocks.length; i++) if (this.blankLineBetween(blocks[i - 1].to, blocks[i].from)) spread = true;
+    if (markAfterLast) decline('trailing quote line');
+    // It ends with its last block, or an empty one with its marker line's spaces.
+    const end = blocks.length > 0 ? blocks[blocks.length - 1].to : mark.to + spaces;
+    return { type: 'listItem', spread, checked, children: children as ListItem['children'], position: this.position(mark.from, end) };
+  }
+
+  /** True when a blank line (perhaps only container markers) separates the two offsets. */
+  private blankLineBetween(from: number, to: number): boolean {
+    const first = this.source.indexOf('\n', from);
+    return first !== -1 && first < to && this.source.indexOf('\n', first + 1) !== -1 && this.source.indexOf('\n', first + 1) < to;
+  }
+
+  /** The code's lines from `firstLine` to before `endLine`, each without its containers' prefix and up to `strip` spaces. */
+  private codeLines(firstLine: number, end: number, containers: Container[], strip: number): string[] {
+    const source = this.source;
+    const lines: string[] = [];
+    for (let lineStart = firstLine; lineStart <= end; ) {
+      let at = this.contentStart(lineStart, containers);
+      const lineEnd = Math.min(this.lineEnd(lineStart), end);
+      for (let n = 0; n < strip && at < lineEnd && isSpace(source.charCodeAt(at)); n++) at++;
+      lines.push(source.slice(Math.min(at, lineEnd), lineEnd));
+      lineStart = lineEnd + 1;
+    }
+    return lines;
+  }
+
+  private fencedCode(node: SyntaxNode, containers: Container[]): Code {
+    const source = this.source;
+    const open = node.firstChild;
+    if (open?.name !== 'CodeMark') return decline('unexpected');
+    const openLineStart = this.lineStarts[this.lineIndex(node.from)];
+    const indent = node.from - this.contentStart(openLineStart, containers);
+    const infoEnd = this.lineEnd(open.to);
+    const info = source.slice(open.to, infoEnd).replace(/^ +/, '');
+    if (/[\\&]/.test(info)) return decline('unexpected');
+    let lang: string | null = null;
+    let meta: string | null = null;
+    if (info.trim()) {
+      const space = info.indexOf(' ');
+      lang = space === -1 ? info : info.slice(0, space);
+      const rest = space === -1 ? '' : info.slice(space).replace(/^ +/, '');
+      meta = rest ? rest : null;
+    }
+    const close = node.lastChild && node.lastChild.from !== open.from && node.lastChild.name === 'CodeMark' ? node.lastChild : undefined;
+    const bodyStart = infoEnd + 1;
+    // Unclosed, it runs to the end of its container, and from-markdown drops one final line ending.
+    // An unclosed one inside a quote or list ends where micromark closes the container: not mapped.
+    if (!close && containers.length > 0) return decline('unclosed fence in container');
+    const bodyEnd = close ? this.lineStarts[this.lineIndex(close.from)] - 1 : node.to;
+    let value = bodyStart <= bodyEnd ? this.codeLines(bodyStart, bodyEnd, containers, indent).join('\n') : '';
+    if (!close && value.endsWith('\n')) value = value.slice(0, -1);
+    return { type: 'code', lang, meta, value, position: this.position(node.from, node.to) };
+  }
+
+  private indentedCode(node: SyntaxNode, containers: Container[]): Code {
+    const lineStart = this.lineStarts[this.lineIndex(node.from)];
+    const previous = node.prevSibling;
+    if (previous && previous.name !== 'QuoteMark' && previous.name !== 'ListMark' && !this.blankLineBetween(previous.to, node.from)) decline('indented code after a block');
+    // After a list, micromark may still count its lines as the list's: not mapped.
+    if (previous && /List$|^Blockquote$/.test(previous.name)) decline('indented code after a list');
+    // micromark ends it after a following line of only spaces, lezer before: not mapped.
+    if (/^\n* +(?:\n|$)/.test(this.source.slice(node.to, node.to + 200))) return decline('unexpected');
+    const value = this.codeLines(lineStart, node.to, containers, 4).join('\n');
+    // Its indentation is part of it.
+    return { type: 'code', lang: null, meta: null, value, position: this.position(this.contentStart(lineStart, containers), node.to) };
+  }
+
+  private htmlBlock(node: SyntaxNode, containers: Container[]): Html {
+    // The indentation before it is part of it.
+    const lineStart = this.lineStarts[this.lineIndex(node.from)];
+    const from = this.contentStart(lineStart, containers);
+    const lines = this.codeLines(lineStart, node.to, containers, 0);
+    if (!/^<(?:[!?]|\/?[A-Za-z][A-Za-z0-9-]*(?:[\s/>]|$))/.test(lines[0])) return decline('html block start');
+    // Where a blank line ends it (lezer and micromark differ inside containers), not mapped.
+    if (lines.some((line) => line.trim() === '')) return decline('blank line in HTML');
+    // One that only its end condition ends (a comment, <script>…) and that lezer ends before it: not mapped.
+    const terminator = HTML_TERMINATORS.find(([start]) => start.test(lines[0]))?.[1];
+    if (terminator && !terminator.test(lines[lines.length - 1])) return decline('unterminated HTML');
+    return { type: 'html', value: lines.join('\n'), position: this.position(from, node.to) };
+  }
+
+  private table(node: SyntaxNode, containers: Container[]): Table {
+    const source = this.source;
+    if (source.slice(node.from, node.to).includes('\\|')) return decline('escaped pipe in table');
+    this.noLazyLines(node, containers);
+    // Where a table begins after a paragraph line or ends before a line that is not blank, the
+    // parsers differ (a lazy line, an indented line taken as a row): only tables set apart are mapped.
+    const previous = node.prevSibling;
+    if (previous && previous.name !== 'QuoteMark' && previous.name !== 'ListMark' && !this.blankLineBetween(previous.to, node.from)) decline('table not set apart');
+    if (!/^(?:\n?$|\n[ >]*(?:\n|$))/.test(source.slice(node.to, node.to + 200))) decline('table not set apart');
+    const rows: TableRow[] = [];
+    let align: Table['align'] = [];
+    for (let child = node.firstChild; child; child = child.nextSibling) {
+      if (child.name === 'TableDelimiter') {
+        align = source
+          .slice(child.from, child.to)
+          .trim()
+          .replace(/^\||\|$/g, '')
+          .split('|')
+          .map((cell) => {
+            const spec = cell.trim();
+            const left = spec.startsWith(':');
+            const right = spec.endsWith(':');
+            return left && right ? 'center' : left ? 'left' : right ? 'right' : null;
+          });
+      } else if (child.name === 'TableHeader' || child.name === 'TableRow') {
+        rows.push(this.tableRow(child));
+      } else {
+        return decline('unexpected');
+      }
+    }
+    if (rows.some((row) => row.children.length > align.length) || rows[0]?.children.length !== align.length) return decline('unexpected');
+    return { type: 'table', align, children: rows, position: this.position(node.from, node.to) };
+  }
+
+  private tableRow(row: SyntaxNode): TableRow {
+    const pipes: number[] = [];
+    const contents: SyntaxNode[] = [];
+    for (let child = row.firstChild; child; child = child.nextSibling) {
+      if (child.name === 'TableDelimiter') pipes.push(child.from);
+      else if (child.name === 'TableCell') contents.push(child);
+      else return decline('unexpected');
+    }
+    // A row without a pipe (GFM takes some, micromark not those indented as code): not mapped.
+    if (pipes.length === 0) decline('row without a pipe');
+    // Each cell runs from the pipe before it (or the row's start) to the next pipe; the last one
+    // takes a closing pipe with it.
+    const bounds: number[] = [row.from];
+    for (const pipe of pipes) if (pipe !== row.from) bounds.push(pipe);
+    const trailing = pipes.length > 0 && pipes[pipes.length - 1] === row.to - 1;
+    if (trailing) bounds.pop();
+    const source = this.source;
+    const cells: TableCell[] = bounds.map((from, i) => {
+      const to = i + 1 < bounds.length ? bounds[i + 1] : row.to;
+      const content = contents.find((cell) => cell.from >= from && cell.to <= to);
+      // The cell's text is what is between its pipes, without the spaces around it.
+      let start = source[from] === '|' ? from + 1 : from;
+      let end = to < row.to || !trailing ? to : to - 1;
+      while (start < end && isSpace(source.charCodeAt(start))) start++;
+      while (end > start && isSpace(source.charCodeAt(end - 1))) end--;
+      return { type: 'tableCell', children: content && start < end ? this.inlineContent(content, start, end) : [], position: this.position(from, to) };
+    });
+    return { type: 'tableRow', children: cells, position: this.position(row.from, row.to) };
+  }
+
+  // --- inline --------------------------------------------------------------------------------
+
+  private trimEnd(from: number, to: number): number {
+    while (to > from && (isSpace(this.source.charCodeAt(to - 1)) || this.source[to - 1] === '\n')) to--;
+    return to;
+  }
+
+  /** A paragraph's, heading's or cell's phrasing content, where lezer and micromark read its emphasis alike. */
+  private inlineContent(parent: SyntaxNode, from: number, to: number): PhrasingContent[] {
+    if (this.hasBothFlankingDelimiter(from, to)) decline('both-flanking emphasis delimiter');
+    // An escaped backtick next to a code span: lezer and micromark pair the backticks differently.
+    if (this.source.slice(from, to).includes('\\`')) decline('escaped backtick');
+    this.strayBacktick = false;
+    return this.phrasing(parent, from, to);
+  }
+
+  /**
+   * True when a `*` or `_` run in the text could both open and close emphasis: only there do the
+   * parsers' delimiter algorithms part (CommonMark's rule of three applies), so such text is not mapped.
+   * Code spans and HTML in the range count too: they only make it decline more.
+   */
+  private hasBothFlankingDelimiter(from: number, to: number): boolean {
+    const source = this.source;
+    for (let at = from; at < to; at++) {
+      const char = source[at];
+      if (char !== '*' && char !== '_') continue;
+      let end = at;
+      while (end < to && source[end] === char) end++;
+      const before = at > from ? source[at - 1] : ' ';
+      const after = end < to ? source[end] : ' ';
+      const spaceBefore = /\s/.test(before);
+      const spaceAfter = /\s/.test(after);
+      const punctuationBefore = ASCII_PUNCTUATION.test(before);
+      const punctuationAfter = ASCII_PUNCTUATION.test(after);
+      const left = !spaceAfter && (!punctuationAfter || spaceBefore || punctuationBefore);
+      const right = !spaceBefore && (!punctuationBefore || spaceAfter || punctuationAfter);
+      // An underscore run flanked both ways only takes part when punctuation is beside it.
+      if (left && right && (char === '*' || punctuationBefore || punctuationAfter)) return true;
+      at = end - 1;
+    }
+    return false;
+  }
+
+  /** The phrasing content of `parent` between `from` and `to`: its inline nodes, text in between. */
+  private phrasing(parent: SyntaxNode, from: number, to: number): PhrasingContent[] {
+    const source = this.source;
+    const out: PhrasingContent[] = [];
+    // The text since the last inline node: micromark makes one text node of it.
+    let text: Text | undefined;
+    let textStart = 0;
+    let textEnd = 0;
+    let lineStart = false;
+    const addText = (value: string, start: number, end: number) => {
+      if (!value) return;
+      if (!text) {
+        text = { type: 'text', value: '', position: undefined };
+        textStart = start;
+      }
+      text.value += value;
+      textEnd = end;
+    };
+    const flush = () => {
+      if (!text) return;
+      if (UNSAFE_TEXT.test(text.value)) decline(`text ${UNSAFE_TEXT.exec(text.value)![0]}`);
+      text.position = this.position(textStart, textEnd);
+      out.push(text);
+      text = undefined;
+    };
+    const gap = (a: number, b: number) => {
+      let at = a;
+      while (at < b) {
+        if (lineStart) {
+          const indented = at;
+          while (at < b && isSpace(source.charCodeAt(at))) at++;
+          // micromark's text after a failed code span takes the next line's indentation with it.
+          // Where that is depends on constructs that failed before it (a stray ` or [): not mapped.
+          if (text && at > indented && text.value.endsWith('\n')) decline('indented inline after a line ending');
+          if (at >= b) return;
+          lineStart = false;
+        }
+        if (!this.strayBacktick && source.slice(at, b).includes('`')) this.strayBacktick = true;
+        const newline = source.indexOf('\n', at);
+        if (newline === -1 || newline >= b) {
+          addText(source.slice(at, b), at, b);
+          return;
+        }
+        let end = newline;
+        while (end > at && isSpace(source.charCodeAt(end - 1))) end--;
+        addText(source.slice(at, end), at, end);
+        addText('\n', newline, newline + 1);
+        lineStart = true;
+        at = newline + 1;
+      }
+    };
+
+    let at = from;
+    for (let child = parent.firstChild; child; child = child.nextSibling) {
+      if (child.to <= from || child.from < from) continue;
+      if (child.from >= to) break;
+      if (child.name === 'TaskMarker') continue;
+      gap(at, child.from);
+      at = child.to;
+      switch (child.name) {
+        case 'QuoteMark':
+          lineStart = true;
+          continue;
+        case 'Escape':
+          if (lineStart) lineStart = false;
+          addText(source[child.from + 1], child.from, child.to);
+          continue;
+        case 'HardBreak':
+          if (source[child.from] === '\\' && text === undefined && out.length === 0) decline('unexpected');
+          if (this.strayBacktick) decline('hard break after a backtick');
+          flush();
+          out.push({ type: 'break', position: this.position(child.from, child.to) });
+          lineStart = true;
+          continue;
+      }
+      lineStart = false;
+      flush();
+      out.push(this.inline(child));
+    }
+    gap(at, to);
+    flush();
+    return out;
+  }
+
+  private inline(node: SyntaxNode): PhrasingContent {
+    const source = this.source;
+    switch (node.name) {
+      case 'Emphasis':
+      case 'StrongEmphasis': {
+        const open = node.firstChild;
+        const close = node.lastChild;
+        if (!open || !close || open.from === close.from) return decline('unexpected');
+        const children = this.phrasing(node, open.to, close.from);
+        return { type: node.name === 'Emphasis' ? 'emphasis' : 'strong', children, position: this.position(node.from, node.to) };
+      }
+      case 'InlineCode': {
+        const open = node.firstChild;
+        const close = node.lastChild;
+        if (!open || !close || open.from === close.from) return decline('unexpected');
+        let value = source.slice(open.to, close.from);
+        if (value.includes('\n')) return decline('multi-line code');
+        if (value.length > 2 && value.startsWith(' ') && value.endsWith(' ') && value.trim() !== '') value = value.slice(1, -1);
+        else if (value.length === 2 && value === '  ') value = '  ';
+        return { type: 'inlineCode', value, position: this.position(node.from, node.to) } satisfies InlineCode;
+      }
+      case 'HTMLTag':
+      case 'Comment':
+      case 'ProcessingInstruction': {
+        const value = source.slice(node.from, node.to);
+        if (value.includes('\n')) return decline('multi-line html');
+        // lezer is looser about tag names (<snake_case>) than CommonMark.
+        if (node.name === 'HTMLTag' && !HTML_TAG.test(value)) return decline('html tag');
+        return { type: 'html', value, position: this.position(node.from, node.to) } satisfies Html;
+      }
+      case 'Link':
+      case 'Image':
+        return this.link(node);
+      default:
+        // Character references, autolinks, GFM's literal URLs and strikethrough, and anything else.
+        return decline(node.name);
+    }
+  }
+
+  private link(node: SyntaxNode): Link | Image {
+    const source = this.source;
+    const marks: SyntaxNode[] = [];
+    let url: SyntaxNode | undefined;
+    let title: SyntaxNode | undefined;
+    for (let child = node.firstChild; child; child = child.nextSibling) {
+      if (child.name === 'LinkMark') marks.push(child);
+      else if (child.name === 'URL') url = child;
+      else if (child.name === 'LinkTitle') title = child;
+      else if (child.name === 'LinkLabel') return decline('reference link');
+    }
+    const [open, closeLabel, openParen] = marks;
+    if (!open || !closeLabel || openParen?.name !== 'LinkMark' || source[openParen.from] !== '(' || openParen.from !== closeLabel.to) return decline('reference link');
+    if (marks.length !== 4 || source[marks[3].from] !== ')') return decline('unexpected');
+    let destination = url ? source.slice(url.from, url.to) : '';
+    if (destination.startsWith('<')) destination = destination.slice(1, -1);
+    const titleText = title ? source.slice(title.from + 1, title.to - 1) : '';
+    if (/[&\n]/.test(destination) || /[&\n]/.test(titleText)) return decline('link destination');
+    const decoded = destination.replace(ESCAPABLE, '$1');
+    const decodedTitle = titleText ? titleText.replace(ESCAPABLE, '$1') : null;
+    const children = this.phrasing(node, open.to, closeLabel.from);
+    const position = this.position(node.from, node.to);
+    if (node.name === 'Image') return { type: 'image', title: decodedTitle, url: decoded, alt: toString(children), position };
+    return { type: 'link', title: decodedTitle, url: decoded, children: children as Link['children'], position };
+  }
+}
