@@ -86,3 +86,20 @@ test('through the CLI: RUNBOOK_SITE_WORKERS=2 and =0 write byte-identical sites'
     assert.ok((await readFile(path.join(dir, 'with-workers', file))).equals(await readFile(path.join(dir, 'main-thread', file))), file);
   }
 });
+
+test('render workers run the esbuild bundle npm run compile writes, and never a bundle older than the compiled entry', async () => {
+  const { statSync, utimesSync } = await import('node:fs');
+  const { fileURLToPath } = await import('node:url');
+  const { renderWorkerUrl } = await import('../src/pipeline/worker-pool.js');
+  const bundle = fileURLToPath(renderWorkerUrl());
+  assert.equal(path.basename(bundle), 'render-worker.bundle.js', 'npm run compile bundles the worker entry');
+  const entry = path.join(path.dirname(bundle), 'render-worker.js');
+  const before = statSync(entry);
+  try {
+    // As after a plain `tsc` run: the entry is newer than the bundle.
+    utimesSync(entry, before.atime, new Date(statSync(bundle).mtimeMs + 60_000));
+    assert.equal(path.basename(fileURLToPath(renderWorkerUrl())), 'render-worker.js');
+  } finally {
+    utimesSync(entry, before.atime, before.mtime);
+  }
+});

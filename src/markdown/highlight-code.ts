@@ -1,34 +1,20 @@
 // Build-time highlighting of code blocks: lowlight (highlight.js grammars as hast) for the
 // languages runbooks are written in, our own lezer-based highlighter for PromQL. Only the
-// grammars listed here are loaded (lowlight's package entry would load all 190: +0.25 s per
-// render worker, see BENCHMARKS.md); fences in other languages stay plain text.
+// grammars listed here are registered; fences in other languages stay plain text.
 import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Element, ElementContent, Root } from 'hast';
 import type { HLJSApi, LanguageFn } from 'highlight.js';
+// lowlight's entry also imports its 190 grammars, never used here: the render worker's esbuild
+// bundle leaves them out (the package declares no side effects); an unbundled process pays for
+// them once (70–80 ms). Importing only its core instead took a top-level await, on which the
+// bundle's module initialisation deadlocked.
+import { createLowlight } from 'lowlight';
 import { toHtml } from 'hast-util-to-html';
 import { visit } from 'unist-util-visit';
 import { highlightPromQL } from '../rules/highlight.js';
 import { escapeText } from '../html.js';
 
-type Lowlight = {
-  highlight(language: string, value: string): Root;
-  register(grammars: Record<string, LanguageFn>): void;
-  registered(aliasOrName: string): boolean;
-};
-
 const require = createRequire(import.meta.url);
-
-/** lowlight's `createLowlight` without its entry point's import of every grammar. */
-async function loadCreateLowlight(): Promise<() => Lowlight> {
-  try {
-    const core = path.join(path.dirname(require.resolve('lowlight')), 'lib', 'index.js');
-    return (await import(pathToFileURL(core).href)).createLowlight;
-  } catch {
-    return (await import('lowlight')).createLowlight as unknown as () => Lowlight;
-  }
-}
 
 /** HCL (Terraform, Nomad, Vault configuration): highlight.js has no grammar of its own for it. */
 const hcl: LanguageFn = (hljs: HLJSApi) => ({
@@ -47,7 +33,6 @@ const hcl: LanguageFn = (hljs: HLJSApi) => ({
 });
 
 const GRAMMARS = ['bash', 'shell', 'yaml', 'json', 'sql', 'go', 'python', 'dockerfile', 'ini', 'diff'] as const;
-const createLowlight = await loadCreateLowlight();
 const lowlight = createLowlight();
 const grammars: Record<string, LanguageFn> = { hcl };
 for (const name of GRAMMARS) grammars[name] = require(`highlight.js/lib/languages/${name}`) as LanguageFn;

@@ -3,6 +3,7 @@
 // get the site's link map once and batches of PageData. A worker is handed its next batch as soon
 // as it returns one (two in flight each, so it never waits on the main thread). Results come back
 // in the order of `pages`.
+import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { PageData } from '../render/page-data.js';
 import type { LinkMap, PageResult, RendererInit, ThreadInit } from './render-one.js';
@@ -12,7 +13,22 @@ import { RunbookSiteError } from '../errors.js';
 /** Young-generation size of each render worker's heap (see the constructor for the figures). */
 const WORKER_YOUNG_GENERATION_MB = 16;
 
-const WORKER_URL = new URL('./render-worker.js', import.meta.url);
+/**
+ * The worker's entry as one file (`npm run compile` bundles it with esbuild): a worker otherwise
+ * resolves, reads and compiles some 400 modules before its first page, on the cores the main
+ * thread needs for loading the site. Without a bundle at least as new as the compiled entry (a
+ * plain `tsc` run since), the entry itself, so that a stale bundle never renders.
+ */
+export function renderWorkerUrl(): URL {
+  const entry = new URL('./render-worker.js', import.meta.url);
+  const bundle = new URL('./render-worker.bundle.js', import.meta.url);
+  try {
+    return statSync(bundle).mtimeMs >= statSync(entry).mtimeMs ? bundle : entry;
+  } catch {
+    return entry;
+  }
+}
+const WORKER_URL = renderWorkerUrl();
 
 export interface RenderRunOptions {
   /** Use at most this many of the pool's workers. */
