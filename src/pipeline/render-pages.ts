@@ -102,7 +102,11 @@ function workerCount(pages: number, requested: number | undefined): number {
   const forced = forcedWorkers(requested);
   if (forced !== undefined) return Math.min(forced, pages);
   if (pages < MIN_PAGES_FOR_WORKERS) return 0;
-  return Math.max(1, Math.min(availableParallelism(), Math.floor(pages / MIN_PAGES_PER_WORKER), MAX_WORKERS));
+  // One core is left to the main thread and V8's own threads (garbage collection, compilation),
+  // which keep about one core busy through a render. On 2 cores one worker gave the least peak
+  // RSS × wall (srerun cold, five alternated runs each: 1 worker 7.11 s, 278 MB; 2 workers
+  // 6.73 s, 359 MB; see BENCHMARKS.md).
+  return Math.max(1, Math.min(availableParallelism() - 1, Math.floor(pages / MIN_PAGES_PER_WORKER), MAX_WORKERS));
 }
 
 /** The cache pack being written by the last renderPages call. */
