@@ -23,6 +23,9 @@ export interface GeneratedCorpus {
   ruleFileCount: number;
 }
 
+/** A name Prometheus accepts for an alert: a runbook named so is that alert's page. */
+const ALERT_NAME = /^[A-Za-z_:][A-Za-z0-9_:]*$/;
+
 export async function generateCorpus(srerun: string, into: string, copies: number, baseURL: string): Promise<GeneratedCorpus> {
   const rulesIn = path.join(srerun, 'rules');
   const runbooksIn = path.join(srerun, 'content/runbooks');
@@ -33,6 +36,8 @@ export async function generateCorpus(srerun: string, into: string, copies: numbe
   const runbookFiles = (await filesUnder(runbooksIn)).filter((file) => file.endsWith('.md'));
   const ruleTexts = await Promise.all(ruleFiles.map((file) => readFile(path.join(rulesIn, file), 'utf8')));
   const runbookTexts = await Promise.all(runbookFiles.map((file) => readFile(path.join(runbooksIn, file), 'utf8')));
+  const escapedBase = basePath.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const pageUrl = new RegExp(`(${escapedBase}runbooks/)([^\\s"'()/]+)/([^/\\s"'()]+)/(?=[\\s)>"'\\]]|$)`, 'gm');
   let runbookCount = 0;
   for (let copy = 0; copy < copies; copy++) {
     const writes: Promise<void>[] = [];
@@ -40,7 +45,7 @@ export async function generateCorpus(srerun: string, into: string, copies: numbe
       const text = ruleTexts[i]
         .replace(/^(\s*(?:-\s+)?alert:\s*)(["']?)([A-Za-z_:][A-Za-z0-9_:]*)\2\s*$/gm, (_m, lead: string, quote: string, name: string) => `${lead}${quote}${renamed(name, copy)}${quote}`)
         // runbook: https://host/base/runbooks/<section>/<slug>/ → the copy's page
-        .replace(new RegExp(`(${basePath.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}runbooks/)([^\\s"']+?)/([^/\\s"']+)/(\\s|$)`, 'gm'), (_m, prefix: string, section: string, slug: string, end: string) => `${prefix}c${copy}/${section}/${slug}c${copy}/${end}`);
+        .replace(pageUrl, (_m, prefix: string, section: string, slug: string) => `${prefix}c${copy}/${section}/${slug}c${copy}/`);
       const target = path.join(rulesOut, `c${copy}`, file);
       writes.push(mkdir(path.dirname(target), { recursive: true }).then(() => writeFile(target, text)));
     });
@@ -48,11 +53,15 @@ export async function generateCorpus(srerun: string, into: string, copies: numbe
       const base = path.basename(file, '.md');
       const isIndex = base === '_index';
       if (!isIndex) runbookCount++;
-      const text = runbookTexts[i].replace(
-        /(\{\{[%<]\s*rule\s+)"([^"]+)"\s+"([^"]+)"/g,
-        (_m, open: string, ruleFile: string, alert: string) => `${open}"c${copy}/${ruleFile}" "${renamed(alert, copy)}"`,
-      );
-      const target = path.join(runbooksOut, `c${copy}`, path.dirname(file), isIndex ? '_index.md' : `${renamed(base, copy)}.md`);
+      const text = runbookTexts[i]
+        .replace(/(\{\{[%<]\s*rule\s+)"([^"]+)"\s+"([^"]+)"/g, (_m, open: string, ruleFile: string, alert: string) => `${open}"c${copy}/${ruleFile}" "${renamed(alert, copy)}"`)
+        // Links to other runbooks' pages (absolute, as srerun writes them) go to the same copy's
+        // page, or the copy's build fails on broken links (and the bench would time no write).
+        .replace(pageUrl, (_m, prefix: string, section: string, slug: string) => `${prefix}c${copy}/${section}/${slug}c${copy}/`);
+      // An alert's runbook is named after the renamed alert; another file keeps its name, prefixed,
+      // so that a name ending in `%` (srerun has one) does not become a malformed `%C0` escape.
+      const fileBase = isIndex ? '_index' : ALERT_NAME.test(base) ? renamed(base, copy) : `C${copy}-${base}`;
+      const target = path.join(runbooksOut, `c${copy}`, path.dirname(file), `${fileBase}.md`);
       writes.push(mkdir(path.dirname(target), { recursive: true }).then(() => writeFile(target, text)));
     });
     await Promise.all(writes);
