@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { checkGoTemplate } from '../src/rules/go-template.js';
 import { promtoolVersion } from './helpers/promtool.js';
+import { randomSource } from './helpers/random.js';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -177,17 +178,6 @@ test("the project's own rule files have valid templates", () => {
   assert.ok(templates.some((template) => template.includes('{{')), `found ${templates.length} values`);
   for (const template of templates) assert.equal(checkGoTemplate(template), undefined, template);
 });
-
-/** Deterministic pseudo-random numbers (mulberry32), so failures reproduce. */
-function randomSource(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const fragments = [
   '{{', '}}', '{{- ', ' -}}', ' ', ' ', '(', ')', '|', '$', '.', '"', '`', "'", '/*', '*/', 'if ', 'end', 'range ', 'else', 'with ', ':=', '=', ',',

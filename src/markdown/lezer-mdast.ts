@@ -13,6 +13,7 @@ import type { Point, Position } from 'unist';
 import type { BlockContent, Code, Html, Image, InlineCode, Link, List, ListItem, PhrasingContent, Root, RootContent, Table, TableCell, TableRow, Text } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import { definitionListMayFire, footnoteMayFire } from './syntax-triggers.js';
+import { lineIndexOf, lineStarts } from './line-index.js';
 
 const markdownParser = lezerParser.configure(GFM);
 
@@ -77,12 +78,12 @@ export function mapWithLezer(markdown: string): Root | string {
 }
 
 class Mapping {
-  private readonly lineStarts: number[] = [0];
+  private readonly lineStarts: number[];
   /** A backtick in the current paragraph's text that opened no code span (it shifts micromark's positions). */
   private strayBacktick = false;
 
   constructor(private readonly source: string) {
-    for (let at = source.indexOf('\n'); at !== -1; at = source.indexOf('\n', at + 1)) this.lineStarts.push(at + 1);
+    this.lineStarts = lineStarts(source);
   }
 
   root(node: SyntaxNode): Root {
@@ -92,15 +93,7 @@ class Mapping {
   // --- positions -----------------------------------------------------------------------------
 
   private lineIndex(offset: number): number {
-    const starts = this.lineStarts;
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (starts[mid] <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return low;
+    return lineIndexOf(this.lineStarts, offset);
   }
 
   private point(offset: number): Point {

@@ -25,6 +25,7 @@ import rehypeHeadingAnchors from './heading-anchors.js';
 import remarkTypographer from './typographer.js';
 import remarkEmoji, { mayHaveEmoji } from './emoji.js';
 import { checkMarkdownComplexity } from './complexity.js';
+import { lineIndexOf, lineStarts } from './line-index.js';
 import rehypeRaw from 'rehype-raw';
 import rehypeSanitize from 'rehype-sanitize';
 import { rehypePutBackEmbeds, rehypeSetAsideEmbeds, sanitizeSchema, TRUSTED_HTML_KEY } from './sanitize.js';
@@ -92,11 +93,6 @@ function processorFor(sanitize: boolean, typographer: boolean, emoji: boolean): 
 
 const NOT_RENDERED = '<p>This runbook could not be rendered.</p>';
 
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let p = text.indexOf('\n'); p !== -1; p = text.indexOf('\n', p + 1)) starts.push(p + 1);
-  return starts;
-}
 
 /** Shortcodes nest at most this deep (a tab in a column in a hint…); deeper ones are left as written. */
 const MAX_SHORTCODE_DEPTH = 16;
@@ -112,14 +108,8 @@ export function renderMarkdown(markdown: string, options: RenderMarkdownOptions)
   let starts: number[] | undefined;
   const locateOriginal = (original: number) => {
     starts ??= lineStarts(markdown);
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (starts[mid] <= original) low = mid;
-      else high = mid - 1;
-    }
-    return { line: low + startLine, column: original - starts[low] + 1 };
+    const line = lineIndexOf(starts, original);
+    return { line: line + startLine, column: original - starts[line] + 1 };
   };
 
   // What inner content (rendered separately) adds to the page's figures.

@@ -1,15 +1,6 @@
 // Markdown documents made of random constructs (CommonMark and GFM, well and badly formed), nested
 // in quotes and lists, for differential tests of the markdown parser.
-
-/** A small deterministic generator (mulberry32), so that a failure names a document that can be rebuilt. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { randomSource } from './random.js';
 
 const INLINE = [
   'word', 'two words', '*em*', '**strong**', '_under_', '__double__', '***both***', '*a **b** c*', 'snake_case_name',
@@ -65,7 +56,7 @@ function contain(markdown: string, next: () => number): string {
 }
 
 export function generatedMarkdown(count: number, seed: number): { name: string; markdown: string }[] {
-  const next = random(seed);
+  const next = randomSource(seed);
   return Array.from({ length: count }, (_, n) => {
     const blocks: string[] = [];
     const length = 1 + Math.floor(next() * 5);

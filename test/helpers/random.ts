@@ -1,0 +1,11 @@
+// Deterministic pseudo-random numbers (mulberry32) for generated test inputs: a failure names a
+// seed, and the same seed rebuilds the same input.
+export function randomSource(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
