@@ -2,15 +2,16 @@
 // faster than micromark, and its tree has the offsets of every construct, so for the documents it
 // can vouch for, the mdast remark-parse (+ remark-gfm + remark-definition-list) would give is built
 // from that tree directly. It is only ever an optimisation: wherever the two parsers could disagree
-// (character references, tabs, link definitions, footnotes, definition lists, autolink literals,
-// strikethrough, multi-line inline HTML or code, emphasis next to Unicode punctuation…), or the
-// tree holds a construct not mapped here, `parseWithLezer` declines and the caller uses
-// remark-parse. test/markdown-lezer.test.ts holds it to remark-parse's very tree, positions
-// included, on the CommonMark and GFM examples, every fixture and the srerun corpus.
+// (character references, tabs, footnotes, definition lists, autolink literals, strikethrough,
+// multi-line inline HTML or code, emphasis next to Unicode punctuation, definitions not set apart,
+// lazy lines…), or the tree holds a construct not mapped here, `parseWithLezer` declines and the
+// caller uses remark-parse. test/markdown-lezer.test.ts holds it to remark-parse's very tree,
+// positions included, on the CommonMark examples, GFM cases, generated documents, every fixture
+// and the srerun corpus.
 import { parser as lezerParser, GFM } from '@lezer/markdown';
 import type { SyntaxNode } from '@lezer/common';
 import type { Point, Position } from 'unist';
-import type { BlockContent, Code, Html, Image, InlineCode, Link, List, ListItem, PhrasingContent, Root, RootContent, Table, TableCell, TableRow, Text } from 'mdast';
+import type { BlockContent, Code, Definition, Html, Image, ImageReference, InlineCode, Link, LinkReference, List, ListItem, PhrasingContent, Root, RootContent, Table, TableCell, TableRow, Text } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import { definitionListMayFire, footnoteMayFire } from './syntax-triggers.js';
 import { lineIndexOf, lineStarts } from './line-index.js';
@@ -49,6 +50,8 @@ const DELIMITER_ROW = /^ {0,3}\|?[ :-]*-[ :-]*(?:\|[ :-]*)*$/;
 const HTML_TAG = /^(?:<[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*\/?>|<\/[A-Za-z][A-Za-z0-9-]*\s*>)$/;
 const LONE_TAG_LINE = /^(?:<[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*\/?>|<\/[A-Za-z][A-Za-z0-9-]*\s*>)\s*$/;
 const ASCII_PUNCTUATION = /[!-/:-@[-`{-~]/;
+/** micromark's label normalisation (whitespace collapsed, case folded), as mdast's `identifier`. */
+const normalizeLabel = (label: string) => label.replace(/[\t\n\r ]+/g, ' ').trim().toLowerCase().toUpperCase().toLowerCase();
 const ESCAPABLE = /\\([!-/:-@[-`{-~])/g;
 
 /** A block container the current block is inside, to know where a line's own content starts. */
@@ -81,12 +84,30 @@ class Mapping {
   private readonly lineStarts: number[];
   /** A backtick in the current paragraph's text that opened no code span (it shifts micromark's positions). */
   private strayBacktick = false;
+  /** The same for any character that may open a construct (`` ` [ ] < & \ ! ``). */
+  private strayOpener = false;
+
+  /** The identifiers the document defines: only a reference to one of them is a link. */
+  private readonly definitions = new Set<string>();
 
   constructor(private readonly source: string) {
     this.lineStarts = lineStarts(source);
   }
 
+  /** Collects the document's definitions (a reference may come before its definition). */
+  private collectDefinitions(node: SyntaxNode): void {
+    for (let child = node.firstChild; child; child = child.nextSibling) {
+      if (child.name === 'LinkReference') {
+        const label = child.getChild('LinkLabel');
+        if (label) this.definitions.add(normalizeLabel(this.source.slice(label.from + 1, label.to - 1)));
+      } else if (child.name === 'Blockquote' || child.name === 'BulletList' || child.name === 'OrderedList' || child.name === 'ListItem') {
+        this.collectDefinitions(child);
+      }
+    }
+  }
+
   root(node: SyntaxNode): Root {
+    this.collectDefinitions(node);
     return { type: 'root', children: this.blocks(node, []) as RootContent[], position: this.position(0, this.source.length) };
   }
 
@@ -136,13 +157,22 @@ class Mapping {
     return at;
   }
 
+  /** A quote marker indented four spaces or more is no marker (micromark reads code there; lezer not always). */
+  private quoteMarkInPlace(mark: SyntaxNode, outer: Container[]): void {
+    const lineStart = this.lineStarts[this.lineIndex(mark.from)];
+    const before = this.source.slice(this.contentStart(lineStart, outer), mark.from);
+    if (before.length > 3 || before.trim() !== '') decline('quote marker out of place');
+  }
+
   // --- blocks --------------------------------------------------------------------------------
 
   private blocks(parent: SyntaxNode, containers: Container[]): RootContent[] {
     const out: RootContent[] = [];
     let markAfterLast = false;
     const inQuote = containers[containers.length - 1]?.quote === true;
+    const insideQuote = containers.some((container) => container.quote);
     for (let child = parent.firstChild; child; child = child.nextSibling) {
+      if (child.name === 'QuoteMark' && inQuote) this.quoteMarkInPlace(child, containers.slice(0, -1));
       const block = this.block(child, containers);
       if (!block) {
         markAfterLast = child.name === 'QuoteMark';
@@ -150,7 +180,7 @@ class Mapping {
       }
       // micromark ends a quote or list nested in a quote after the next line's marker: not mapped.
       const previous = out[out.length - 1];
-      if (inQuote && (previous?.type === 'blockquote' || previous?.type === 'list')) decline('container in quote');
+      if (insideQuote && (previous?.type === 'blockquote' || previous?.type === 'list')) decline('container in quote');
       out.push(block);
       markAfterLast = false;
     }
@@ -198,8 +228,10 @@ class Mapping {
         return this.htmlBlock(node, containers);
       case 'Table':
         return this.table(node, containers);
+      case 'LinkReference':
+        return this.definition(node);
       default:
-        // Link reference definitions, and anything not mapped here.
+        // Anything not mapped here.
         return decline(node.name);
     }
   }
@@ -284,6 +316,8 @@ class Mapping {
     let spaces = 0;
     while (isSpace(source.charCodeAt(mark.to + spaces))) spaces++;
     const atLineEnd = mark.to + spaces >= source.length || source[mark.to + spaces] === '\n';
+    // An item that starts with a blank line: the parsers part on what belongs to it.
+    if (atLineEnd && mark.nextSibling) decline('item starting with a blank line');
     const width = atLineEnd || spaces >= 5 ? 1 : spaces;
     const contentStart = mark.to + width;
     const inner: Container[] = [...containers, { quote: false, from: node.from, contentStart, indent: contentStart - base }];
@@ -307,7 +341,11 @@ class Mapping {
         children.push(this.paragraph(child, marker.to + 1, marker));
       } else {
         const block = this.block(child, inner);
-        if (block) children.push(block);
+        if (!block) continue;
+        // As in a quote (see blocks): a list or quote followed by more of the item, inside a quote.
+        const previous = children[children.length - 1];
+        if ((previous?.type === 'list' || previous?.type === 'blockquote') && containers.some((container) => container.quote)) decline('container in quote');
+        children.push(block);
       }
     }
     let spread = false;
@@ -470,6 +508,7 @@ class Mapping {
     // An escaped backtick next to a code span: lezer and micromark pair the backticks differently.
     if (this.source.slice(from, to).includes('\\`')) decline('escaped backtick');
     this.strayBacktick = false;
+    this.strayOpener = false;
     return this.phrasing(parent, from, to);
   }
 
@@ -531,13 +570,25 @@ class Mapping {
         if (lineStart) {
           const indented = at;
           while (at < b && isSpace(source.charCodeAt(at))) at++;
-          // micromark's text after a failed code span takes the next line's indentation with it.
-          // Where that is depends on constructs that failed before it (a stray ` or [): not mapped.
-          if (text && at > indented && text.value.endsWith('\n')) decline('indented inline after a line ending');
+          // After a construct that failed to open earlier in the paragraph (a stray ` or [),
+          // micromark's text takes the next line's indentation with it: not mapped.
+          if (text && at > indented && this.strayOpener && text.value.endsWith('\n')) decline('indented inline after a line ending');
           if (at >= b) return;
           lineStart = false;
         }
-        if (!this.strayBacktick && source.slice(at, b).includes('`')) this.strayBacktick = true;
+        if (!this.strayBacktick) {
+          for (let i = at; i < b; i++) {
+            const code = source.charCodeAt(i);
+            // ` [ ] < & \ !
+            if (code === 96 || code === 91 || code === 93 || code === 60 || code === 38 || code === 92 || code === 33) {
+              this.strayOpener = true;
+              if (code === 96) {
+                this.strayBacktick = true;
+                break;
+              }
+            }
+          }
+        }
         const newline = source.indexOf('\n', at);
         if (newline === -1 || newline >= b) {
           addText(source.slice(at, b), at, b);
@@ -552,34 +603,47 @@ class Mapping {
       }
     };
 
-    let at = from;
-    for (let child = parent.firstChild; child; child = child.nextSibling) {
-      if (child.to <= from || child.from < from) continue;
-      if (child.from >= to) break;
-      if (child.name === 'TaskMarker') continue;
-      gap(at, child.from);
-      at = child.to;
-      switch (child.name) {
-        case 'QuoteMark':
-          lineStart = true;
+    const visit = (container: SyntaxNode, start: number, end: number) => {
+      let at = start;
+      for (let child = container.firstChild; child; child = child.nextSibling) {
+        if (child.to <= start || child.from < start) continue;
+        if (child.from >= end) break;
+        if (child.name === 'TaskMarker') continue;
+        gap(at, child.from);
+        at = child.to;
+        switch (child.name) {
+          case 'QuoteMark':
+            lineStart = true;
+            continue;
+          case 'Escape':
+            if (lineStart) lineStart = false;
+            addText(source[child.from + 1], child.from, child.to);
+            continue;
+          case 'HardBreak':
+            if (source[child.from] === '\\' && text === undefined && out.length === 0) decline('unexpected');
+            if (this.strayBacktick) decline('hard break after a backtick');
+            flush();
+            out.push({ type: 'break', position: this.position(child.from, child.to) });
+            lineStart = true;
+            continue;
+        }
+        lineStart = false;
+        // `[text]` that names no definition is text, brackets and all, with its content as usual.
+        const unwrapped = (child.name === 'Link' || child.name === 'Image') && this.undefinedShortcut(child);
+        if (unwrapped) {
+          this.strayOpener = true;
+          addText(source.slice(child.from, unwrapped.open.to), child.from, unwrapped.open.to);
+          visit(child, unwrapped.open.to, unwrapped.close.from);
+          lineStart = false;
+          addText(']', unwrapped.close.from, unwrapped.close.to);
           continue;
-        case 'Escape':
-          if (lineStart) lineStart = false;
-          addText(source[child.from + 1], child.from, child.to);
-          continue;
-        case 'HardBreak':
-          if (source[child.from] === '\\' && text === undefined && out.length === 0) decline('unexpected');
-          if (this.strayBacktick) decline('hard break after a backtick');
-          flush();
-          out.push({ type: 'break', position: this.position(child.from, child.to) });
-          lineStart = true;
-          continue;
+        }
+        flush();
+        out.push(this.inline(child));
       }
-      lineStart = false;
-      flush();
-      out.push(this.inline(child));
-    }
-    gap(at, to);
+      gap(at, end);
+    };
+    visit(parent, from, to);
     flush();
     return out;
   }
@@ -623,29 +687,80 @@ class Mapping {
     }
   }
 
-  private link(node: SyntaxNode): Link | Image {
-    const source = this.source;
+  /** The parts of a Link or Image node: its marks, destination, title and reference label. */
+  private linkParts(node: SyntaxNode) {
     const marks: SyntaxNode[] = [];
     let url: SyntaxNode | undefined;
     let title: SyntaxNode | undefined;
+    let label: SyntaxNode | undefined;
     for (let child = node.firstChild; child; child = child.nextSibling) {
       if (child.name === 'LinkMark') marks.push(child);
       else if (child.name === 'URL') url = child;
       else if (child.name === 'LinkTitle') title = child;
-      else if (child.name === 'LinkLabel') return decline('reference link');
+      else if (child.name === 'LinkLabel') label = child;
     }
-    const [open, closeLabel, openParen] = marks;
-    if (!open || !closeLabel || openParen?.name !== 'LinkMark' || source[openParen.from] !== '(' || openParen.from !== closeLabel.to) return decline('reference link');
-    if (marks.length !== 4 || source[marks[3].from] !== ')') return decline('unexpected');
-    let destination = url ? source.slice(url.from, url.to) : '';
+    return { marks, url, title, label };
+  }
+
+  /** `[text]` (or `![text]`) alone, naming no definition: its brackets, for it to be read as text. */
+  private undefinedShortcut(node: SyntaxNode): { open: SyntaxNode; close: SyntaxNode } | undefined {
+    const { marks, url, title, label } = this.linkParts(node);
+    if (marks.length !== 2 || url || title || label) return undefined;
+    const [open, close] = marks;
+    const text = this.source.slice(open.to, close.from);
+    if (this.definitions.has(normalizeLabel(text))) return undefined;
+    // Emphasis delimiters inside could pair with ones outside once the brackets are text, which
+    // lezer, having read a link, did not consider: not mapped.
+    if (/[*_\[\]\\\n]/.test(text)) return decline('brackets as text');
+    // Right before `]`, `(` or `[`, lezer's reading of the brackets around may differ: not mapped.
+    if (/[\]([]/.test(this.source[node.to] ?? '')) return decline('brackets as text');
+    return { open, close };
+  }
+
+  private destination(url: SyntaxNode | undefined, title: SyntaxNode | undefined): { url: string; title: string | null } {
+    let destination = url ? this.source.slice(url.from, url.to) : '';
     if (destination.startsWith('<')) destination = destination.slice(1, -1);
-    const titleText = title ? source.slice(title.from + 1, title.to - 1) : '';
+    const titleText = title ? this.source.slice(title.from + 1, title.to - 1) : '';
     if (/[&\n]/.test(destination) || /[&\n]/.test(titleText)) return decline('link destination');
-    const decoded = destination.replace(ESCAPABLE, '$1');
-    const decodedTitle = titleText ? titleText.replace(ESCAPABLE, '$1') : null;
-    const children = this.phrasing(node, open.to, closeLabel.from);
+    return { url: destination.replace(ESCAPABLE, '$1'), title: titleText ? titleText.replace(ESCAPABLE, '$1') : null };
+  }
+
+  private link(node: SyntaxNode): Link | Image | LinkReference | ImageReference {
+    const source = this.source;
+    const { marks, url, title, label } = this.linkParts(node);
+    const [open, closeLabel, openParen] = marks;
+    if (!open || !closeLabel) return decline('unexpected');
     const position = this.position(node.from, node.to);
-    if (node.name === 'Image') return { type: 'image', title: decodedTitle, url: decoded, alt: toString(children), position };
-    return { type: 'link', title: decodedTitle, url: decoded, children: children as Link['children'], position };
+    const children = this.phrasing(node, open.to, closeLabel.from);
+    if (openParen === undefined || source[openParen.from] !== '(') {
+      // A reference: full `[text][label]`, collapsed `[text][]` or shortcut `[text]`.
+      if (url || title || marks.length !== 2) return decline('reference link');
+      const written = label && label.to - label.from > 2 ? source.slice(label.from + 1, label.to - 1) : source.slice(open.to, closeLabel.from);
+      if (/[\\&\n\[\]]/.test(written)) return decline('reference label');
+      const identifier = normalizeLabel(written);
+      if (!this.definitions.has(identifier)) return decline('undefined reference');
+      const referenceType = !label ? 'shortcut' : label.to - label.from > 2 ? 'full' : 'collapsed';
+      // A shortcut right before `[` or `(` is one the parsers may read differently: not mapped.
+      if (referenceType === 'shortcut' && /[[(]/.test(source[node.to] ?? '')) return decline('reference link');
+      if (node.name === 'Image') return { type: 'imageReference', alt: toString(children), position, label: written, identifier, referenceType };
+      return { type: 'linkReference', children: children as LinkReference['children'], position, label: written, identifier, referenceType };
+    }
+    if (openParen.from !== closeLabel.to || marks.length !== 4 || source[marks[3].from] !== ')') return decline('unexpected');
+    const target = this.destination(url, title);
+    if (node.name === 'Image') return { type: 'image', title: target.title, url: target.url, alt: toString(children), position };
+    return { type: 'link', title: target.title, url: target.url, children: children as Link['children'], position };
+  }
+
+  /** A link reference definition, `[label]: destination "title"`, on one line. */
+  private definition(node: SyntaxNode): Definition {
+    const { url, title, label } = this.linkParts(node);
+    if (!label || this.lineIndex(node.from) !== this.lineIndex(node.to)) return decline('definition');
+    // A line after it that is not blank may be read into the definition's paragraph by micromark
+    // (positions, lazy lines, setext headings): only definitions set apart are mapped.
+    if (!/^(?:\n?$|\n[ >]*(?:\n|$))/.test(this.source.slice(node.to, node.to + 200))) return decline('definition not set apart');
+    const written = this.source.slice(label.from + 1, label.to - 1);
+    if (/[\\&\n\[\]]/.test(written)) return decline('reference label');
+    const target = this.destination(url, title);
+    return { type: 'definition', identifier: normalizeLabel(written), label: written, title: target.title, url: target.url, position: this.position(node.from, node.to) };
   }
 }
