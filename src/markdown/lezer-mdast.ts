@@ -29,9 +29,11 @@ function decline(reason: string): never {
 
 /**
  * Source text on which the two parsers are not known to agree, or which micromark rewrites before
- * it parses (tabs expand to columns, CR and CRLF, NUL, a byte-order mark).
+ * it parses (CR and CRLF, NUL, a byte-order mark). Tabs are mapped: indentation is counted in
+ * columns (tab stops of 4), and a tab only partly taken by a container's indentation is declined
+ * wherever its rest would be content (code, HTML, tables).
  */
-const UNSAFE_SOURCE = /[\t\r\0\uFEFF\u000B\u000C]/;
+const UNSAFE_SOURCE = /[\r\0\uFEFF\u000B\u000C]/;
 /** A `*` or `_` next to a non-ASCII character: flanking rules differ on what counts as punctuation. */
 const DELIMITER_BY_NON_ASCII = /[*_][^\x00-\x7F]|[^\x00-\x7F][*_]/;
 /** Decoded text the autolink-literal transform, a character reference or strikethrough may change. */
@@ -45,7 +47,7 @@ const HTML_TERMINATORS: [RegExp, RegExp][] = [
   [/^<!\[CDATA\[/, /\]\]>/],
 ];
 /** A line a GFM table's delimiter row could be, which lezer may not have read as one. */
-const DELIMITER_ROW = /^ {0,3}\|?[ :-]*-[ :-]*(?:\|[ :-]*)*$/;
+const DELIMITER_ROW = /^[ \t]*\|?[ \t:-]*-[ \t:-]*(?:\|[ \t:-]*)*$/;
 /** CommonMark's open or closing tag (6.6), as one inline HTML node. */
 const HTML_TAG = /^(?:<[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*\/?>|<\/[A-Za-z][A-Za-z0-9-]*\s*>)$/;
 const LONE_TAG_LINE = /^(?:<[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*\/?>|<\/[A-Za-z][A-Za-z0-9-]*\s*>)\s*$/;
@@ -55,9 +57,11 @@ const normalizeLabel = (label: string) => label.replace(/[\t\n\r ]+/g, ' ').trim
 const ESCAPABLE = /\\([!-/:-@[-`{-~])/g;
 
 /** A block container the current block is inside, to know where a line's own content starts. */
-type Container = { quote: true } | { quote: false; from: number; contentStart: number; indent: number };
+type Container = { quote: true } | { quote: false; from: number; contentStart: number; contentColumn: number };
 
 const isSpace = (code: number) => code === 32;
+/** Space or tab: what micromark strips around text and headings. */
+const isBlank = (code: number) => code === 32 || code === 9;
 
 /** The mdast of `markdown` as remark-parse + remark-gfm + remark-definition-list give it, or undefined to use them. */
 export function parseWithLezer(markdown: string): Root | undefined {
@@ -67,7 +71,7 @@ export function parseWithLezer(markdown: string): Root | undefined {
 
 /** The mdast, or why the document is left to remark-parse (for tests and the bench). */
 export function mapWithLezer(markdown: string): Root | string {
-  if (UNSAFE_SOURCE.test(markdown)) return 'tab, CR, NUL or BOM';
+  if (UNSAFE_SOURCE.test(markdown)) return 'CR, NUL or BOM';
   if (footnoteMayFire(markdown)) return 'footnote';
   if (definitionListMayFire(markdown)) return 'definition list';
   if (DELIMITER_BY_NON_ASCII.test(markdown)) return 'emphasis next to non-ASCII';
@@ -82,6 +86,8 @@ export function mapWithLezer(markdown: string): Root | string {
 
 class Mapping {
   private readonly lineStarts: number[];
+  /** Set by contentStart: a tab was only partly taken by the containers' indentation. */
+  private partialTab = false;
   /** A backtick in the current paragraph's text that opened no code span (it shifts micromark's positions). */
   private strayBacktick = false;
   /** The same for any character that may open a construct (`` ` [ ] < & \ ! ``). */
@@ -139,29 +145,47 @@ class Mapping {
   private contentStart(lineStart: number, containers: Container[], strict = false): number {
     const source = this.source;
     let at = lineStart;
+    let column = 0;
+    this.partialTab = false;
     const end = this.lineEnd(lineStart);
     for (const container of containers) {
       if (container.quote) {
-        for (let n = 0; n < 3 && isSpace(source.charCodeAt(at)); n++) at++;
+        for (let n = 0; n < 3 && isSpace(source.charCodeAt(at)); n++) at++, column++;
         if (source[at] !== '>') decline('lazy quote line');
-        at++;
-        if (isSpace(source.charCodeAt(at))) at++;
+        at++, column++;
+        if (source[at] === '\t') decline('tab after a quote marker');
+        if (isSpace(source.charCodeAt(at))) at++, column++;
       } else if (container.from >= lineStart && container.from <= end) {
         at = container.contentStart;
+        column = container.contentColumn;
       } else {
-        let n = 0;
-        for (; n < container.indent && isSpace(source.charCodeAt(at)); n++) at++;
-        if (strict && n < container.indent) decline('lazy line');
+        // The item's indentation, in columns: a tab reaches the next multiple of 4.
+        while (column < container.contentColumn) {
+          const code = source.charCodeAt(at);
+          if (code === 32) column++;
+          else if (code === 9) column += 4 - (column % 4);
+          else break;
+          at++;
+        }
+        if (column > container.contentColumn) this.partialTab = true;
+        if (strict && column < container.contentColumn) decline('lazy line');
       }
     }
     return at;
+  }
+
+  /** The column (tabs expanded) at `offset`, counted from its line's start. */
+  private columnOf(offset: number): number {
+    let column = 0;
+    for (let at = this.lineStarts[this.lineIndex(offset)]; at < offset; at++) column = this.source[at] === '\t' ? column + 4 - (column % 4) : column + 1;
+    return column;
   }
 
   /** A quote marker indented four spaces or more is no marker (micromark reads code there; lezer not always). */
   private quoteMarkInPlace(mark: SyntaxNode, outer: Container[]): void {
     const lineStart = this.lineStarts[this.lineIndex(mark.from)];
     const before = this.source.slice(this.contentStart(lineStart, outer), mark.from);
-    if (before.length > 3 || before.trim() !== '') decline('quote marker out of place');
+    if (!/^ {0,3}$/.test(before)) decline('quote marker out of place');
   }
 
   // --- blocks --------------------------------------------------------------------------------
@@ -240,8 +264,8 @@ class Mapping {
   private noTableLookalike(from: number, to: number): void {
     const text = this.source.slice(from, to);
     if (!text.includes('|') || !text.includes('\n')) return;
-    for (const line of text.split('\n').slice(1)) if (DELIMITER_ROW.test(line.replace(/^[ >]*/, '')) && line.includes('|')) decline('table look-alike');
-    if (/\n[ >]*-+ *$/.test(text)) decline('table look-alike');
+    for (const line of text.split('\n').slice(1)) if (DELIMITER_ROW.test(line.replace(/^[ \t>]*/, '')) && line.includes('|')) decline('table look-alike');
+    if (/\n[ \t>]*-+[ \t]*$/.test(text)) decline('table look-alike');
   }
 
   /** Declines a block with a lazy continuation line: micromark reads some of those as new blocks. */
@@ -266,7 +290,7 @@ class Mapping {
     const open = node.firstChild;
     if (open?.name !== 'HeaderMark') return decline('unexpected');
     let from = open.to;
-    while (from < node.to && isSpace(this.source.charCodeAt(from))) from++;
+    while (from < node.to && isBlank(this.source.charCodeAt(from))) from++;
     const close = node.lastChild && node.lastChild.from !== open.from && node.lastChild.name === 'HeaderMark' ? node.lastChild : undefined;
     const to = this.trimEnd(from, close ? close.from : node.to);
     return { type: 'heading', depth, children: from < to ? this.inlineContent(node, from, to) : [], position: this.position(node.from, node.to) };
@@ -297,6 +321,8 @@ class Mapping {
       // those that follow another block are mapped.
       const previous = node.prevSibling;
       if (start !== 1 && (!previous || /^(?:QuoteMark|ListMark|CodeBlock)$/.test(previous.name))) decline('ordered list starting past 1');
+      // It cannot interrupt a paragraph, which lezer sometimes lets it do.
+      if (start !== 1 && previous?.name === 'Paragraph' && !this.blankLineBetween(previous.to, node.from)) decline('ordered list starting past 1');
     }
     let spread = false;
     for (let i = 1; i < items.length; i++) if (this.blankLineBetween(items[i - 1].to, items[i].from)) spread = true;
@@ -312,15 +338,16 @@ class Mapping {
     if (mark?.name !== 'ListMark') return decline('unexpected');
     const source = this.source;
     const lineStart = this.lineStarts[this.lineIndex(mark.from)];
-    const base = this.contentStart(lineStart, containers);
+    this.contentStart(lineStart, containers);
     let spaces = 0;
     while (isSpace(source.charCodeAt(mark.to + spaces))) spaces++;
+    if (source[mark.to + spaces] === '\t') decline('tab after a list marker');
     const atLineEnd = mark.to + spaces >= source.length || source[mark.to + spaces] === '\n';
     // An item that starts with a blank line: the parsers part on what belongs to it.
     if (atLineEnd && mark.nextSibling) decline('item starting with a blank line');
     const width = atLineEnd || spaces >= 5 ? 1 : spaces;
     const contentStart = mark.to + width;
-    const inner: Container[] = [...containers, { quote: false, from: node.from, contentStart, indent: contentStart - base }];
+    const inner: Container[] = [...containers, { quote: false, from: node.from, contentStart, contentColumn: this.columnOf(contentStart) }];
 
     const children: RootContent[] = [];
     const blocks: SyntaxNode[] = [];
@@ -369,7 +396,12 @@ class Mapping {
     for (let lineStart = firstLine; lineStart <= end; ) {
       let at = this.contentStart(lineStart, containers);
       const lineEnd = Math.min(this.lineEnd(lineStart), end);
-      for (let n = 0; n < strip && at < lineEnd && isSpace(source.charCodeAt(at)); n++) at++;
+      if (this.partialTab && at < lineEnd) decline('tab partly indentation');
+      for (let n = 0; n < strip && at < lineEnd; n++, at++) {
+        const code = source.charCodeAt(at);
+        if (code === 9) decline('tab in code indentation');
+        if (code !== 32) break;
+      }
       lines.push(source.slice(Math.min(at, lineEnd), lineEnd));
       lineStart = lineEnd + 1;
     }
@@ -383,6 +415,7 @@ class Mapping {
     const openLineStart = this.lineStarts[this.lineIndex(node.from)];
     const indent = node.from - this.contentStart(openLineStart, containers);
     const infoEnd = this.lineEnd(open.to);
+    if (source.slice(this.lineStarts[this.lineIndex(node.from)], infoEnd).includes('\t')) return decline('tab in a fence line');
     const info = source.slice(open.to, infoEnd).replace(/^ +/, '');
     if (/[\\&]/.test(info)) return decline('unexpected');
     let lang: string | null = null;
@@ -439,7 +472,7 @@ class Mapping {
     // parsers differ (a lazy line, an indented line taken as a row): only tables set apart are mapped.
     const previous = node.prevSibling;
     if (previous && previous.name !== 'QuoteMark' && previous.name !== 'ListMark' && !this.blankLineBetween(previous.to, node.from)) decline('table not set apart');
-    if (!/^(?:\n?$|\n[ >]*(?:\n|$))/.test(source.slice(node.to, node.to + 200))) decline('table not set apart');
+    if (!/^(?:\n?$|\n[ \t>]*(?:\n|$))/.test(source.slice(node.to, node.to + 200))) decline('table not set apart');
     const rows: TableRow[] = [];
     let align: Table['align'] = [];
     for (let child = node.firstChild; child; child = child.nextSibling) {
@@ -488,8 +521,8 @@ class Mapping {
       // The cell's text is what is between its pipes, without the spaces around it.
       let start = source[from] === '|' ? from + 1 : from;
       let end = to < row.to || !trailing ? to : to - 1;
-      while (start < end && isSpace(source.charCodeAt(start))) start++;
-      while (end > start && isSpace(source.charCodeAt(end - 1))) end--;
+      while (start < end && isBlank(source.charCodeAt(start))) start++;
+      while (end > start && isBlank(source.charCodeAt(end - 1))) end--;
       return { type: 'tableCell', children: content && start < end ? this.inlineContent(content, start, end) : [], position: this.position(from, to) };
     });
     return { type: 'tableRow', children: cells, position: this.position(row.from, row.to) };
@@ -498,7 +531,7 @@ class Mapping {
   // --- inline --------------------------------------------------------------------------------
 
   private trimEnd(from: number, to: number): number {
-    while (to > from && (isSpace(this.source.charCodeAt(to - 1)) || this.source[to - 1] === '\n')) to--;
+    while (to > from && (isBlank(this.source.charCodeAt(to - 1)) || this.source[to - 1] === '\n')) to--;
     return to;
   }
 
@@ -569,7 +602,7 @@ class Mapping {
       while (at < b) {
         if (lineStart) {
           const indented = at;
-          while (at < b && isSpace(source.charCodeAt(at))) at++;
+          while (at < b && isBlank(source.charCodeAt(at))) at++;
           // After a construct that failed to open earlier in the paragraph (a stray ` or [),
           // micromark's text takes the next line's indentation with it: not mapped.
           if (text && at > indented && this.strayOpener && text.value.endsWith('\n')) decline('indented inline after a line ending');
@@ -595,7 +628,7 @@ class Mapping {
           return;
         }
         let end = newline;
-        while (end > at && isSpace(source.charCodeAt(end - 1))) end--;
+        while (end > at && isBlank(source.charCodeAt(end - 1))) end--;
         addText(source.slice(at, end), at, end);
         addText('\n', newline, newline + 1);
         lineStart = true;
@@ -622,6 +655,8 @@ class Mapping {
           case 'HardBreak':
             if (source[child.from] === '\\' && text === undefined && out.length === 0) decline('unexpected');
             if (this.strayBacktick) decline('hard break after a backtick');
+          // Spaces after a tab make no hard break for micromark.
+          if (source[child.from] === ' ' && source[child.from - 1] === '\t') decline('tab before a hard break');
             flush();
             out.push({ type: 'break', position: this.position(child.from, child.to) });
             lineStart = true;
@@ -757,7 +792,7 @@ class Mapping {
     if (!label || this.lineIndex(node.from) !== this.lineIndex(node.to)) return decline('definition');
     // A line after it that is not blank may be read into the definition's paragraph by micromark
     // (positions, lazy lines, setext headings): only definitions set apart are mapped.
-    if (!/^(?:\n?$|\n[ >]*(?:\n|$))/.test(this.source.slice(node.to, node.to + 200))) return decline('definition not set apart');
+    if (!/^(?:\n?$|\n[ \t>]*(?:\n|$))/.test(this.source.slice(node.to, node.to + 200))) return decline('definition not set apart');
     const written = this.source.slice(label.from + 1, label.to - 1);
     if (/[\\&\n\[\]]/.test(written)) return decline('reference label');
     const target = this.destination(url, title);

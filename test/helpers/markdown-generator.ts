@@ -9,7 +9,7 @@ const INLINE = [
   '\\*', '\\_', '\\[', '\\\\', '*', '**', '_', '[', ']', '(', ')', '!', '#', '|', '<', '>', '"quote"', "it's", '1.',
   'a  ', 'end\\', '<br/>', '*open', 'close*', '**a*', 'x*y*z', '`a`b`', 'trailing ', '---',
   '**Note:**', '`kubectl get pods -n monitoring`', '[docs](/a_(b))', '<kbd>Ctrl</kbd>', '\uE0003\uE001', '\uE000',
-  '[x](#anchor)', '![](empty.png)', '[ref]', '[text][ref]', '[Ref][]', '![img][ref]', '[missing]', '[a][missing]', '[ REF ]', '[two words]', '1)', '*a*b', 'a**b**', '_a_b', '__a__.', '(*em*)', '"*q*"', '**a** **b**', '~', '&',
+  'a\tb', '\t', 'tab\t\n', '`a\tb`', '[x](#anchor)', '![](empty.png)', '[ref]', '[text][ref]', '[Ref][]', '![img][ref]', '[missing]', '[a][missing]', '[ REF ]', '[two words]', '1)', '*a*b', 'a**b**', '_a_b', '__a__.', '(*em*)', '"*q*"', '**a** **b**', '~', '&',
 ];
 
 function inline(next: () => number): string {
@@ -43,6 +43,9 @@ function block(next: () => number): string {
     () => `\`\`\`\`\`${next() < 0.5 ? 'promql' : ''}\n${text()}\n\n\`\`\`\n\`\`\`\`\``,
     () => `<div align="center">\n${text()}\n</div>`,
     () => `\uE000${Math.floor(next() * 9)}\uE001`,
+    () => `${next() < 0.5 ? '-' : '1.'} ${text()}\n\t${next() < 0.5 ? '*' : '-'} ${text()}\n${next() < 0.5 ? '\t' : '\t\t'}${text()}`,
+    () => `\t${text().replace(/\n/g, ' ')}\n\tmore\tcode`,
+    () => `\`\`\`\n\tindented with a tab\n  \tmixed\n\`\`\``,
     () => `[${next() < 0.5 ? 'ref' : 'Two  Words'}]: ${next() < 0.5 ? '/url' : '<https://x.y/a b>'}${next() < 0.5 ? ' "title"' : ''}`,
   ];
   return kinds[Math.floor(next() * kinds.length)]();
