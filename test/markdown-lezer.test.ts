@@ -22,6 +22,8 @@ import { builtinShortcode } from '../src/shortcodes/registry.js';
 import { expandShortcodes } from '../src/shortcodes/expand.js';
 import { SRERUN, srerunAvailable } from './helpers/corpus.js';
 import { generatedMarkdown } from './helpers/markdown-generator.js';
+import fc from 'fast-check';
+import { runbookArbitrary } from './fuzz/runbooks.js';
 import { projectRoot } from './helpers/project.js';
 
 const reference = unified().use(remarkParse).use(remarkGfm).use(remarkDefinitionList);
@@ -80,6 +82,8 @@ const GFM_CASES = [
   'See [the docs][d], [d], [D][] and ![logo][d].\n\n[d]: <https://example.com/a b> "Docs"\n[D]: /second\n',
   '> [q]: /in-a-quote\n\n- [item] and [Q]\n\n  [item]: /in-a-list\n',
   '[link [foo [bar]]](/uri) and [x [y]][q]\n\n[q]: /q\n',
+  'an inline declaration <!DOCTYPE html> and <![CDATA[x]]> and <?php ?>',
+  '- parent\n\t- child with a tab\n\t\tcontinued\n\n\tpara after a blank line\n',
   '&amp; &copy; &#35; &#x22; &nbsp;',
   '*emphasis next to “quotes”* and **“bold”**',
 ];
@@ -114,6 +118,24 @@ test('lezer: generated documents (constructs nested in quotes and lists) it acce
   const { accepted, differing } = compare(documents);
   assert.deepEqual(differing.slice(0, 5), []);
   assert.ok(accepted > documents.length / 4, `${accepted} of ${documents.length} generated documents accepted`);
+});
+
+test('lezer: the fuzz suite’s runbook bodies it accepts have the reference tree', () => {
+  const documents: Document[] = [];
+  for (let seed = 1; seed <= 4; seed++) {
+    fc.sample(runbookArbitrary, { seed, numRuns: 500 }).forEach(({ content }, i) => {
+      let markdown = content;
+      try {
+        markdown = matter(content).content;
+      } catch {
+        // Front matter the fuzz made invalid: the whole text is a body too.
+      }
+      documents.push({ name: `fuzz ${seed}:${i}: ${JSON.stringify(markdown).slice(0, 200)}`, markdown });
+    });
+  }
+  const { accepted, differing } = compare(documents);
+  assert.deepEqual(differing.slice(0, 5), []);
+  assert.ok(accepted > documents.length / 10, `${accepted} of ${documents.length} fuzz bodies accepted`);
 });
 
 test('lezer: the same trees on every markdown fixture and sample runbook', async () => {

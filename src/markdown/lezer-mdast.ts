@@ -36,8 +36,11 @@ function decline(reason: string): never {
 const UNSAFE_SOURCE = /[\r\0\uFEFF\u000B\u000C]/;
 /** A `*` or `_` next to a non-ASCII character: flanking rules differ on what counts as punctuation. */
 const DELIMITER_BY_NON_ASCII = /[*_][^\x00-\x7F]|[^\x00-\x7F][*_]/;
-/** Decoded text the autolink-literal transform, a character reference or strikethrough may change. */
-const UNSAFE_TEXT = /https?:|www\.|@|~|&(?:#\d+|#x[\da-f]+|[a-z][a-z\d]*);/i;
+/**
+ * Decoded text the autolink-literal transform, a character reference or strikethrough may change,
+ * or where micromark may see inline HTML lezer does not have (declarations, CDATA, `<?`).
+ */
+const UNSAFE_TEXT = /https?:|www\.|@|~|&(?:#\d+|#x[\da-f]+|[a-z][a-z\d]*);|<[!?]/i;
 /** HTML blocks of kinds 1–5 (CommonMark 4.6), which run to their end condition, not to a blank line. */
 const HTML_TERMINATORS: [RegExp, RegExp][] = [
   [/^<(?:script|pre|style|textarea)(?:\s|>|$)/i, /<\/(?:script|pre|style|textarea)>/i],
