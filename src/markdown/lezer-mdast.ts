@@ -13,6 +13,7 @@ import type { SyntaxNode } from '@lezer/common';
 import type { Point, Position } from 'unist';
 import type { BlockContent, Code, Definition, Html, Image, ImageReference, InlineCode, Link, LinkReference, List, ListItem, PhrasingContent, Root, RootContent, Table, TableCell, TableRow, Text } from 'mdast';
 import { toString } from 'mdast-util-to-string';
+import { normalizeIdentifier } from 'micromark-util-normalize-identifier';
 import { definitionListMayFire, footnoteMayFire } from './syntax-triggers.js';
 import { lineIndexOf, lineStarts } from './line-index.js';
 
@@ -51,13 +52,25 @@ const HTML_TERMINATORS: [RegExp, RegExp][] = [
 ];
 /** A line a GFM table's delimiter row could be, which lezer may not have read as one. */
 const DELIMITER_ROW = /^[ \t]*\|?[ \t:-]*-[ \t:-]*(?:\|[ \t:-]*)*$/;
-/** CommonMark's open or closing tag (6.6), as one inline HTML node. */
-const HTML_TAG = /^(?:<[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*\/?>|<\/[A-Za-z][A-Za-z0-9-]*\s*>)$/;
-const LONE_TAG_LINE = /^(?:<[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*\/?>|<\/[A-Za-z][A-Za-z0-9-]*\s*>)\s*$/;
+/** CommonMark's open or closing tag (6.6). */
+const TAG = /(?:<[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*\/?>|<\/[A-Za-z][A-Za-z0-9-]*\s*>)/.source;
+/** One tag as an inline HTML node. */
+const HTML_TAG = new RegExp(`^${TAG}$`);
+/** A line holding one tag, which starts an HTML block (kind 7) where no paragraph is interrupted. */
+const LONE_TAG_LINE = new RegExp(`^${TAG}\\s*$`);
+/** After a block: the end of the text, or a line that is blank but for quote markers. */
+const BLANK_LINE_AFTER = /^(?:\n?$|\n[ \t>]*(?:\n|$))/;
 const ASCII_PUNCTUATION = /[!-/:-@[-`{-~]/;
-/** micromark's label normalisation (whitespace collapsed, case folded), as mdast's `identifier`. */
-const normalizeLabel = (label: string) => label.replace(/[\t\n\r ]+/g, ' ').trim().toLowerCase().toUpperCase().toLowerCase();
+/** A reference label as mdast's `identifier`: micromark's normalisation, lower-cased, as mdast-util-from-markdown does. */
+const normalizeLabel = (label: string) => normalizeIdentifier(label).toLowerCase();
 const ESCAPABLE = /\\([!-/:-@[-`{-~])/g;
+
+interface LinkParts {
+  marks: SyntaxNode[];
+  url?: SyntaxNode;
+  title?: SyntaxNode;
+  label?: SyntaxNode;
+}
 
 /** A block container the current block is inside, to know where a line's own content starts. */
 type Container = { quote: true } | { quote: false; from: number; contentStart: number; contentColumn: number };
@@ -389,10 +402,23 @@ class Mapping {
   /** True when a blank line (perhaps only container markers) separates the two offsets. */
   private blankLineBetween(from: number, to: number): boolean {
     const first = this.source.indexOf('\n', from);
-    return first !== -1 && first < to && this.source.indexOf('\n', first + 1) !== -1 && this.source.indexOf('\n', first + 1) < to;
+    if (first === -1 || first >= to) return false;
+    const second = this.source.indexOf('\n', first + 1);
+    return second !== -1 && second < to;
   }
 
-  /** The code's lines from `firstLine` to before `endLine`, each without its containers' prefix and up to `strip` spaces. */
+  /** True when the block is first in its container or a blank line separates it from the block before. */
+  private setApartBefore(node: SyntaxNode): boolean {
+    const previous = node.prevSibling;
+    return !previous || previous.name === 'QuoteMark' || previous.name === 'ListMark' || this.blankLineBetween(previous.to, node.from);
+  }
+
+  /** True when the text ends after the block, or the line after it is blank. */
+  private setApartAfter(node: SyntaxNode): boolean {
+    return BLANK_LINE_AFTER.test(this.source.slice(node.to, node.to + 200));
+  }
+
+  /** The lines from `firstLine` through offset `end`, each without its containers' prefix and up to `strip` spaces of indentation. */
   private codeLines(firstLine: number, end: number, containers: Container[], strip: number): string[] {
     const source = this.source;
     const lines: string[] = [];
@@ -418,7 +444,7 @@ class Mapping {
     const openLineStart = this.lineStarts[this.lineIndex(node.from)];
     const indent = node.from - this.contentStart(openLineStart, containers);
     const infoEnd = this.lineEnd(open.to);
-    if (source.slice(this.lineStarts[this.lineIndex(node.from)], infoEnd).includes('\t')) return decline('tab in a fence line');
+    if (source.slice(openLineStart, infoEnd).includes('\t')) return decline('tab in a fence line');
     const info = source.slice(open.to, infoEnd).replace(/^ +/, '');
     if (/[\\&]/.test(info)) return decline('unexpected');
     let lang: string | null = null;
@@ -442,9 +468,9 @@ class Mapping {
 
   private indentedCode(node: SyntaxNode, containers: Container[]): Code {
     const lineStart = this.lineStarts[this.lineIndex(node.from)];
-    const previous = node.prevSibling;
-    if (previous && previous.name !== 'QuoteMark' && previous.name !== 'ListMark' && !this.blankLineBetween(previous.to, node.from)) decline('indented code after a block');
+    if (!this.setApartBefore(node)) decline('indented code after a block');
     // After a list, micromark may still count its lines as the list's: not mapped.
+    const previous = node.prevSibling;
     if (previous && /List$|^Blockquote$/.test(previous.name)) decline('indented code after a list');
     // micromark ends it after a following line of only spaces, lezer before: not mapped.
     if (/^\n* +(?:\n|$)/.test(this.source.slice(node.to, node.to + 200))) return decline('unexpected');
@@ -473,9 +499,7 @@ class Mapping {
     this.noLazyLines(node, containers);
     // Where a table begins after a paragraph line or ends before a line that is not blank, the
     // parsers differ (a lazy line, an indented line taken as a row): only tables set apart are mapped.
-    const previous = node.prevSibling;
-    if (previous && previous.name !== 'QuoteMark' && previous.name !== 'ListMark' && !this.blankLineBetween(previous.to, node.from)) decline('table not set apart');
-    if (!/^(?:\n?$|\n[ \t>]*(?:\n|$))/.test(source.slice(node.to, node.to + 200))) decline('table not set apart');
+    if (!this.setApartBefore(node) || !this.setApartAfter(node)) decline('table not set apart');
     const rows: TableRow[] = [];
     let align: Table['align'] = [];
     for (let child = node.firstChild; child; child = child.nextSibling) {
@@ -658,8 +682,8 @@ class Mapping {
           case 'HardBreak':
             if (source[child.from] === '\\' && text === undefined && out.length === 0) decline('unexpected');
             if (this.strayBacktick) decline('hard break after a backtick');
-          // Spaces after a tab make no hard break for micromark.
-          if (source[child.from] === ' ' && source[child.from - 1] === '\t') decline('tab before a hard break');
+            // Spaces after a tab make no hard break for micromark.
+            if (source[child.from] === ' ' && source[child.from - 1] === '\t') decline('tab before a hard break');
             flush();
             out.push({ type: 'break', position: this.position(child.from, child.to) });
             lineStart = true;
@@ -667,7 +691,8 @@ class Mapping {
         }
         lineStart = false;
         // `[text]` that names no definition is text, brackets and all, with its content as usual.
-        const unwrapped = (child.name === 'Link' || child.name === 'Image') && this.undefinedShortcut(child);
+        const parts = child.name === 'Link' || child.name === 'Image' ? this.linkParts(child) : undefined;
+        const unwrapped = parts && this.undefinedShortcut(child, parts);
         if (unwrapped) {
           this.strayOpener = true;
           addText(source.slice(child.from, unwrapped.open.to), child.from, unwrapped.open.to);
@@ -677,7 +702,7 @@ class Mapping {
           continue;
         }
         flush();
-        out.push(this.inline(child));
+        out.push(parts ? this.link(child, parts) : this.inline(child));
       }
       gap(at, end);
     };
@@ -704,7 +729,6 @@ class Mapping {
         let value = source.slice(open.to, close.from);
         if (value.includes('\n')) return decline('multi-line code');
         if (value.length > 2 && value.startsWith(' ') && value.endsWith(' ') && value.trim() !== '') value = value.slice(1, -1);
-        else if (value.length === 2 && value === '  ') value = '  ';
         return { type: 'inlineCode', value, position: this.position(node.from, node.to) } satisfies InlineCode;
       }
       case 'HTMLTag':
@@ -716,9 +740,6 @@ class Mapping {
         if (node.name === 'HTMLTag' && !HTML_TAG.test(value)) return decline('html tag');
         return { type: 'html', value, position: this.position(node.from, node.to) } satisfies Html;
       }
-      case 'Link':
-      case 'Image':
-        return this.link(node);
       default:
         // Character references, autolinks, GFM's literal URLs and strikethrough, and anything else.
         return decline(node.name);
@@ -726,7 +747,7 @@ class Mapping {
   }
 
   /** The parts of a Link or Image node: its marks, destination, title and reference label. */
-  private linkParts(node: SyntaxNode) {
+  private linkParts(node: SyntaxNode): LinkParts {
     const marks: SyntaxNode[] = [];
     let url: SyntaxNode | undefined;
     let title: SyntaxNode | undefined;
@@ -741,8 +762,7 @@ class Mapping {
   }
 
   /** `[text]` (or `![text]`) alone, naming no definition: its brackets, for it to be read as text. */
-  private undefinedShortcut(node: SyntaxNode): { open: SyntaxNode; close: SyntaxNode } | undefined {
-    const { marks, url, title, label } = this.linkParts(node);
+  private undefinedShortcut(node: SyntaxNode, { marks, url, title, label }: LinkParts): { open: SyntaxNode; close: SyntaxNode } | undefined {
     if (marks.length !== 2 || url || title || label) return undefined;
     const [open, close] = marks;
     const text = this.source.slice(open.to, close.from);
@@ -763,9 +783,8 @@ class Mapping {
     return { url: destination.replace(ESCAPABLE, '$1'), title: titleText ? titleText.replace(ESCAPABLE, '$1') : null };
   }
 
-  private link(node: SyntaxNode): Link | Image | LinkReference | ImageReference {
+  private link(node: SyntaxNode, { marks, url, title, label }: LinkParts): Link | Image | LinkReference | ImageReference {
     const source = this.source;
-    const { marks, url, title, label } = this.linkParts(node);
     const [open, closeLabel, openParen] = marks;
     if (!open || !closeLabel) return decline('unexpected');
     const position = this.position(node.from, node.to);
@@ -795,7 +814,7 @@ class Mapping {
     if (!label || this.lineIndex(node.from) !== this.lineIndex(node.to)) return decline('definition');
     // A line after it that is not blank may be read into the definition's paragraph by micromark
     // (positions, lazy lines, setext headings): only definitions set apart are mapped.
-    if (!/^(?:\n?$|\n[ \t>]*(?:\n|$))/.test(this.source.slice(node.to, node.to + 200))) return decline('definition not set apart');
+    if (!this.setApartAfter(node)) return decline('definition not set apart');
     const written = this.source.slice(label.from + 1, label.to - 1);
     if (/[\\&\n\[\]]/.test(written)) return decline('reference label');
     const target = this.destination(url, title);
