@@ -23,6 +23,14 @@ test('srerun built with the lezer parser is byte for byte the site remark-parse 
       await run(process.execPath, args, { cwd: projectRoot, env: { ...process.env, CI: 'true', RUNBOOK_SITE_MARKDOWN_PARSER: parser }, maxBuffer: 64 << 20 });
       return out;
     };
+    // The switch must really turn lezer off, or the comparison below would compare a site with itself.
+    const enabled = async (parser: string) => {
+      const probe = `import('./lib/src/markdown/remark-parse-gated.js').then((m) => console.log(m.LEZER_ENABLED))`;
+      const { stdout } = await run(process.execPath, ['-e', probe], { cwd: projectRoot, env: { ...process.env, RUNBOOK_SITE_MARKDOWN_PARSER: parser } });
+      return stdout.trim();
+    };
+    assert.equal(await enabled('auto'), 'true');
+    assert.equal(await enabled('remark'), 'false');
     const withLezer = await build('auto');
     const withRemark = await build('remark');
     const files = await listFiles(withRemark, () => true);

@@ -67,19 +67,19 @@ function extensionsFor(markdown: string): Extensions {
 }
 
 /**
- * Parses markdown to mdast as remark-parse with remark-gfm and remark-definition-list would: with
- * lezer where it vouches for the very same tree (several times faster), otherwise with micromark.
- */
-export function parseMarkdown(markdown: string): Root {
-  return (LEZER && parseWithLezer(markdown)) || fromMarkdown(markdown, extensionsFor(markdown));
-}
-
-/**
  * RUNBOOK_SITE_MARKDOWN_PARSER=remark turns the lezer path off: the site must come out the same
  * byte for byte (test/markdown-lezer-build.test.ts builds srerun both ways), and it is the way to
  * rule the fast path out when a page looks wrong.
  */
-const LEZER = process.env.RUNBOOK_SITE_MARKDOWN_PARSER !== 'remark';
+export const LEZER_ENABLED = process.env.RUNBOOK_SITE_MARKDOWN_PARSER !== 'remark';
+
+/**
+ * Parses markdown to mdast as remark-parse with remark-gfm and remark-definition-list would: with
+ * lezer where it vouches for the very same tree (several times faster), otherwise with micromark.
+ */
+export function parseMarkdown(markdown: string): Root {
+  return (LEZER_ENABLED && parseWithLezer(markdown)) || fromMarkdown(markdown, extensionsFor(markdown));
+}
 
 /** The parser plugin: use it instead of remark-parse, remark-gfm and remark-definition-list. */
 const remarkParseGated: Plugin<[], string, Root> = function (this: Processor) {

@@ -93,7 +93,6 @@ function processorFor(sanitize: boolean, typographer: boolean, emoji: boolean): 
 
 const NOT_RENDERED = '<p>This runbook could not be rendered.</p>';
 
-
 /** Shortcodes nest at most this deep (a tab in a column in a hint…); deeper ones are left as written. */
 const MAX_SHORTCODE_DEPTH = 16;
 
