@@ -84,6 +84,7 @@ const GFM_CASES = [
   '[link [foo [bar]]](/uri) and [x [y]][q]\n\n[q]: /q\n',
   'an inline declaration <!DOCTYPE html> and <![CDATA[x]]> and <?php ?>',
   '- parent\n\t- child with a tab\n\t\tcontinued\n\n\tpara after a blank line\n',
+  'code of a tab between spaces: ` \t ` and of spaces: `   ` and ` a `',
   '&amp; &copy; &#35; &#x22; &nbsp;',
   '*emphasis next to “quotes”* and **“bold”**',
 ];

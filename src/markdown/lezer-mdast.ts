@@ -728,7 +728,8 @@ class Mapping {
         if (!open || !close || open.from === close.from) return decline('unexpected');
         let value = source.slice(open.to, close.from);
         if (value.includes('\n')) return decline('multi-line code');
-        if (value.length > 2 && value.startsWith(' ') && value.endsWith(' ') && value.trim() !== '') value = value.slice(1, -1);
+        // One space off each end, unless the code is only spaces (a tab is not one: CommonMark 6.1).
+        if (value.length > 2 && value.startsWith(' ') && value.endsWith(' ') && /[^ ]/.test(value)) value = value.slice(1, -1);
         return { type: 'inlineCode', value, position: this.position(node.from, node.to) } satisfies InlineCode;
       }
       case 'HTMLTag':
