@@ -11,3 +11,8 @@ export function escapeHtml(text: string): string {
 export function escapeText(text: string): string {
   return text.replace(/[&<>]/g, (ch) => ENTITIES[ch]);
 }
+
+/** Lower-case ASCII letters, digits and single hyphens, for element ids (`x` when nothing is left). */
+export function slugId(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'x';
+}

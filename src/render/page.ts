@@ -6,7 +6,7 @@ import { renderMarkdown } from '../markdown/render.js';
 import type { CollectedHeading } from '../markdown/rehype-collect.js';
 import { highlightPromQLLines } from '../rules/highlight.js';
 import { displayPromQL } from '../rules/promql-format.js';
-import { escapeText } from '../html.js';
+import { escapeText, slugId } from '../html.js';
 import { LAYOUT_IDS, type AlertRow, type PageData, type FreshPage, type RenderedPage, type RenderProblem } from './page-data.js';
 import type { Theme } from './theme.js';
 import { SEARCH_INDEX_PATH, pageSearchTerms, searchSummary } from './search-index.js';
@@ -23,15 +23,9 @@ export function severityClass(severity: string | undefined): string {
   return KNOWN_SEVERITIES.has(value) ? `sev-${value}` : 'sev-other';
 }
 
-/** Lower-case, ASCII letters/digits and single hyphens: for element ids. */
-export function slugId(text: string): string {
-  return (
-    text
-      .replace(RULE_FILE_NAME, '')
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '') || 'x'
-  );
+/** An element id from a rule file or alert name: a rule file's extension does not count. */
+export function ruleSlugId(text: string): string {
+  return slugId(text.replace(RULE_FILE_NAME, ''));
 }
 
 export interface RuleView {
@@ -191,7 +185,7 @@ export function renderPage(page: PageData, theme: Theme, options: RenderPageOpti
         const embed = embedByToken.get(tokenIndex);
         if (!embed) return '';
         const views = embed.rules.map((rule) => {
-          const id = ids.take(`rule-${slugId(rule.file)}-${slugId(rule.name)}`);
+          const id = ids.take(`rule-${ruleSlugId(rule.file)}-${ruleSlugId(rule.name)}`);
           const shownInCard = inCard.has(ruleKey(rule));
           if (!shownInCard && !embeddedYaml.has(ruleKey(rule))) embeddedYaml.set(ruleKey(rule), `${id}-c`);
           return { id, name: rule.name, file: rule.file, group: rule.group, yaml: ruleYaml(rule.yaml), shownInCard };
@@ -241,7 +235,7 @@ export function renderPage(page: PageData, theme: Theme, options: RenderPageOpti
     problems = out.problems?.length ? out.problems : undefined;
   }
 
-  const rules = page.rules.map((rule) => ruleView(rule, page, ids.take(`alert-${slugId(rule.name)}`), embeddedYaml.get(ruleKey(rule))));
+  const rules = page.rules.map((rule) => ruleView(rule, page, ids.take(`alert-${ruleSlugId(rule.name)}`), embeddedYaml.get(ruleKey(rule))));
 
   const severityCounts = new Map<string, number>();
   for (const row of page.alertRows) severityCounts.set(row.severity, (severityCounts.get(row.severity) ?? 0) + 1);

@@ -331,9 +331,12 @@ function pretty(e: Expr, level: number): string {
  */
 export function formatPromQL(expr: string): string | undefined {
   const parsed = promqlSyntaxTree(expr);
-  if (!parsed) return undefined;
+  return parsed && formatParsed(expr, parsed.tree);
+}
+
+function formatParsed(expr: string, parsed: PromQLNode): string | undefined {
   try {
-    return pretty(new Reader(expr).expr(parsed.tree), 0);
+    return pretty(new Reader(expr).expr(parsed), 0);
   } catch (error) {
     if (error instanceof Unsupported || error instanceof TypeError) return undefined;
     throw error;
@@ -350,5 +353,5 @@ export function displayPromQL(expr: string): string {
   if (written.split('\n').every((line) => line.length <= MAX_LINE)) return written;
   const parsed = promqlSyntaxTree(expr);
   if (!parsed || parsed.comments) return written;
-  return formatPromQL(expr) ?? written;
+  return formatParsed(expr, parsed.tree) ?? written;
 }

@@ -2,7 +2,8 @@
 // The same tab group as hugo-book's `tabs` (tabs.ts); as in docsy, a tab's content is code in the
 // tab's or the pane's `lang`, unless `text=true` (on the pane or the tab) makes it markdown.
 import { isTrue, type Shortcode } from '../registry.js';
-import { slugId, tabGroup } from './tabs.js';
+import { slugId } from '../../html.js';
+import { tabGroup } from './tabs.js';
 
 export const tabpane: Shortcode = {
   name: 'tabpane',

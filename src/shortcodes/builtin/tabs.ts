@@ -1,14 +1,9 @@
 // hugo-book's `tabs` and `tab`: `{{< tabs "id" >}}{{< tab "Linux" >}} … {{< /tab >}}…{{< /tabs >}}`.
 // Radio buttons and labels, as hugo-book does: tabs work without JavaScript and by keyboard
 // (arrow keys move between the radios of a group). The first tab is shown.
-import { escapeHtml } from '../../html.js';
+import { escapeHtml, slugId } from '../../html.js';
 import { isTrue, type RenderCall, type Shortcode } from '../registry.js';
 import { highlightCode } from '../../markdown/highlight-code.js';
-
-/** Lower-case letters, digits and single hyphens, for element ids. */
-export function slugId(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'x';
-}
 
 export interface TabsState {
   id: string;
