@@ -61,6 +61,11 @@ const catalogue = {
     message: (d) => `Template \`${d.template}\` failed while rendering \`/${d.page}\`: ${d.reason}`,
     hint: () => 'Check the partials, helpers and fields it uses against templates/README.md.',
   },
+  RenderTimeout: {
+    message: (d) => `Rendering \`${d.page}\` took longer than ${d.timeout}, so the build was stopped; the previous output was left as it was.`,
+    hint: () =>
+      'If the page is only slow (a very long table, say), raise `timeout` in runbook-site.yaml (e.g. `timeout: 2m`, as in Hugo). If it never finishes, some text in it makes a parser loop: cut the page in halves to find it, and please report it with that text.',
+  },
   UnknownAlert: {
     message: (d) => `No rule file defines an alert \`${d.alert}\`${d.suggestion ? `; did you mean \`${d.suggestion}\`?` : '.'}`,
     hint: (d) => `Alert names are case-sensitive and read from the rules folder \`${d.rules}\`; \`runbook-site new --missing\` writes a runbook for every alert without one.`,

@@ -1,10 +1,12 @@
 // A Hugo project's own configuration (hugo.toml|yaml|json, or config.toml|yaml|json beside a
 // content folder), read for the keys runbook-site shares with Hugo: the site's URL and title, its
-// content and static folders, uglyURLs, languageCode, and the params themes keep the repository in.
+// content and static folders, uglyURLs, languageCode, timeout, and the params themes keep the
+// repository in.
 // Everything else in it (menus, outputs, theme settings) is Hugo's business and is ignored.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { RunbookSiteError, isRunbookSiteError } from '../errors.js';
+import { parseDuration } from './duration.js';
 
 /** In Hugo's own order of precedence: `hugo.*` first (Hugo ≥ 0.110), then the older `config.*`. */
 export const HUGO_CONFIG_FILE_NAMES = ['hugo.toml', 'hugo.yaml', 'hugo.yml', 'hugo.json', 'config.toml', 'config.yaml', 'config.yml', 'config.json'];
@@ -129,6 +131,9 @@ export async function readHugoConfig(root: string, display: (file: string) => st
     if (typeof ugly === 'boolean') settings.uglyURLs = ugly;
     // Hugo renders `:warning:` only with enableEmoji; GitHub always does (our default).
     settings.emoji = pick(values, 'enableEmoji') === true;
+    // Only a value Hugo itself accepts: anything else is Hugo's error to report, against its own file.
+    const timeout = pick(values, 'timeout');
+    if ((typeof timeout === 'string' || typeof timeout === 'number') && (parseDuration(timeout) ?? 0) > 0) settings.timeout = timeout;
     const languageCode = text(pick(values, 'languageCode'));
     if (languageCode) settings.languageCode = languageCode;
     const repository = repositoryFromParams(params);

@@ -2,6 +2,7 @@
 // zod's v3 API, from the same package: it loads in ~11 ms against ~45 ms for v4, which matters
 // to a run that only replays its last result.
 import { z } from 'zod/v3';
+import { parseDuration } from './duration.js';
 
 const dateLike = z.union([z.string(), z.date()]);
 /** A URL put in links: only http(s), so a config value can never be a `javascript:` link. */
@@ -95,6 +96,21 @@ export const configSchema = z
     uglyURLs: z.boolean().default(false),
     /** The `lang` of every page. */
     languageCode: z.string().min(1).default('en'),
+    /**
+     * Hugo's `timeout`: how long one page may take to render ("30s", "2m", or milliseconds) before
+     * the build stops and names it, instead of hanging on input that makes a parser loop.
+     */
+    timeout: z
+      .union([z.number(), z.string()])
+      .default('30s')
+      .transform((value, ctx) => {
+        const ms = parseDuration(value);
+        if (ms === undefined || ms <= 0) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'expected a duration such as "30s" or "2m", or a number of milliseconds' });
+          return z.NEVER;
+        }
+        return ms;
+      }),
     /** Site parameters (Hugo's `params`), for templates and the `param` shortcode. */
     params: z.record(z.unknown()).default({}),
   })

@@ -88,8 +88,8 @@ function themeOf(site: Site, options: { config: ResolvedConfig; templatesDir: st
 
 /** The configuration that can change a page but is not (or not only) in its PageData; paths are left out. */
 function renderSettings(config: ResolvedConfig): Record<string, unknown> {
-  const { root, cwd, configFile, rulesDir, runbooksDir, outDir, templatesDir, introFile, cacheDirAbs, out, cacheDir, rules, runbooks, templates, intro, ...rest } = config;
-  void [root, cwd, configFile, rulesDir, runbooksDir, outDir, templatesDir, introFile, cacheDirAbs, out, cacheDir, rules, runbooks, templates, intro];
+  const { root, cwd, configFile, rulesDir, runbooksDir, outDir, templatesDir, introFile, cacheDirAbs, out, cacheDir, rules, runbooks, templates, intro, timeout, ...rest } = config;
+  void [root, cwd, configFile, rulesDir, runbooksDir, outDir, templatesDir, introFile, cacheDirAbs, out, cacheDir, rules, runbooks, templates, intro, timeout];
   return rest;
 }
 
@@ -134,7 +134,7 @@ export function prestartRenderWorkers(options: Pick<RenderOptions, 'config' | 't
     // The same walk as the loader's, so hidden folders count the same way.
     const files = warm ? 0 : listFilesSync(config.runbooksDir, (name) => name.toLowerCase().endsWith('.md')).length;
     const size = files < MIN_PAGES_FOR_WORKERS ? 0 : workerCount(files, options.workers);
-    if (size > 0) pool = new RenderPool({ mode, theme: themeOptions(config, options.templatesDir) }, size);
+    if (size > 0) pool = new RenderPool({ mode, theme: themeOptions(config, options.templatesDir) }, size, { timeoutMs: config.timeout });
   } catch {
     // An unreadable runbooks folder is reported by the loader; no workers then.
   }
@@ -223,7 +223,7 @@ export async function renderPages(site: Site, options: RenderOptions): Promise<R
   const workers = workerCount(missing.length, options.workers);
   const early = await takePrestarted(options.config);
   if (workers > 0) {
-    const pool = early ?? new RenderPool({ mode: init.mode, theme: init.theme }, workers);
+    const pool = early ?? new RenderPool({ mode: init.mode, theme: init.theme }, workers, { timeoutMs: options.config.timeout });
     try {
       const fresh = await pool.render(
         missing.map((i) => site.pages[i]),

@@ -7,8 +7,9 @@ import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { PageData } from '../render/page-data.js';
 import type { LinkMap, PageResult, RendererInit, ThreadInit } from './render-one.js';
-import type { BatchResponse, WorkerRequest } from './render-worker.js';
+import { PROGRESS, PROGRESS_SLOTS, type BatchResponse, type WorkerInit, type WorkerRequest } from './render-worker.js';
 import { RunbookSiteError } from '../errors.js';
+import { formatDuration } from '../config/duration.js';
 
 /** Young-generation size of each render worker's heap (see the constructor for the figures). */
 const WORKER_YOUNG_GENERATION_MB = 16;
@@ -42,22 +43,33 @@ export function batchSize(pages: number, workers: number): number {
   return Math.max(4, Math.min(32, Math.ceil(pages / (workers * 6))));
 }
 
+export interface PoolOptions {
+  /** A page still rendering after this long stops the run with RenderTimeout (config `timeout`). */
+  timeoutMs?: number;
+}
+
 export class RenderPool {
   readonly size: number;
   private readonly workers: Worker[] = [];
+  /** Per worker, what it is rendering (render-worker.ts writes it; read here without messages). */
+  private readonly progress: Int32Array[] = [];
+  private readonly timeoutMs: number | undefined;
   private closed = false;
   private failure: Error | undefined;
   private onFailure: ((error: Error) => void) | undefined;
 
-  constructor(init: ThreadInit, size: number) {
+  constructor(init: ThreadInit, size: number, options: PoolOptions = {}) {
     this.size = size;
+    this.timeoutMs = options.timeoutMs;
     for (let i = 0; i < size; i++) {
+      const progress = new Int32Array(new SharedArrayBuffer(PROGRESS_SLOTS * Int32Array.BYTES_PER_ELEMENT));
+      this.progress.push(progress);
       // A young generation of 16 MB minimises peak RSS × wall on 2 cores (srerun cold, runs of
       // 8, 16 and 24 MB alternated, six each: median wall 6.36 / 5.67 / 5.78 s, CPU 11.7 / 10.5 /
       // 10.7 s, peak RSS 352–369 / 364–391 / 362–391 MB). Below it, scavenges copy each page's
       // trees while they are still alive (8 MB: 840 scavenges, 3 s of pauses); 32–96 MB cost
       // 40–80 MB more for no less wall. See BENCHMARKS.md.
-      const worker = new Worker(WORKER_URL, { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+      const worker = new Worker(WORKER_URL, { workerData: { ...init, progress: progress.buffer as SharedArrayBuffer } satisfies WorkerInit, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
       // Until render() is called, a pool started early must not keep the process alive (a build can fail before rendering).
       worker.unref();
       worker.on('error', (error) => this.fail(error));
@@ -89,12 +101,24 @@ export class RenderPool {
       const finish = (error?: Error) => {
         if (settled) return;
         settled = true;
+        if (watchdog) clearInterval(watchdog);
         this.onFailure = undefined;
         if (error) reject(error);
         else resolve(results);
       };
+      let watchdog: NodeJS.Timeout | undefined;
       if (this.failure) return finish(this.failure);
       this.onFailure = finish;
+      if (this.timeoutMs !== undefined) {
+        watchdog = this.watch(workers, this.timeoutMs, (slot) => {
+          const batch = batches[slot.batch];
+          const page = batch?.pages[slot.index];
+          const name = page ? page.markdown?.file ?? `/${page.url}` : 'a page';
+          // terminate() stops a worker even inside a loop that never returns.
+          this.close();
+          finish(new RunbookSiteError('RenderTimeout', { page: name, timeout: formatDuration(this.timeoutMs!) }));
+        });
+      }
       const feed = (worker: Worker) => {
         if (next >= batches.length) return;
         const id = next++;
@@ -130,6 +154,33 @@ export class RenderPool {
     });
   }
 
+  /**
+   * Checks now and then that no worker has been on one page for longer than `timeoutMs`: a page
+   * counts from when the check first sees it started, so the limit is met within one period.
+   */
+  private watch(workers: Worker[], timeoutMs: number, onTimeout: (slot: { batch: number; index: number }) => void): NodeJS.Timeout {
+    const period = Math.max(10, Math.min(1000, timeoutMs / 4));
+    const seen = workers.map(() => ({ started: -1, since: 0 }));
+    const timer = setInterval(() => {
+      const now = performance.now();
+      workers.forEach((_, w) => {
+        const progress = this.progress[w];
+        const started = Atomics.load(progress, PROGRESS.started);
+        const rendering = Atomics.load(progress, PROGRESS.rendering) === 1;
+        if (!rendering || started !== seen[w].started) {
+          seen[w] = { started, since: now };
+          return;
+        }
+        if (now - seen[w].since > timeoutMs) {
+          clearInterval(timer);
+          onTimeout({ batch: Atomics.load(progress, PROGRESS.batch), index: Atomics.load(progress, PROGRESS.index) });
+        }
+      });
+    }, period);
+    timer.unref();
+    return timer;
+  }
+
   /** Stops every worker. */
   close(): void {
     this.closed = true;
@@ -138,8 +189,8 @@ export class RenderPool {
 }
 
 /** Starts a pool, renders `pages`, stops the pool. */
-export async function renderInWorkers(pages: PageData[], init: RendererInit, options: RenderRunOptions & { workers: number }): Promise<(PageResult | undefined)[]> {
-  const pool = new RenderPool({ mode: init.mode, theme: init.theme }, Math.max(1, Math.min(options.workers, pages.length)));
+export async function renderInWorkers(pages: PageData[], init: RendererInit, options: RenderRunOptions & PoolOptions & { workers: number }): Promise<(PageResult | undefined)[]> {
+  const pool = new RenderPool({ mode: init.mode, theme: init.theme }, Math.max(1, Math.min(options.workers, pages.length)), options);
   try {
     return await pool.render(pages, init.links, options);
   } finally {
