@@ -87,6 +87,8 @@ const GFM_CASES = [
   'code of a tab between spaces: ` \t ` and of spaces: `   ` and ` a `',
   '&amp; &copy; &#35; &#x22; &nbsp;',
   '*emphasis next to “quotes”* and **“bold”**',
+  // micromark's indented code takes a following line of only a tab with it (lezer does not).
+  'code, then a line of a tab:\n\n    code\n\t\n\nafter\n',
 ];
 
 test('lezer: GFM constructs and the forms it declines give the reference tree', () => {

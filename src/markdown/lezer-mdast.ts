@@ -472,8 +472,8 @@ class Mapping {
     // After a list, micromark may still count its lines as the list's: not mapped.
     const previous = node.prevSibling;
     if (previous && /List$|^Blockquote$/.test(previous.name)) decline('indented code after a list');
-    // micromark ends it after a following line of only spaces, lezer before: not mapped.
-    if (/^\n* +(?:\n|$)/.test(this.source.slice(node.to, node.to + 200))) return decline('unexpected');
+    // micromark ends it after a following line of only spaces or tabs, lezer before: not mapped.
+    if (/^\n*[ \t]+(?:\n|$)/.test(this.source.slice(node.to, node.to + 200))) return decline('blank line after indented code');
     const value = this.codeLines(lineStart, node.to, containers, 4).join('\n');
     // Its indentation is part of it.
     return { type: 'code', lang: null, meta: null, value, position: this.position(this.contentStart(lineStart, containers), node.to) };
