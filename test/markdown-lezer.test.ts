@@ -89,6 +89,8 @@ const GFM_CASES = [
   '*emphasis next to “quotes”* and **“bold”**',
   // micromark's indented code takes a following line of only a tab with it (lezer does not).
   'code, then a line of a tab:\n\n    code\n\t\n\nafter\n',
+  // A destination with an unbalanced parenthesis makes no link (lezer reads one).
+  '[a](( ) and [](( ) stay text; [b](/a_(b)) and [c](x\\() are links\n',
 ];
 
 test('lezer: GFM constructs and the forms it declines give the reference tree', () => {

@@ -100,6 +100,18 @@ export function mapWithLezer(markdown: string): Root | string {
   }
 }
 
+/** True when every `(` in a link destination has its `)` and none closes before it opens (escaped ones aside). */
+function balancedParentheses(destination: string): boolean {
+  let depth = 0;
+  for (let at = 0; at < destination.length; at++) {
+    const char = destination[at];
+    if (char === '\\') at++;
+    else if (char === '(') depth++;
+    else if (char === ')' && --depth < 0) return false;
+  }
+  return depth === 0;
+}
+
 class Mapping {
   private readonly lineStarts: number[];
   /** Set by contentStart: a tab was only partly taken by the containers' indentation. */
@@ -779,6 +791,8 @@ class Mapping {
   private destination(url: SyntaxNode | undefined, title: SyntaxNode | undefined): { url: string; title: string | null } {
     let destination = url ? this.source.slice(url.from, url.to) : '';
     if (destination.startsWith('<')) destination = destination.slice(1, -1);
+    // A bare destination's parentheses must balance (CommonMark 6.3), which lezer does not check: `[a](( )`.
+    else if (!balancedParentheses(destination)) return decline('unbalanced destination');
     const titleText = title ? this.source.slice(title.from + 1, title.to - 1) : '';
     if (/[&\n]/.test(destination) || /[&\n]/.test(titleText)) return decline('link destination');
     return { url: destination.replace(ESCAPABLE, '$1'), title: titleText ? titleText.replace(ESCAPABLE, '$1') : null };
