@@ -91,6 +91,12 @@ const GFM_CASES = [
   'code, then a line of a tab:\n\n    code\n\t\n\nafter\n',
   // A destination with an unbalanced parenthesis makes no link (lezer reads one).
   '[a](( ) and [](( ) stay text; [b](/a_(b)) and [c](x\\() are links\n',
+  // Tables without a pipe: an alignment colon makes the delimiter row (lezer reads a paragraph).
+  'a\n:-\n',
+  'a\n--:\n',
+  'a\n:-:\nb\n',
+  '> a\n> -:\n',
+  'Term\n:-\n: definition\n',
 ];
 
 test('lezer: GFM constructs and the forms it declines give the reference tree', () => {

@@ -288,12 +288,20 @@ class Mapping {
     }
   }
 
-  /** Declines text with a pipe above a line that could be a table's delimiter row: where GFM starts a table varies. */
+  /**
+   * Declines text with a pipe above a line that could be a table's delimiter row, or any line that
+   * could be one without a pipe (`:-`, `-:`: GFM takes those, lezer not): where GFM starts a table varies.
+   */
   private noTableLookalike(from: number, to: number): void {
     const text = this.source.slice(from, to);
-    if (!text.includes('|') || !text.includes('\n')) return;
-    for (const line of text.split('\n').slice(1)) if (DELIMITER_ROW.test(line.replace(/^[ \t>]*/, '')) && line.includes('|')) decline('table look-alike');
-    if (/\n[ \t>]*-+[ \t]*$/.test(text)) decline('table look-alike');
+    if (!text.includes('\n')) return;
+    const pipe = text.includes('|');
+    if (!pipe && !/:-|-:/.test(text)) return;
+    for (const line of text.split('\n').slice(1)) {
+      const row = line.replace(/^[ \t>]*/, '');
+      if (DELIMITER_ROW.test(row) && (row.includes('|') ? pipe : /:-|-:/.test(row))) decline('table look-alike');
+    }
+    if (pipe && /\n[ \t>]*-+[ \t]*$/.test(text)) decline('table look-alike');
   }
 
   /** Declines a block with a lazy continuation line: micromark reads some of those as new blocks. */
