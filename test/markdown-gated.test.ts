@@ -46,6 +46,11 @@ const GFM_CASES = [
   'No trigger at all: just a colon in prose.',
   'Shell: `cmd1 && cmd2`, a|b in code, `~/.kube/config`, [link](https://example.com)',
   '| table with www.example.com | and ~~strike~~ |\n|---|---|\n| [ ] no task | [^x] |\n',
+  // Tables without a pipe: an alignment colon alone makes the delimiter row.
+  'a\n:-\n',
+  'a\n--:\n',
+  'a\n:-:\nb\n',
+  'no pipe, right-aligned\n -: \n',
 ];
 
 test('gated parser: the same trees as remark-gfm on GFM constructs and their decoded look-alikes', () => {

@@ -21,7 +21,7 @@ import { planShortcodes } from '../src/shortcodes/plan.js';
 import { builtinShortcode } from '../src/shortcodes/registry.js';
 import { expandShortcodes } from '../src/shortcodes/expand.js';
 import { SRERUN, srerunAvailable } from './helpers/corpus.js';
-import { generatedMarkdown } from './helpers/markdown-generator.js';
+import { generatedDefinitionLists, generatedMarkdown } from './helpers/markdown-generator.js';
 import fc from 'fast-check';
 import { runbookArbitrary } from './fuzz/runbooks.js';
 import { projectRoot } from './helpers/project.js';
@@ -87,6 +87,44 @@ const GFM_CASES = [
   'code of a tab between spaces: ` \t ` and of spaces: `   ` and ` a `',
   '&amp; &copy; &#35; &#x22; &nbsp;',
   '*emphasis next to “quotes”* and **“bold”**',
+  // micromark's indented code takes a following line of only a tab with it (lezer does not).
+  'code, then a line of a tab:\n\n    code\n\t\n\nafter\n',
+  // A destination with an unbalanced parenthesis makes no link (lezer reads one).
+  '[a](( ) and [](( ) stay text; [b](/a_(b)) and [c](x\\() are links\n',
+  // Tables without a pipe: an alignment colon makes the delimiter row (lezer reads a paragraph).
+  'a\n:-\n',
+  'a\n--:\n',
+  'a\n:-:\nb\n',
+  '> a\n> -:\n',
+  'Term\n:-\n: definition\n',
+  // Definition lists, as srerun writes them and in the forms micromark-extension-definition-list has quirks for.
+  'Term\n: Definition\n',
+  '**schedLastFailure** \n: The most recent error that occurred during\na scheduled action.  \n\n**schedLastFailed** \n: The date and time.\n\n\nHere is a runbook.\n',
+  'T1\nT2\n: D1\n\n: D2 after a blank line\n   : D3 indented\n',
+  'A\n: a\n\nB\n: b\n\nC\n: c\n\nz\n',
+  'T\n\n   : indented after a blank line\n',
+  'T\n: ```\n  code\n  ```\n: b\n',
+  'T\n:     indented code\n: b\n',
+  'T\n: x\n  - item\n\n    code\n',
+  'A  \nB\\\nC\n: d\n',
+  'T\n: a\n\n  more\n: b\n\n # not a term\n',
+  'T\n: a\n- a list after it\n',
+  'T\n: a\nlazy\n> quote after it\n',
+  'T\n\n\n: two blank lines: no definition\n',
+  'T\n:\n  a blank marker line\n',
+  '# Heading\n: no term\n',
+  '> T\n> : in a quote\n',
+  '- T\n  : in a list\n',
+  // Empty descriptions (a line of only `:`), as srerun has them, and what micromark does after one.
+  '**a** \n:  \n\n**b** \n: text\n',
+  'a\n:  \nb\n: t\n',
+  'a\n:\n\n: b\n',
+  'a\n:',
+  '6\n\n:\n',
+  'Term\n:    \n\n\n    code line\n    more\n',
+  // A list begun on a later line of a description takes no more blocks in micromark.
+  'r\n: m\n  - o\n\t#\n',
+  'r\n: - o\n  - p\n    - q\n',
 ];
 
 test('lezer: GFM constructs and the forms it declines give the reference tree', () => {
@@ -99,7 +137,16 @@ test('lezer: GFM constructs and the forms it declines give the reference tree', 
 test('lezer: declines what it does not map, and says why', () => {
   assert.equal(mapWithLezer('a\r\nb'), 'CR, NUL or BOM');
   assert.equal(mapWithLezer('- item\n\n\t\tcode after a tab partly taken by the item'), 'tab partly indentation');
-  assert.equal(mapWithLezer('Term\n: Definition\n'), 'definition list');
+  // Definition lists are mapped at the top level, not in containers, and not where micromark's reading is in doubt.
+  assert.equal(typeof mapWithLezer('Term\n: Definition\n'), 'object');
+  assert.equal(mapWithLezer('> Term\n> : Definition\n'), 'definition list in a container');
+  assert.equal(mapWithLezer('- Term\n\n  Term\n  : Definition\n'), 'definition list in a container');
+  assert.equal(mapWithLezer('Term\n\n\n: Definition\n'), 'blank lines before a description');
+  assert.equal(mapWithLezer('Term\n:\tDefinition after a tab\n'), 'description not mapped');
+  assert.equal(mapWithLezer('Term\n:\n  Definition after a blank marker line\n'), 'empty description continued');
+  assert.equal(typeof mapWithLezer('Term\n:\n\nAn empty description.\n'), 'object');
+  assert.equal(mapWithLezer('a | b\n: Definition\n'), 'table look-alike in a term');
+  assert.equal(mapWithLezer('a\n:-\n'), 'table look-alike');
   // References to a definition are mapped; where micromark's reading of one is in doubt, not.
   assert.equal(typeof mapWithLezer('See [the docs][d], [d] and [D][].\n\n[d]: https://example.com "Docs"\n'), 'object');
   assert.equal(typeof mapWithLezer('[WARNING] stays text where nothing defines it.'), 'object');
@@ -115,10 +162,20 @@ test('lezer: declines what it does not map, and says why', () => {
 });
 
 test('lezer: generated documents (constructs nested in quotes and lists) it accepts have the reference tree', () => {
-  const documents = generatedMarkdown(4000, 20261203);
+  const documents = generatedMarkdown(20000, 20261203);
   const { accepted, differing } = compare(documents);
   assert.deepEqual(differing.slice(0, 5), []);
   assert.ok(accepted > documents.length / 4, `${accepted} of ${documents.length} generated documents accepted`);
+});
+
+test('lezer: generated definition lists (and near misses) it accepts have the reference tree', () => {
+  const documents = generatedDefinitionLists(20000, 20261204);
+  const { accepted, differing } = compare(documents);
+  assert.deepEqual(differing.slice(0, 5), []);
+  assert.ok(accepted > documents.length / 10, `${accepted} of ${documents.length} generated documents accepted`);
+  // It compares nothing if it maps no definition list.
+  const mapped = documents.filter(({ markdown }) => parseWithLezer(markdown)?.children.some((node) => (node.type as string) === 'defList')).length;
+  assert.ok(mapped > documents.length / 20, `${mapped} documents with a definition list mapped`);
 });
 
 test('lezer: the fuzz suite’s runbook bodies it accepts have the reference tree', () => {
@@ -168,6 +225,7 @@ test('lezer: the same trees on the srerun corpus, as written and as the build pa
   const asWritten = compare(written);
   const asParsed = compare(bodies);
   assert.deepEqual([...asWritten.differing, ...asParsed.differing], []);
-  // Today 718 of 1,109 (the rest hold definition lists, mostly).
-  assert.ok(asParsed.accepted > files.length / 2, `${asParsed.accepted} of ${files.length} runbook bodies accepted`);
+  // Today 1,083 of 1,109: the rest hold bare URLs or autolinks, emphasis runs flanked both ways,
+  // lazy lines in lists or a definition not set apart (before definition lists were mapped: 718).
+  assert.ok(asParsed.accepted >= 0.97 * files.length, `${asParsed.accepted} of ${files.length} runbook bodies accepted`);
 });

@@ -2,15 +2,17 @@
 // faster than micromark, and its tree has the offsets of every construct, so for the documents it
 // can vouch for, the mdast remark-parse (+ remark-gfm + remark-definition-list) would give is built
 // from that tree directly. It is only ever an optimisation: wherever the two parsers could disagree
-// (character references, tabs, footnotes, definition lists, autolink literals, strikethrough,
-// multi-line inline HTML or code, emphasis next to Unicode punctuation, definitions not set apart,
-// lazy lines…), or the tree holds a construct not mapped here, `parseWithLezer` declines and the
-// caller uses remark-parse. test/markdown-lezer.test.ts holds it to remark-parse's very tree,
-// positions included, on the CommonMark examples, GFM cases, generated documents, every fixture
-// and the srerun corpus.
+// (character references, tabs, footnotes, definition lists inside containers, autolink literals,
+// strikethrough, multi-line inline HTML or code, emphasis next to Unicode punctuation, definitions
+// not set apart, lazy lines…), or the tree holds a construct not mapped here, `parseWithLezer`
+// declines and the caller uses remark-parse. Definition lists, which lezer does not know, are read
+// at the top level through a stand-in marker (see markDescriptions). test/markdown-lezer.test.ts
+// holds it to remark-parse's very tree, positions included, on the CommonMark examples, GFM cases,
+// generated documents, every fixture and the srerun corpus.
 import { parser as lezerParser, GFM } from '@lezer/markdown';
 import type { SyntaxNode } from '@lezer/common';
 import type { Point, Position } from 'unist';
+import type { DefListDescriptionNode, DefListNode, DefListTermNode } from 'mdast-util-definition-list';
 import type { BlockContent, Code, Definition, Html, Image, ImageReference, InlineCode, Link, LinkReference, List, ListItem, PhrasingContent, Root, RootContent, Table, TableCell, TableRow, Text } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import { normalizeIdentifier } from 'micromark-util-normalize-identifier';
@@ -65,6 +67,21 @@ const ASCII_PUNCTUATION = /[!-/:-@[-`{-~]/;
 const normalizeLabel = (label: string) => normalizeIdentifier(label).toLowerCase();
 const ESCAPABLE = /\\([!-/:-@[-`{-~])/g;
 
+/**
+ * A line micromark-extension-definition-list may start a description on, where a term comes before
+ * it: `:` after at most three spaces, then a space and content. (After a tab, or with nothing after
+ * it, `:` starts one too: those are not given to lezer, and the document is declined.)
+ */
+const DESCRIPTION_MARK = /^ {0,3}:(?= +[^ \t\n])/gm;
+/** A line that is only `:` (and spaces): an empty description where it follows a term. */
+const EMPTY_DESCRIPTION = /^ {0,3}:(?= *$)/gm;
+/** A line whose `:` the extension may read as a description's, at the top level or in a container. */
+const MAY_DESCRIBE = /[ \t>*+\-0-9.)]*:/y;
+/** Where a description's `:` cannot start one: inside code or HTML, which micromark reads as a whole. */
+const OPAQUE_BLOCK = /^(?:FencedCode|HTMLBlock|CommentBlock|ProcessingInstructionBlock)$/;
+/** The first character of a lazy line that could start a block or a table row instead. */
+const UNSAFE_LAZY_START = /^[#>*+\-=_~`|<:0-9]/;
+
 interface LinkParts {
   marks: SyntaxNode[];
   url?: SyntaxNode;
@@ -73,7 +90,7 @@ interface LinkParts {
 }
 
 /** A block container the current block is inside, to know where a line's own content starts. */
-type Container = { quote: true } | { quote: false; from: number; contentStart: number; contentColumn: number };
+type Container = { quote: true } | { quote: false; from: number; contentStart: number; contentColumn: number; description?: true };
 
 const isSpace = (code: number) => code === 32;
 /** Space or tab: what micromark strips around text and headings. */
@@ -89,15 +106,60 @@ export function parseWithLezer(markdown: string): Root | undefined {
 export function mapWithLezer(markdown: string): Root | string {
   if (UNSAFE_SOURCE.test(markdown)) return 'CR, NUL or BOM';
   if (footnoteMayFire(markdown)) return 'footnote';
-  if (definitionListMayFire(markdown)) return 'definition list';
   if (DELIMITER_BY_NON_ASCII.test(markdown)) return 'emphasis next to non-ASCII';
   try {
-    return new Mapping(markdown).root(markdownParser.parse(markdown).topNode);
+    if (!definitionListMayFire(markdown)) return new Mapping(markdown).root(markdownParser.parse(markdown).topNode);
+    const { parsed, markers, empties } = markDescriptions(markdown);
+    return new Mapping(markdown, markers, empties).root(markdownParser.parse(parsed).topNode);
   } catch (error) {
     if (error instanceof Declined) return error.reason;
     // A fault in the mapping costs speed, never the build: remark-parse reads the document instead.
     return `mapping failed: ${error instanceof Error ? error.message : String(error)}`;
   }
+}
+
+/**
+ * lezer knows no definition lists: each `:` that may start a description is handed to it as `+`, a
+ * bullet list marker of the same width. A bullet item interrupts a paragraph and holds blocks much
+ * as a description does, so lezer's tree then has the terms' paragraph followed by a list of the
+ * descriptions. The mapping checks that micromark reads each such list as descriptions, and every
+ * other `:` line as none, and declines where it cannot tell.
+ */
+function markDescriptions(markdown: string): { parsed: string; markers: Set<number>; empties: Set<number> } {
+  const markers = new Set<number>();
+  const empties = new Set<number>();
+  const parsed = markdown
+    .replace(DESCRIPTION_MARK, (mark: string, offset: number) => {
+      markers.add(offset + mark.length - 1);
+      return `${mark.slice(0, -1)}+`;
+    })
+    // An empty description's line is given as a blank line: it ends the terms' paragraph as it does.
+    .replace(EMPTY_DESCRIPTION, (mark: string, offset: number) => {
+      empties.add(offset + mark.length - 1);
+      return `${mark.slice(0, -1)} `;
+    });
+  return { parsed, markers, empties };
+}
+
+/** True when every `(` in a link destination has its `)` and none closes before it opens (escaped ones aside). */
+function balancedParentheses(destination: string): boolean {
+  let depth = 0;
+  for (let at = 0; at < destination.length; at++) {
+    const char = destination[at];
+    if (char === '\\') at++;
+    else if (char === '(') depth++;
+    else if (char === ')' && --depth < 0) return false;
+  }
+  return depth === 0;
+}
+
+/** A definition list being built at the top level, and what merging the next one into it needs. */
+interface OpenDefList {
+  node: DefListNode;
+  /** The lezer node of its last descriptions (or terms, where those are empty): a term paragraph right after it continues this list. */
+  last: SyntaxNode;
+  /** How many lists micromark merged into it: its end stays that of the second. */
+  merged: number;
 }
 
 class Mapping {
@@ -112,7 +174,22 @@ class Mapping {
   /** The identifiers the document defines: only a reference to one of them is a link. */
   private readonly definitions = new Set<string>();
 
-  constructor(private readonly source: string) {
+  /** The top-level lists that stand for descriptions (by offset), each mapped with its terms. */
+  private readonly descriptionLists = new Set<number>();
+  private openDefList: OpenDefList | undefined;
+
+  /** How many of the empty descriptions were mapped: each must be. */
+  private emptiesMapped = 0;
+
+  /**
+   * `markers`: where markDescriptions gave lezer `+` for `:`, `empties` where it gave a blank for
+   * an empty description's; undefined where no `:` line may describe.
+   */
+  constructor(
+    private readonly source: string,
+    private readonly markers?: Set<number>,
+    private readonly empties = new Set<number>(),
+  ) {
     this.lineStarts = lineStarts(source);
   }
 
@@ -130,7 +207,51 @@ class Mapping {
 
   root(node: SyntaxNode): Root {
     this.collectDefinitions(node);
-    return { type: 'root', children: this.blocks(node, []) as RootContent[], position: this.position(0, this.source.length) };
+    if (this.markers) this.checkDescriptionLines(node, this.markers);
+    const children = this.blocks(node, []) as RootContent[];
+    // An empty description's line that was not mapped as one: lezer read a blank line micromark does not have.
+    if (this.emptiesMapped !== this.empties.size) decline('description not mapped');
+    return { type: 'root', children, position: this.position(0, this.source.length) };
+  }
+
+  /**
+   * Every line whose `:` the extension may take for a description's: it must be one handed to lezer
+   * as a marker and now a top-level list's (mapped as descriptions if its terms check out), be
+   * inside code or HTML, or be one micromark reads as no description (`:` not at a line's start,
+   * or not followed by a space). Definition lists inside quotes, lists or descriptions are declined.
+   */
+  private checkDescriptionLines(top: SyntaxNode, markers: Set<number>): void {
+    const source = this.source;
+    const tree = top.tree;
+    if (!tree) return decline('unexpected');
+    for (const lineStart of this.lineStarts) {
+      MAY_DESCRIBE.lastIndex = lineStart;
+      if (!MAY_DESCRIBE.test(source)) continue;
+      const colon = MAY_DESCRIBE.lastIndex - 1;
+      if (this.empties.has(colon)) continue;
+      const after = source[colon + 1];
+      if (!markers.has(colon) && after !== undefined && after !== ' ' && after !== '\t' && after !== '\n') continue;
+      let node: SyntaxNode | null = tree.resolveInner(colon, 1);
+      let inContainer = false;
+      let opaque = false;
+      let mark: SyntaxNode | undefined;
+      for (; node && node.name !== 'Document'; node = node.parent) {
+        if (OPAQUE_BLOCK.test(node.name)) opaque = true;
+        if (node.name === 'BulletList' || node.name === 'OrderedList' || node.name === 'Blockquote') inContainer = true;
+        if (node.name === 'ListMark' && node.from === colon) mark = node;
+      }
+      if (opaque) continue;
+      if (!markers.has(colon)) {
+        if (inContainer) decline('definition list in a container');
+        if (/^ {0,3}:/.test(source.slice(lineStart, colon + 1))) decline('description not mapped');
+        continue;
+      }
+      // A marker: the mark of an item of a top-level list whose items are all markers.
+      const list = mark?.parent?.parent;
+      if (!list || list.name !== 'BulletList' || list.parent?.name !== 'Document') return decline('definition list in a container');
+      for (let item = list.firstChild; item; item = item.nextSibling) if (!markers.has(item.firstChild?.from ?? -1)) decline('list next to descriptions');
+      this.descriptionLists.add(list.from);
+    }
   }
 
   // --- positions -----------------------------------------------------------------------------
@@ -212,6 +333,17 @@ class Mapping {
     const inQuote = containers[containers.length - 1]?.quote === true;
     const insideQuote = containers.some((container) => container.quote);
     for (let child = parent.firstChild; child; child = child.nextSibling) {
+      if (this.markers && containers.length === 0) {
+        const next = child.nextSibling;
+        if (child.name === 'Paragraph' && next && this.descriptionLists.has(next.from)) {
+          this.definitionList(child, next, out);
+          child = next;
+          continue;
+        }
+        if (child.name === 'Paragraph' && this.emptyDescriptionAfter(child, out)) continue;
+        if (this.descriptionLists.has(child.from)) decline('description without a term');
+        this.openDefList = undefined;
+      }
       if (child.name === 'QuoteMark' && inQuote) this.quoteMarkInPlace(child, containers.slice(0, -1));
       const block = this.block(child, containers);
       if (!block) {
@@ -276,18 +408,40 @@ class Mapping {
     }
   }
 
-  /** Declines text with a pipe above a line that could be a table's delimiter row: where GFM starts a table varies. */
+  /**
+   * Declines text with a pipe above a line that could be a table's delimiter row, or any line that
+   * could be one without a pipe (`:-`, `-:`: GFM takes those, lezer not): where GFM starts a table varies.
+   */
   private noTableLookalike(from: number, to: number): void {
     const text = this.source.slice(from, to);
-    if (!text.includes('|') || !text.includes('\n')) return;
-    for (const line of text.split('\n').slice(1)) if (DELIMITER_ROW.test(line.replace(/^[ \t>]*/, '')) && line.includes('|')) decline('table look-alike');
-    if (/\n[ \t>]*-+[ \t]*$/.test(text)) decline('table look-alike');
+    if (!text.includes('\n')) return;
+    const pipe = text.includes('|');
+    if (!pipe && !/:-|-:/.test(text)) return;
+    for (const line of text.split('\n').slice(1)) {
+      const row = line.replace(/^[ \t>]*/, '');
+      if (DELIMITER_ROW.test(row) && (row.includes('|') ? pipe : /:-|-:/.test(row))) decline('table look-alike');
+    }
+    if (pipe && /\n[ \t>]*-+[ \t]*$/.test(text)) decline('table look-alike');
   }
 
   /** Declines a block with a lazy continuation line: micromark reads some of those as new blocks. */
   private noLazyLines(node: SyntaxNode, containers: Container[]): void {
     if (containers.length === 0) return;
-    for (let line = this.lineIndex(node.from); line < this.lineStarts.length && this.lineStarts[line] < node.to; line++) this.contentStart(this.lineStarts[line], containers, true);
+    // A paragraph right in a description may have lazy lines (runbooks wrap descriptions so) where
+    // the line could start nothing else.
+    const only = containers[0];
+    const lenient = containers.length === 1 && !only.quote && only.description === true && node.name === 'Paragraph';
+    for (let line = this.lineIndex(node.from); line < this.lineStarts.length && this.lineStarts[line] < node.to; line++) {
+      const lineStart = this.lineStarts[line];
+      if (!lenient) {
+        this.contentStart(lineStart, containers, true);
+        continue;
+      }
+      const at = this.contentStart(lineStart, containers);
+      if (this.columnOf(at) >= only.contentColumn || at === only.contentStart) continue;
+      const text = this.source.slice(at, this.lineEnd(lineStart));
+      if (UNSAFE_LAZY_START.test(text.trimStart()) || text.includes('|') || text.includes('\t')) decline('lazy line');
+    }
   }
 
   private paragraph(node: SyntaxNode, from: number, task?: SyntaxNode): RootContent {
@@ -399,6 +553,142 @@ class Mapping {
     return { type: 'listItem', spread, checked, children: children as ListItem['children'], position: this.position(mark.from, end) };
   }
 
+  // --- definition lists ----------------------------------------------------------------------
+
+  /**
+   * A top-level paragraph of terms and the list standing for its descriptions, as a defList, or
+   * added to the one before when only blank lines part them (micromark merges those).
+   */
+  private definitionList(paragraph: SyntaxNode, list: SyntaxNode, out: RootContent[]): void {
+    // micromark looks back over at most one blank line for the term.
+    const between = this.source.slice(paragraph.to, list.from);
+    if (between.split('\n').length > 3) decline('blank lines before a description');
+    const children: DefListNode['children'] = this.terms(paragraph);
+    const close = this.closeOf(list.to);
+    const items: SyntaxNode[] = [];
+    for (let item = list.firstChild; item; item = item.nextSibling) items.push(item);
+    const starts = items.map((item) => this.descriptionContentStart(item));
+    items.forEach((item, i) => children.push(this.description(item, starts[i], i + 1 < items.length ? starts[i + 1] : close)));
+    this.addDefList(paragraph, list, children, close, out);
+  }
+
+  /**
+   * A term paragraph followed by a line of only `:` (given to lezer as blank), then a blank line,
+   * the end or a line that is not indented (which micromark does not read into it): a defList
+   * with an empty description. False where the paragraph has no such line after it.
+   */
+  private emptyDescriptionAfter(paragraph: SyntaxNode, out: RootContent[]): boolean {
+    const line = this.lineIndex(paragraph.to) + 1;
+    if (line >= this.lineStarts.length) return false;
+    const lineStart = this.lineStarts[line];
+    const colon = this.source.indexOf(':', lineStart);
+    if (!this.empties.has(colon) || colon > this.lineEnd(lineStart)) return false;
+    const nextLine = this.lineEnd(lineStart) + 1;
+    if (nextLine < this.source.length && isBlank(this.source.charCodeAt(nextLine))) decline('empty description continued');
+    // With nothing at all after its `:`, micromark starts it at the document's start.
+    if (colon + 1 === this.source.length) decline('empty description at the end');
+    const close = this.closeOf(lineStart);
+    // An indented line after blank ones: micromark splits the code there (not mapped).
+    if (close < this.source.length && isBlank(this.source.charCodeAt(close))) decline('indented line after an empty description');
+    const empty: DefListDescriptionNode = { type: 'defListDescription', spread: false, children: [], position: this.position(colon + 1, close) };
+    this.addDefList(paragraph, paragraph, [...this.terms(paragraph), empty], close, out);
+    this.emptiesMapped++;
+    return true;
+  }
+
+  /** Adds terms and descriptions to the document, merged into the defList before where micromark merges. */
+  private addDefList(paragraph: SyntaxNode, last: SyntaxNode, children: DefListNode['children'], close: number, out: RootContent[]): void {
+    const open = this.openDefList;
+    if (open && out[out.length - 1] === (open.node as unknown as RootContent) && paragraph.prevSibling?.from === open.last.from) {
+      open.node.children.push(...children);
+      // micromark's merge keeps the second list's end for all of them.
+      if (++open.merged === 2) open.node.position = this.position(open.node.position!.start.offset!, close);
+      open.last = last;
+      return;
+    }
+    const node: DefListNode = { type: 'defList', children, position: this.position(this.lineStarts[this.lineIndex(paragraph.from)], close) } as DefListNode;
+    out.push(node as unknown as RootContent);
+    this.openDefList = { node, last, merged: 1 };
+  }
+
+  /** Where micromark closes a top-level description ending on the line of `offset`: the next line that is not blank, or the end. */
+  private closeOf(offset: number): number {
+    let at = this.lineEnd(offset) + 1;
+    while (at < this.source.length && /^[ \t]*$/.test(this.source.slice(at, this.lineEnd(at)))) at = this.lineEnd(at) + 1;
+    return Math.min(at, this.source.length);
+  }
+
+  /** Each line of the paragraph is a term of its own, with its line ending; its text is read alone. */
+  private terms(paragraph: SyntaxNode): DefListTermNode[] {
+    const source = this.source;
+    if (LONE_TAG_LINE.test(source.slice(paragraph.from, this.lineEnd(paragraph.from)))) decline('lone tag line');
+    const text = source.slice(paragraph.from, paragraph.to);
+    // A term that could be a table's header row, or a row: GFM's reading of those varies.
+    if (text.includes('|')) decline('table look-alike in a term');
+    this.noTableLookalike(paragraph.from, paragraph.to);
+    const breaks = new Map<number, SyntaxNode>();
+    for (let child = paragraph.firstChild; child; child = child.nextSibling) {
+      if (child.name === 'HardBreak') breaks.set(this.lineIndex(child.from), child);
+      // Inline constructs do not run from one term into the next: lezer read one paragraph.
+      else if (source.slice(child.from, child.to).includes('\n')) decline('inline across terms');
+    }
+    const terms: DefListTermNode[] = [];
+    const first = this.lineIndex(paragraph.from);
+    const last = this.lineIndex(paragraph.to);
+    for (let line = first; line <= last; line++) {
+      const lineStart = this.lineStarts[line];
+      const lineEnd = this.lineEnd(lineStart);
+      // micromark keeps a later term line's indentation in its text.
+      if (line > first && isBlank(source.charCodeAt(lineStart))) decline('indented term line');
+      const from = line === first ? paragraph.from : lineStart;
+      const hardBreak = breaks.get(line);
+      if (hardBreak && hardBreak.to !== lineEnd + 1) return decline('unexpected');
+      if (!hardBreak && line === last && source[this.trimEnd(from, lineEnd) - 1] === '\\') decline('backslash ending a term');
+      const to = this.trimEnd(from, hardBreak ? hardBreak.from : lineEnd);
+      const children = from < to ? this.inlineContent(paragraph, from, to) : [];
+      if (hardBreak) children.push({ type: 'break', position: this.position(hardBreak.from, hardBreak.to) });
+      terms.push({ type: 'defListTerm', children, position: this.position(lineStart, lineEnd + 1) });
+    }
+    return terms;
+  }
+
+  /** Where a description's content starts: after its `:` and the spaces micromark takes with it (as after a list marker). */
+  private descriptionContentStart(item: SyntaxNode): number {
+    const mark = item.firstChild;
+    if (mark?.name !== 'ListMark') return decline('unexpected');
+    let spaces = 0;
+    while (isSpace(this.source.charCodeAt(mark.to + spaces))) spaces++;
+    // Five spaces or more: one is the marker's, the rest indent code.
+    return mark.to + (spaces >= 5 ? 1 : spaces);
+  }
+
+  private description(item: SyntaxNode, contentStart: number, end: number): DefListDescriptionNode {
+    const mark = item.firstChild!;
+    const source = this.source;
+    if (source[contentStart] === '\t' || source[contentStart] === '\n') return decline('unexpected');
+    const inner: Container[] = [{ quote: false, from: item.from, contentStart, contentColumn: this.columnOf(contentStart), description: true }];
+    const children: RootContent[] = [];
+    for (let child = mark.nextSibling; child; child = child.nextSibling) {
+      // A list or quote in a description does not go on over a blank line in micromark as it does in lezer.
+      if (/List$|^Blockquote$/.test(child.name) && /\n[ \t]*\n/.test(source.slice(child.from, item.to))) decline('container in a description over a blank line');
+      // Nor does an item of a list in a description (one begun on a later line of it) take more
+      // blocks: only items of one paragraph are mapped.
+      if (/List$/.test(child.name)) {
+        for (let listItem = child.firstChild; listItem; listItem = listItem.nextSibling) {
+          const content = listItem.firstChild?.nextSibling;
+          if (!content || content.name !== 'Paragraph' || content.nextSibling) decline('list item in a description with blocks');
+        }
+      }
+      const block = this.block(child, inner);
+      if (block) children.push(block);
+    }
+    // Loose where a blank line comes right before its `:`, and only if the `:` is not indented
+    // (micromark judges by the token right before the marker, and indentation resets its flag).
+    const line = this.lineIndex(mark.from);
+    const spread = line > 0 && mark.from === this.lineStarts[line] && /^[ \t]*$/.test(source.slice(this.lineStarts[line - 1], this.lineStarts[line] - 1));
+    return { type: 'defListDescription', spread, children: children as DefListDescriptionNode['children'], position: this.position(contentStart, end) };
+  }
+
   /** True when a blank line (perhaps only container markers) separates the two offsets. */
   private blankLineBetween(from: number, to: number): boolean {
     const first = this.source.indexOf('\n', from);
@@ -472,8 +762,8 @@ class Mapping {
     // After a list, micromark may still count its lines as the list's: not mapped.
     const previous = node.prevSibling;
     if (previous && /List$|^Blockquote$/.test(previous.name)) decline('indented code after a list');
-    // micromark ends it after a following line of only spaces, lezer before: not mapped.
-    if (/^\n* +(?:\n|$)/.test(this.source.slice(node.to, node.to + 200))) return decline('unexpected');
+    // micromark ends it after a following line of only spaces or tabs, lezer before: not mapped.
+    if (/^\n*[ \t]+(?:\n|$)/.test(this.source.slice(node.to, node.to + 200))) return decline('blank line after indented code');
     const value = this.codeLines(lineStart, node.to, containers, 4).join('\n');
     // Its indentation is part of it.
     return { type: 'code', lang: null, meta: null, value, position: this.position(this.contentStart(lineStart, containers), node.to) };
@@ -779,6 +1069,8 @@ class Mapping {
   private destination(url: SyntaxNode | undefined, title: SyntaxNode | undefined): { url: string; title: string | null } {
     let destination = url ? this.source.slice(url.from, url.to) : '';
     if (destination.startsWith('<')) destination = destination.slice(1, -1);
+    // A bare destination's parentheses must balance (CommonMark 6.3), which lezer does not check: `[a](( )`.
+    else if (!balancedParentheses(destination)) return decline('unbalanced destination');
     const titleText = title ? this.source.slice(title.from + 1, title.to - 1) : '';
     if (/[&\n]/.test(destination) || /[&\n]/.test(titleText)) return decline('link destination');
     return { url: destination.replace(ESCAPABLE, '$1'), title: titleText ? titleText.replace(ESCAPABLE, '$1') : null };

@@ -11,8 +11,12 @@
 export const autolinkLiteralMayFire = (markdown: string) => /https?[:\\&]|www[.\\&]|@|&[#a-z]/i.test(markdown);
 export const footnoteMayFire = (markdown: string) => markdown.includes('[^');
 export const strikethroughMayFire = (markdown: string) => markdown.includes('~');
-/** A table needs a `|` in its delimiter row. */
-export const tableMayFire = (markdown: string) => markdown.includes('|');
+/**
+ * A table needs a `|` or an alignment colon in its delimiter row (gfm-table takes `a` over `:-`,
+ * `-:` or `:-:` as a table; without either it is a setext underline or a rule): a colon of a
+ * delimiter cell is always next to its dashes.
+ */
+export const tableMayFire = (markdown: string) => markdown.includes('|') || markdown.includes(':-') || markdown.includes('-:');
 export const taskListItemMayFire = (markdown: string) => markdown.includes('[');
 /** A definition starts with `:` after at most list markers, quote markers and indentation. */
 export const definitionListMayFire = (markdown: string) => /(?:^|[\n\r])[ \t>*+\-0-9.)]*:/.test(markdown);
