@@ -51,7 +51,8 @@ export function suggestion(word: string, candidates: Iterable<string> | Candidat
   let best = -1;
   let bestDistance = nearEnough + 1;
   for (let i = 0; i < lower.length; i++) {
-    if (distanceFloor(wordCounts, counts[i]) >= bestDistance) continue;
+    // The length difference is a floor too, and cheaper: it rules out most names before the buckets.
+    if (Math.abs(lower[i].length - wordLower.length) >= bestDistance || distanceFloor(wordCounts, counts[i]) >= bestDistance) continue;
     const distance = editDistance(wordLower, lower[i], bestDistance - 1);
     if (distance < bestDistance) {
       best = i;
