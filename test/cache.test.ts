@@ -5,7 +5,7 @@ import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } fr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { PageCache, pageKey, cacheSalt, type CacheEntry } from '../src/cache/page-cache.js';
+import { PageCache, pageKey, cacheSalt, shardOf, shardFile, SHARDS, type CacheEntry } from '../src/cache/page-cache.js';
 import type { PageData } from '../src/render/page-data.js';
 import { projectRoot, sampleProject } from './helpers/project.js';
 
@@ -69,13 +69,17 @@ test('a saved pack is read back; entries whose links resolve differently are not
   assert.equal(fourth.stats.saved, false, 'an unchanged pack is not rewritten');
 });
 
-test('a corrupt, truncated, foreign or other-version pack is ignored, never a crash', async () => {
+test('a corrupt, truncated, foreign or other-version shard is ignored, never a crash; the other shards are used', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'runbook-site-pack-'));
+  // Keys as pages have them (hashes), so that they fall in several shards.
+  const key = (i: number) => pageKey('salt', { url: `p${i}/` } as unknown as PageData);
   const good = await PageCache.open(dir, 'full', '1.0.0');
-  for (let i = 0; i < 50; i++) good.set(`k${i}`, entry(`<p>${'x'.repeat(i * 100)}</p>`));
+  for (let i = 0; i < 50; i++) good.set(key(i), entry(`<p>${'x'.repeat(i * 100)}</p>`));
   await good.save();
-  const file = good.file;
+  const file = good.file(shardOf(key(1)));
   const bytes = await readFile(file);
+  const inShard = Array.from({ length: 50 }, (_, i) => key(i)).filter((k) => shardOf(k) === shardOf(key(1))).length;
+  assert.ok(inShard > 0 && inShard < 50);
 
   const cases: [string, Buffer | string][] = [
     ['garbage', Buffer.from('not a cache at all')],
@@ -84,26 +88,68 @@ test('a corrupt, truncated, foreign or other-version pack is ignored, never a cr
     ['flipped byte', Buffer.concat([bytes.subarray(0, bytes.length - 40), Buffer.from([bytes[bytes.length - 40] ^ 0xff]), bytes.subarray(bytes.length - 39)])],
     ['header only', bytes.subarray(0, bytes.indexOf(10) + 1)],
     ['json payload', `${bytes.subarray(0, bytes.indexOf(10)).toString()}\n{"k1":1}`],
+    ['format 3 (one pack, before shards)', bytes.toString('latin1').replace('"format":4', '"format":3')],
   ];
   for (const [name, content] of cases) {
-    await writeFile(file, content);
+    await writeFile(file, typeof content === 'string' ? Buffer.from(content, 'latin1') : content);
     const cache = await PageCache.open(dir, 'full', '1.0.0');
-    assert.equal(cache.stats.loaded, 0, name);
+    assert.equal(cache.stats.loaded, 50 - inShard, name);
     assert.match(cache.stats.ignored ?? '', /corrupt/, name);
-    assert.equal(cache.get('k1', () => undefined), undefined, name);
+    assert.equal(cache.get(key(1), () => undefined), undefined, name);
   }
   await writeFile(file, bytes);
   const other = await PageCache.open(dir, 'full', '2.0.0');
   assert.equal(other.stats.loaded, 0);
   assert.match(other.stats.ignored ?? '', /version 1\.0\.0/);
-  // A folder where the pack should be: unreadable, ignored; saving fails quietly.
+  // A folder where a shard should be: unreadable, ignored; saving it fails quietly.
   const blocked = await mkdtemp(path.join(tmpdir(), 'runbook-site-pack-'));
-  await mkdir(path.join(blocked, 'pages-full.pack'));
+  await mkdir(shardFile(blocked, 'full', shardOf('k')));
   const cache = await PageCache.open(blocked, 'full', '1.0.0');
   assert.match(cache.stats.ignored ?? '', /unreadable/);
   cache.set('k', entry('x'));
   await cache.save();
   assert.equal(cache.stats.saved, false);
+});
+
+test("shards: a change rewrites only the shards it touches; the format-3 pack and dead saves' temporary files are removed", async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'runbook-site-pack-'));
+  const first = await PageCache.open(dir, 'full', '1.0.0');
+  const keys = Array.from({ length: 200 }, (_, i) => pageKey('salt', { url: `p${i}/` } as unknown as PageData));
+  for (const key of keys) first.set(key, entry(`<p>${key}</p>`));
+  // What a format-3 build left (one pack per mode), and a save killed half-way (2147483646 is above any pid_max).
+  await writeFile(path.join(dir, 'pages-full.pack'), 'runbook-site render cache, format 3');
+  const dead = path.join(dir, `.${path.basename(shardFile(dir, 'full', 0))}.2147483646.abc.tmp`);
+  const mine = path.join(dir, `.${path.basename(shardFile(dir, 'full', 1))}.${process.pid}.abc.tmp`);
+  await writeFile(dead, 'half a shard');
+  await writeFile(mine, 'a save of this process, under way');
+  await first.save();
+  const files = (await readdir(dir)).sort();
+  assert.deepEqual(files.filter((name) => name.endsWith('.pack')), Array.from({ length: SHARDS }, (_, i) => path.basename(shardFile(dir, 'full', i))), 'one file per shard, the old pack gone');
+  assert.ok(!files.includes(path.basename(dead)), "a dead process's temporary file is removed");
+  assert.ok(files.includes(path.basename(mine)), "a live process's temporary file is left alone");
+  await rm(mine);
+
+  const before = new Map<number, number>();
+  for (let i = 0; i < SHARDS; i++) before.set(i, (await stat(shardFile(dir, 'full', i))).mtimeMs);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  // One page changes: its old entry is not used, its new key is added.
+  const second = await PageCache.open(dir, 'full', '1.0.0');
+  assert.equal(second.stats.loaded, 200);
+  assert.equal(second.stats.ignored, undefined);
+  for (const key of keys.slice(1)) assert.ok(second.get(key, () => undefined));
+  const changed = pageKey('salt', { url: 'p0/', edited: true } as unknown as PageData);
+  second.set(changed, entry('<p>edited</p>'));
+  await second.save();
+  assert.equal(second.stats.saved, true);
+  const touched = new Set([shardOf(keys[0]), shardOf(changed)]);
+  for (let i = 0; i < SHARDS; i++) {
+    const rewritten = (await stat(shardFile(dir, 'full', i))).mtimeMs !== before.get(i);
+    assert.equal(rewritten, touched.has(i), `shard ${i} ${touched.has(i) ? 'is' : 'is not'} rewritten`);
+  }
+  const third = await PageCache.open(dir, 'full', '1.0.0');
+  assert.equal(third.stats.loaded, 200);
+  assert.equal(String(third.get(changed, () => undefined)?.page.html), '<p>edited</p>');
+  assert.equal(third.get(keys[0], () => undefined), undefined, 'the unused entry is gone');
 });
 
 test('page keys change with the page data and the salt, and only then', () => {
@@ -121,7 +167,7 @@ test('through the CLI: a warm build renders nothing, one edit re-renders only th
   const cold = counts(first.stderr);
   assert.equal(cold.cached, 0);
   assert.ok(cold.rendered > 10);
-  assert.ok((await stat(path.join(dir, '.cache/runbook-site/pages-full.pack'))).isFile(), 'cache in the default folder');
+  assert.ok((await readdir(path.join(dir, '.cache/runbook-site'))).some((name) => /^pages-full-\d\d\.pack$/.test(name)), 'cache in the default folder');
 
   const before = new Map<string, { ino: number; mtimeMs: number }>();
   for (const file of await listFiles(path.join(dir, 'dist'))) before.set(file, await stat(path.join(dir, 'dist', file)));
@@ -159,7 +205,7 @@ test('through the CLI: a warm build renders nothing, one edit re-renders only th
   assert.equal(bypass.rendered, cold.rendered);
   const moved = await cli(['build', '--cache-dir', 'elsewhere'], dir);
   assert.equal(counts(moved.stderr).cached, 0);
-  assert.ok((await stat(path.join(dir, 'elsewhere/pages-full.pack'))).isFile());
+  assert.ok((await readdir(path.join(dir, 'elsewhere'))).some((name) => /^pages-full-\d\d\.pack$/.test(name)));
 
   // A corrupt cache (every file in it) is ignored and rebuilt; the output is the same.
   const html = await readFile(path.join(dir, 'dist/index.html'));
@@ -185,7 +231,7 @@ test('a template change invalidates every page; check has its own cache', async 
   assert.equal(overridden.rendered, cold.rendered);
   const check1 = await cli(['check'], dir);
   assert.equal(check1.code, 0, check1.stderr);
-  assert.ok((await stat(path.join(dir, '.cache/runbook-site/pages-markdown.pack'))).isFile());
+  assert.ok((await readdir(path.join(dir, '.cache/runbook-site'))).some((name) => /^pages-markdown-\d\d\.pack$/.test(name)));
 });
 
 test('two builds of the same inputs into two folders are byte-identical', async () => {
