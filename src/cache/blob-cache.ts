@@ -3,7 +3,7 @@
 // build records: reused when the key is the same and the checksum matches, rewritten atomically
 // otherwise. Anything odd about the file (an edit of the same length included) means a miss.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 const MAGIC = 'runbook-site cached value';
@@ -35,5 +35,28 @@ export async function writeBlob(file: string, key: string, value: string): Promi
     await rename(temporary, file);
   } catch {
     await rm(temporary, { force: true }).catch(() => undefined);
+  }
+}
+
+/** Whether a process is running (a save of another build may be under way). */
+export function alive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporary files in `dir` that `pattern` matches (its first group: the pid of the
+ * process that wrote it) whose process is gone: a killed save's leftovers, never read.
+ */
+export async function removeDeadTemporaries(dir: string, pattern: RegExp): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    const match = pattern.exec(name);
+    if (match && !alive(Number(match[1]))) await rm(path.join(dir, name), { force: true }).catch(() => undefined);
   }
 }

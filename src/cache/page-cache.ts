@@ -24,13 +24,14 @@
 // A saved shard holds only the entries used by the last build, so the cache never grows without bound.
 import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { deserialize, serialize } from 'node:v8';
 import { createGzip, gunzip } from 'node:zlib';
 import type { PageData, RenderedPage } from '../render/page-data.js';
+import { removeDeadTemporaries } from './blob-cache.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -62,16 +63,6 @@ export function hasShards(dir: string, mode: RenderMode): boolean {
 /** A temporary file of a save: `.pages-<mode>-<nn>.pack.<pid>.<stamp>.tmp`. */
 const TEMPORARY = /^\.pages-(?:full|markdown)-\d\d\.pack\.(\d+)\.[0-9a-z]+\.tmp$/;
 
-/** Whether a process is running (a save of another build may be under way). */
-function alive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 const MAGIC = 'runbook-site render cache';
 
 /** A `.md` href resolved while rendering the page and the URL it became (null: left as written). */
@@ -303,11 +294,7 @@ export class PageCache {
   /** The single pack of format 3 and temporary files of saves that were killed: never read, so removed. */
   private async removeLeftovers(): Promise<void> {
     await rm(path.join(this.dir, `pages-${this.mode}.pack`), { force: true }).catch(() => undefined);
-    const names = await readdir(this.dir).catch(() => [] as string[]);
-    for (const name of names) {
-      const match = TEMPORARY.exec(name);
-      if (match && !alive(Number(match[1]))) await rm(path.join(this.dir, name), { force: true }).catch(() => undefined);
-    }
+    await removeDeadTemporaries(this.dir, TEMPORARY);
   }
 }
 
