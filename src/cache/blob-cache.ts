@@ -13,13 +13,14 @@ function checksum(value: string): string {
   return createHash('sha1').update(value).digest('base64url');
 }
 
-export async function readBlob(file: string, key: string): Promise<string | undefined> {
+/** The value if it was stored under `key` (any key when `key` is undefined) and its checksum matches. */
+export async function readBlob(file: string, key: string | undefined): Promise<string | undefined> {
   try {
     const text = await readFile(file, 'utf8');
     const newline = text.indexOf('\n');
     if (newline === -1) return undefined;
     const header = JSON.parse(text.slice(0, newline)) as { magic?: unknown; key?: unknown; length?: unknown; sum?: unknown };
-    if (header.magic !== MAGIC || header.key !== key) return undefined;
+    if (header.magic !== MAGIC || (key !== undefined && header.key !== key)) return undefined;
     const value = text.slice(newline + 1);
     return value.length === header.length && header.sum === checksum(value) ? value : undefined;
   } catch {

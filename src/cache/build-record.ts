@@ -169,6 +169,25 @@ export async function readBuildRecord(config: ResolvedConfig, mode: RecordMode, 
   return record;
 }
 
+/**
+ * The output as the last build's record lists it, whatever its inputs were: the in-place update
+ * takes its list of old files from it while the folders' mtimes say it still holds (write/in-place.ts).
+ */
+export async function readRecordedOutput(config: ResolvedConfig): Promise<OutputManifest | undefined> {
+  const text = await readBlob(recordFile(config, 'build'), undefined);
+  if (text === undefined) return undefined;
+  try {
+    const record = JSON.parse(text) as Partial<BuildRecord>;
+    if (!Array.isArray(record.output) || !Array.isArray(record.outputDirs)) return undefined;
+    const files = record.output.filter((entry) => Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1] === 'number' && typeof entry[2] === 'number');
+    const dirs = record.outputDirs.filter((entry) => Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1] === 'number');
+    if (files.length !== record.output.length || dirs.length !== record.outputDirs.length) return undefined;
+    return { files, dirs };
+  } catch {
+    return undefined;
+  }
+}
+
 export async function writeBuildRecord(config: ResolvedConfig, mode: RecordMode, key: string, record: BuildRecord): Promise<void> {
   await writeBlob(recordFile(config, mode), key, JSON.stringify(record));
 }

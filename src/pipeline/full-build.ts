@@ -17,7 +17,7 @@ import { sitemap } from '../write/sitemap.js';
 import { redirectFiles } from '../write/redirects.js';
 import { ALERTS_JSON_PATH, alertsJson } from '../render/alerts-json.js';
 import { RECOVERY_MAP_PATH, recoveryMap } from '../render/recovery-map.js';
-import { outputManifest, writeBuildRecord, type BuildRecord, type OutputManifest } from '../cache/build-record.js';
+import { outputManifest, readRecordedOutput, writeBuildRecord, type BuildRecord, type OutputManifest } from '../cache/build-record.js';
 import { collectDiagnostics, countBySeverity, displayPath } from '../report/format.js';
 import { DEFAULT_TEMPLATES_DIR, type BuildOptions, type BuildResult } from '../build.js';
 
@@ -121,8 +121,8 @@ export async function runPipeline(options: BuildOptions, recordKey: string | und
 
   // Write
   options.onProgress?.('write', 0, 0);
-  const outputs = await siteOutputFiles(site, rendered, config, published);
-  const { written, unchanged, leftover, manifest } = await writeSite(config.outDir, outputs, options.version, config.cwd);
+  const [outputs, recorded] = await Promise.all([siteOutputFiles(site, rendered, config, published), recordKey ? readRecordedOutput(config) : undefined]);
+  const { written, unchanged, leftover, manifest } = await writeSite(config.outDir, outputs, options.version, config.cwd, recorded);
   result.leftover = leftover;
   result.pagesWritten = written;
   result.pagesUnchanged = unchanged;
