@@ -11,6 +11,11 @@ import { reportError, reportWarning } from '../src/diagnostics.js';
 import { runCli } from './helpers/cli.js';
 import { memoryLoadCache } from '../src/serve/session.js';
 import { sampleProject } from './helpers/project.js';
+import { loadConfig } from '../src/config/load.js';
+import { buildInputsKey } from '../src/cache/build-record.js';
+import { loadRunbooks } from '../src/load/runbooks.js';
+import type { InputBytes } from '../src/load/text.js';
+import { DEFAULT_TEMPLATES_DIR } from '../src/build.js';
 
 test('load cache: a value and its diagnostics come back for the same text only, and only for the same version', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'runbook-site-load-'));
@@ -108,4 +113,21 @@ test('serve\'s in-memory load cache keeps what it took from the disk cache: the 
     memory.forgetUnused();
     await memory.save();
   }
+});
+
+test('the build record key keeps the rule files and runbooks it read, and the load stage takes those bytes instead of reading again', async () => {
+  const dir = await sampleProject('runbook-site-load-');
+  const config = await loadConfig({ cwd: dir, overrides: {} });
+  const keep: InputBytes = new Map();
+  await buildInputsKey({ config, mode: 'build', failOnErrors: true, version: 'test', templatesDir: DEFAULT_TEMPLATES_DIR, keep });
+  const runbooks = (await readdir(config.runbooksDir, { recursive: true })).filter((file) => file.endsWith('.md'));
+  assert.ok(runbooks.length > 3);
+  for (const file of runbooks) assert.ok(keep.has(path.join(config.runbooksDir, file)), file);
+  assert.ok([...keep.keys()].some((file) => file.startsWith(config.rulesDir + path.sep)), 'rule files too');
+  assert.ok([...keep.keys()].every((file) => /\.(md|ya?ml)$/.test(file)), 'nothing the load stage does not read');
+  // What was hashed is what is loaded: bytes changed after the key was made are not seen.
+  const first = path.join(config.runbooksDir, runbooks[0]);
+  keep.set(first, Buffer.from('---\ntitle: As hashed\n---\nThe hashed text.\n'));
+  const loaded = await loadRunbooks(config.runbooksDir, undefined, {}, keep);
+  assert.equal(loaded.find((runbook) => runbook.vfile.path === first)?.body.trim(), 'The hashed text.');
 });

@@ -15,6 +15,7 @@ import type { Diagnostic } from '../report/format.js';
 import { readBlob, writeBlob } from './blob-cache.js';
 import { codeFingerprint } from './code-fingerprint.js';
 import { RULE_FILE_NAME } from '../rules/file-names.js';
+import type { InputBytes } from '../load/text.js';
 
 const RECORD_FORMAT = 2;
 
@@ -40,7 +41,7 @@ function gitHead(dir: string): Promise<string> {
   });
 }
 
-async function hashFolder(hash: ReturnType<typeof createHash>, label: string, dir: string | undefined, accept: (name: string) => boolean): Promise<void> {
+async function hashFolder(hash: ReturnType<typeof createHash>, label: string, dir: string | undefined, accept: (name: string) => boolean, keep?: { into: InputBytes; accept: (name: string) => boolean }): Promise<void> {
   if (!dir) return;
   let files: string[];
   try {
@@ -54,7 +55,10 @@ async function hashFolder(hash: ReturnType<typeof createHash>, label: string, di
   for (const file of files) {
     hash.update(`${label}\0${file}\0`);
     try {
-      hash.update(readFileSync(path.join(dir, file)));
+      const full = path.join(dir, file);
+      const bytes = readFileSync(full);
+      hash.update(bytes);
+      if (keep?.accept(file)) keep.into.set(full, bytes);
     } catch {
       // Unreadable (permissions, gone since the listing): the pipeline reports it if a page needs it.
       hash.update('\0unreadable');
@@ -71,14 +75,17 @@ export async function buildInputsKey(options: {
   strict?: boolean;
   version: string;
   templatesDir: string;
+  /** Where to keep the bytes of the rule files and runbooks read, for the load stage. */
+  keep?: InputBytes;
 }): Promise<string> {
   const { config } = options;
   const hash = createHash('sha1');
   const [code, head] = await Promise.all([codeFingerprint(), options.mode === 'build' ? gitHead(config.runbooksDir) : Promise.resolve('')]);
   hash.update(JSON.stringify({ format: RECORD_FORMAT, mode: options.mode, failOnErrors: options.failOnErrors, strict: Boolean(options.strict), version: options.version, code, head, config }));
-  await hashFolder(hash, 'rules', config.rulesDir, (name) => RULE_FILE_NAME.test(name));
+  const keep = options.keep;
+  await hashFolder(hash, 'rules', config.rulesDir, (name) => RULE_FILE_NAME.test(name), keep && { into: keep, accept: () => true });
   // Every file: images and attachments next to the runbooks are published and checked too.
-  await hashFolder(hash, 'runbooks', config.runbooksDir, () => true);
+  await hashFolder(hash, 'runbooks', config.runbooksDir, () => true, keep && { into: keep, accept: (name) => name.toLowerCase().endsWith('.md') });
   await hashFolder(hash, 'static', config.staticDir, () => true);
   await hashFolder(hash, 'theme', options.templatesDir, () => true);
   await hashFolder(hash, 'templates', config.templatesDir, () => true);

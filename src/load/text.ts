@@ -39,11 +39,18 @@ export function firstNonTextByte(bytes: Uint8Array): number | undefined {
 }
 
 /**
+ * Bytes of input files already read by this build, by absolute path: the build record's key
+ * (cache/build-record.ts) reads every input to hash it, and the load stage takes the same bytes
+ * instead of reading each file a second time (and so loads exactly what was hashed).
+ */
+export type InputBytes = Map<string, Buffer>;
+
+/**
  * The text of a file, without a leading byte order mark; or, for a file that is not UTF-8 text,
  * an empty text and the problem. Throws only what reading throws.
  */
-export function readTextFile(file: string): { text: string; problem?: TextProblem; /** The file started with a byte order mark (for writers that keep it). */ bom?: boolean } {
-  const bytes = readFileSync(file);
+export function readTextFile(file: string, known?: InputBytes): { text: string; problem?: TextProblem; /** The file started with a byte order mark (for writers that keep it). */ bom?: boolean } {
+  const bytes = known?.get(file) ?? readFileSync(file);
   if (isUtf8(bytes) && !bytes.includes(0)) {
     const text = bytes.toString('utf8');
     return text.charCodeAt(0) === 0xfeff ? { text: text.slice(1), bom: true } : { text };

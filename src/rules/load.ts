@@ -1,6 +1,6 @@
 // Find and parse Prometheus rule files (plain rule files and PrometheusRule objects).
 // Content problems become messages on each file's vfile; only I/O errors on the folder throw.
-import { readTextFile } from '../load/text.js';
+import { readTextFile, type InputBytes } from '../load/text.js';
 import { listFiles } from '../load/files.js';
 import path from 'node:path';
 import { VFile } from 'vfile';
@@ -126,7 +126,7 @@ export function parseRuleFile(text: string, absolutePath: string, relPath: strin
  * Load every rule file (RULE_FILE_NAME) under rulesDir (sorted by path, hidden folders skipped).
  * Each RuleFile comes back with its diagnostics attached.
  */
-export async function loadRuleFiles(rulesDir: string, cache?: LoadCache): Promise<RuleFile[]> {
+export async function loadRuleFiles(rulesDir: string, cache?: LoadCache, known?: InputBytes): Promise<RuleFile[]> {
   const root = path.resolve(rulesDir);
   const files = await listFiles(root, (name) => RULE_FILE_NAME.test(name));
   return Promise.all(
@@ -134,7 +134,7 @@ export async function loadRuleFiles(rulesDir: string, cache?: LoadCache): Promis
       const abs = path.join(root, ...rel.split('/'));
       let text: string;
       try {
-        const read = readTextFile(abs);
+        const read = readTextFile(abs, known);
         if (read.problem) {
           const vfile = new VFile({ path: abs, value: '' });
           reportError(vfile, read.problem.message, read.problem.place, read.problem.ruleId);
