@@ -111,6 +111,11 @@ function workerCount(pages: number, requested: number | undefined): number {
 /** The cache pack being written by the last renderPages call. */
 let pendingSave: Promise<void> | undefined;
 
+/** Settles when the page cache being saved in the background (if any) is on disk. */
+export async function cacheSaved(): Promise<void> {
+  await pendingSave;
+}
+
 /** Workers started by prestartRenderWorkers, waiting for renderPages with the same config. */
 let prestarted: { config: ResolvedConfig; pool: RenderPool | undefined } | undefined;
 
