@@ -5,7 +5,7 @@ import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } fr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { PageCache, pageKey, cacheSalt, shardOf, shardFile, SHARDS, type CacheEntry } from '../src/cache/page-cache.js';
+import { PageCache, pageKey, pageKeyer, cacheSalt, shardOf, shardFile, SHARDS, type CacheEntry } from '../src/cache/page-cache.js';
 import type { PageData } from '../src/render/page-data.js';
 import { projectRoot, sampleProject } from './helpers/project.js';
 
@@ -158,6 +158,48 @@ test('page keys change with the page data and the salt, and only then', () => {
   assert.equal(pageKey(salt, page), pageKey(salt, structuredClone(page)));
   assert.notEqual(pageKey(salt, page), pageKey(salt, { ...page, title: 'B' }));
   assert.notEqual(pageKey(salt, page), pageKey(cacheSalt({ version: '1', theme: 'abd' }), page));
+});
+
+test('one keyer for many pages: shared objects are serialised once, and every part of a page still changes its key', () => {
+  const site = { title: 'S', baseURL: 'https://x/', basePath: '/', sectionsUrl: 'runbooks/', version: '1' };
+  const rule = { kind: 'alert', name: 'A', expr: 'up == 0', labels: { severity: 'critical' }, annotations: {}, group: 'g', file: 'f.yml', position: { line: 1, column: 1 }, yaml: 'alert: A' };
+  const links = [{ title: 'One', url: 'runbooks/s/one/' }, { title: 'Two', url: 'runbooks/s/two/' }];
+  const pageOf = (url: string) =>
+    ({
+      kind: 'runbook', url, outputPath: `${url}index.html`, title: url, site, rules: [rule], tags: [], sections: [], breadcrumbs: [], children: [], alertRows: [], frontMatter: {},
+      sectionPages: links.map((link) => (link.url === url ? { ...link, current: true } : link)),
+      markdown: { body: 'Body', file: 'x.md', shortcodes: [], embeds: [{ token: 0, rules: [rule] }], startLine: 1 },
+    }) as unknown as PageData;
+  const salt = cacheSalt({ version: '1' });
+  const keyOf = pageKeyer(salt);
+  const one = pageOf('runbooks/s/one/');
+  const two = pageOf('runbooks/s/two/');
+  const key = keyOf(one);
+  assert.notEqual(keyOf(two), key);
+  // Identity does not matter, only content: a deep copy, or a fresh keyer, gives the same key.
+  assert.equal(pageKeyer(salt)(structuredClone(one)), key);
+  assert.equal(keyOf(structuredClone(one)), key);
+  assert.equal(pageKey(salt, one), key);
+  const changed = (edit: (page: Record<string, any>) => void) => {
+    const copy = structuredClone(one) as unknown as Record<string, any>;
+    edit(copy);
+    return pageKeyer(salt)(copy as unknown as PageData);
+  };
+  for (const [what, edit] of [
+    ['title', (p: Record<string, any>) => (p.title = 'other')],
+    ['site', (p: Record<string, any>) => (p.site.title = 'T')],
+    ['a rule', (p: Record<string, any>) => (p.rules[0].expr = 'up == 1')],
+    ['no rules', (p: Record<string, any>) => (p.rules = [])],
+    ['a window link', (p: Record<string, any>) => (p.sectionPages[1].title = 'Deux')],
+    ['the current link', (p: Record<string, any>) => delete p.sectionPages[0].current],
+    ['the body', (p: Record<string, any>) => (p.markdown.body = 'Other')],
+    ['an embed', (p: Record<string, any>) => (p.markdown.embeds[0].token = 1)],
+    ["an embed's rule", (p: Record<string, any>) => (p.markdown.embeds[0].rules[0].name = 'B')],
+    ['a stale embed', (p: Record<string, any>) => (p.markdown.embeds[0].missing = { file: 'f.yml', alert: 'A' })],
+    ['no markdown', (p: Record<string, any>) => delete p.markdown],
+  ] as const) {
+    assert.notEqual(changed(edit), key, what);
+  }
 });
 
 test('through the CLI: a warm build renders nothing, one edit re-renders only that page, unchanged files keep bytes and mtime', async () => {

@@ -16,7 +16,7 @@ import type { PageData, RenderedPage } from '../render/page-data.js';
 import type { Theme } from '../render/theme.js';
 import type { OutputFile } from '../write/output.js';
 import { readBlob, writeBlob } from '../cache/blob-cache.js';
-import { cacheSalt, hasShards, pageKey, PageCache, type RenderMode } from '../cache/page-cache.js';
+import { cacheSalt, hasShards, pageKeyer, PageCache, type RenderMode } from '../cache/page-cache.js';
 import { RenderPool } from './worker-pool.js';
 import { createRenderer, fileByUrlOf, linkContext, resolveLinkIn, type LinkMap, type PageResult, type RendererInit } from './render-one.js';
 
@@ -197,8 +197,9 @@ export async function renderPages(site: Site, options: RenderOptions): Promise<R
     ]);
     const salt = cacheSalt({ mode, version: options.version, code, theme: theme ? themeFingerprint(theme) : '', settings: renderSettings(options.config) });
     if (options.cache) caches.set(site, { dir: options.config.cacheDirAbs, salt });
+    const keyOf = pageKeyer(salt);
     for (let i = 0; i < total; i++) {
-      keys[i] = pageKey(salt, site.pages[i]);
+      keys[i] = keyOf(site.pages[i]);
       // Yield now and then so that the pack's read and inflate callbacks get to run.
       if (i % 128 === 127) await new Promise((resolve) => setImmediate(resolve));
     }
