@@ -260,6 +260,25 @@ test('through the CLI: a warm build renders nothing, one edit re-renders only th
   assert.equal(counts((await cli(['build'], dir)).stderr).rendered, 0, 'the rebuilt cache is used');
 });
 
+test('through the CLI: the mermaid library stays in the site while a page from the cache uses it, and goes with the last such page', async () => {
+  const dir = await sampleProject('runbook-site-cache-');
+  const flow = path.join(dir, 'runbooks/haproxy/Flow.md');
+  await writeFile(flow, '---\ntitle: Flow\n---\n\n```mermaid\ngraph LR\n  A --> B\n```\n');
+  const mermaidFiles = async () => (await listFiles(path.join(dir, 'dist'))).filter((file) => /mermaid/.test(path.basename(file)));
+  assert.equal((await cli(['build'], dir)).code, 0);
+  const first = await mermaidFiles();
+  assert.equal(first.length, 2, first.join(', '));
+  // Another page changes: the diagram's page comes from the cache, and still brings the library.
+  const runbook = (await listFiles(path.join(dir, 'runbooks'))).find((file) => file.endsWith('.md') && !file.endsWith('_index.md') && !file.endsWith('Flow.md'))!;
+  await appendFile(path.join(dir, 'runbooks', runbook), '\nOne more line.\n');
+  const second = await cli(['build'], dir);
+  assert.equal(counts(second.stderr).rendered, 1, second.stderr);
+  assert.deepEqual(await mermaidFiles(), first);
+  await writeFile(flow, '---\ntitle: Flow\n---\n\nNo diagram now.\n');
+  assert.equal((await cli(['build'], dir)).code, 0);
+  assert.deepEqual(await mermaidFiles(), []);
+});
+
 test('a template change invalidates every page; check has its own cache', async () => {
   const dir = await sampleProject('runbook-site-cache-');
   const cold = counts((await cli(['build'], dir)).stderr);
