@@ -14,7 +14,7 @@ import { sampleProject } from './helpers/project.js';
 import { loadConfig } from '../src/config/load.js';
 import { buildInputsKey } from '../src/cache/build-record.js';
 import { loadRunbooks } from '../src/load/runbooks.js';
-import type { InputBytes } from '../src/load/text.js';
+import { InputBytes } from '../src/load/text.js';
 import { DEFAULT_TEMPLATES_DIR } from '../src/build.js';
 
 test('load cache: a value and its diagnostics come back for the same text only, and only for the same version', async () => {
@@ -118,7 +118,7 @@ test('serve\'s in-memory load cache keeps what it took from the disk cache: the 
 test('the build record key keeps the rule files and runbooks it read, and the load stage takes those bytes instead of reading again', async () => {
   const dir = await sampleProject('runbook-site-load-');
   const config = await loadConfig({ cwd: dir, overrides: {} });
-  const keep: InputBytes = new Map();
+  const keep = new InputBytes();
   await buildInputsKey({ config, mode: 'build', failOnErrors: true, version: 'test', templatesDir: DEFAULT_TEMPLATES_DIR, keep });
   const runbooks = (await readdir(config.runbooksDir, { recursive: true })).filter((file) => file.endsWith('.md'));
   assert.ok(runbooks.length > 3);
@@ -130,4 +130,11 @@ test('the build record key keeps the rule files and runbooks it read, and the lo
   keep.set(first, Buffer.from('---\ntitle: As hashed\n---\nThe hashed text.\n'));
   const loaded = await loadRunbooks(config.runbooksDir, undefined, {}, keep);
   assert.equal(loaded.find((runbook) => runbook.vfile.path === first)?.body.trim(), 'The hashed text.');
+  assert.deepEqual(loaded.map((runbook) => runbook.file).sort(), [...runbooks].sort());
+  // The folders are not walked again either: the key's listing is what is loaded.
+  const listing = keep.listings.get(config.runbooksDir);
+  assert.ok(listing, 'the runbooks folder as the key listed it');
+  listing!.files = listing!.files.filter((file) => path.join(config.runbooksDir, file) !== first);
+  assert.equal((await loadRunbooks(config.runbooksDir, undefined, {}, keep)).length, runbooks.length - 1);
+  assert.equal((await loadRunbooks(config.runbooksDir, undefined, {})).length, runbooks.length, 'without it, the folder is walked');
 });

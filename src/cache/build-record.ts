@@ -10,11 +10,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/load.js';
 import type { Coverage } from '../link/alerts.js';
-import { listFiles } from '../load/files.js';
+import { everyFile, listFiles } from '../load/files.js';
 import type { Diagnostic } from '../report/format.js';
 import { readBlob, writeBlob } from './blob-cache.js';
 import { codeFingerprint } from './code-fingerprint.js';
-import { RULE_FILE_NAME } from '../rules/file-names.js';
+import { isRuleFileName } from '../rules/file-names.js';
 import type { InputBytes } from '../load/text.js';
 
 const RECORD_FORMAT = 2;
@@ -46,6 +46,7 @@ async function hashFolder(hash: ReturnType<typeof createHash>, label: string, di
   let files: string[];
   try {
     files = await listFiles(dir, accept);
+    keep?.into.listings.set(path.resolve(dir), { files, accept });
   } catch {
     hash.update(`${label}\0missing\0`);
     return;
@@ -83,9 +84,9 @@ export async function buildInputsKey(options: {
   const [code, head] = await Promise.all([codeFingerprint(), options.mode === 'build' ? gitHead(config.runbooksDir) : Promise.resolve('')]);
   hash.update(JSON.stringify({ format: RECORD_FORMAT, mode: options.mode, failOnErrors: options.failOnErrors, strict: Boolean(options.strict), version: options.version, code, head, config }));
   const keep = options.keep;
-  await hashFolder(hash, 'rules', config.rulesDir, (name) => RULE_FILE_NAME.test(name), keep && { into: keep, accept: () => true });
+  await hashFolder(hash, 'rules', config.rulesDir, isRuleFileName, keep && { into: keep, accept: () => true });
   // Every file: images and attachments next to the runbooks are published and checked too.
-  await hashFolder(hash, 'runbooks', config.runbooksDir, () => true, keep && { into: keep, accept: (name) => name.toLowerCase().endsWith('.md') });
+  await hashFolder(hash, 'runbooks', config.runbooksDir, everyFile, keep && { into: keep, accept: (name) => name.toLowerCase().endsWith('.md') });
   await hashFolder(hash, 'static', config.staticDir, () => true);
   await hashFolder(hash, 'theme', options.templatesDir, () => true);
   await hashFolder(hash, 'templates', config.templatesDir, () => true);

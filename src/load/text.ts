@@ -41,9 +41,18 @@ export function firstNonTextByte(bytes: Uint8Array): number | undefined {
 /**
  * Bytes of input files already read by this build, by absolute path: the build record's key
  * (cache/build-record.ts) reads every input to hash it, and the load stage takes the same bytes
- * instead of reading each file a second time (and so loads exactly what was hashed).
+ * instead of reading each file a second time (and so loads exactly what was hashed). `listings`:
+ * the files the key's walk found under an input folder (by its resolved path), so that the load
+ * stage does not walk the same folders again (see load/files.ts `listKnownFiles`).
  */
-export type InputBytes = Map<string, Buffer>;
+export class InputBytes extends Map<string, Buffer> {
+  readonly listings = new Map<string, { files: string[]; accept: (name: string) => boolean }>();
+
+  override clear(): void {
+    super.clear();
+    this.listings.clear();
+  }
+}
 
 /**
  * The text of a file, without a leading byte order mark; or, for a file that is not UTF-8 text,

@@ -8,7 +8,7 @@ import { loadRuleFiles } from '../rules/load.js';
 import type { LoadCache } from '../cache/load-cache.js';
 import { loadRunbook, loadRunbooks } from '../load/runbooks.js';
 import type { InputBytes } from '../load/text.js';
-import { listFiles } from '../load/files.js';
+import { everyFile, listFiles, listKnownFiles } from '../load/files.js';
 import { loadShortcodeSources } from '../load/shortcode-sources.js';
 import type { ShortcodeSources } from '../link/shortcode-references.js';
 import { loadScaffoldTemplate } from '../scaffold/runbook.js';
@@ -55,7 +55,7 @@ export async function loadSiteInputs(config: ResolvedConfig, options: { cache?: 
     introPromise,
     options.scaffold ? loadScaffoldTemplate(DEFAULT_TEMPLATES_DIR, config.templatesDir) : Promise.resolve(undefined),
     loadShortcodeSources(config),
-    listFiles(config.runbooksDir, (name) => !name.toLowerCase().endsWith('.md')),
+    listKnownFiles(config.runbooksDir, (name) => !name.toLowerCase().endsWith('.md'), options.known, (listed) => listed === everyFile),
     config.staticDir ? listFiles(config.staticDir, () => true) : Promise.resolve([]),
   ]);
   const files: VFile[] = [...ruleFiles.map((f) => f.vfile), ...runbooks.map((r) => r.vfile), ...(intro ? [intro.vfile] : [])];
