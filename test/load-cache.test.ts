@@ -14,7 +14,8 @@ import { sampleProject } from './helpers/project.js';
 import { loadConfig } from '../src/config/load.js';
 import { buildInputsKey } from '../src/cache/build-record.js';
 import { loadRunbooks } from '../src/load/runbooks.js';
-import { InputBytes } from '../src/load/text.js';
+import type { Listings } from '../src/load/files.js';
+import { loadRuleFiles } from '../src/rules/load.js';
 import { DEFAULT_TEMPLATES_DIR } from '../src/build.js';
 
 test('load cache: a value and its diagnostics come back for the same text only, and only for the same version', async () => {
@@ -115,26 +116,21 @@ test('serve\'s in-memory load cache keeps what it took from the disk cache: the 
   }
 });
 
-test('the build record key keeps the rule files and runbooks it read, and the load stage takes those bytes instead of reading again', async () => {
+test('the build record key keeps its listings of the rules and runbooks folders, and the load stage takes them instead of walking again', async () => {
   const dir = await sampleProject('runbook-site-load-');
   const config = await loadConfig({ cwd: dir, overrides: {} });
-  const keep = new InputBytes();
-  await buildInputsKey({ config, mode: 'build', failOnErrors: true, version: 'test', templatesDir: DEFAULT_TEMPLATES_DIR, keep });
+  const listings: Listings = new Map();
+  await buildInputsKey({ config, mode: 'build', failOnErrors: true, version: 'test', templatesDir: DEFAULT_TEMPLATES_DIR, listings });
   const runbooks = (await readdir(config.runbooksDir, { recursive: true })).filter((file) => file.endsWith('.md'));
   assert.ok(runbooks.length > 3);
-  for (const file of runbooks) assert.ok(keep.has(path.join(config.runbooksDir, file)), file);
-  assert.ok([...keep.keys()].some((file) => file.startsWith(config.rulesDir + path.sep)), 'rule files too');
-  assert.ok([...keep.keys()].every((file) => /\.(md|ya?ml)$/.test(file)), 'nothing the load stage does not read');
-  // What was hashed is what is loaded: bytes changed after the key was made are not seen.
-  const first = path.join(config.runbooksDir, runbooks[0]);
-  keep.set(first, Buffer.from('---\ntitle: As hashed\n---\nThe hashed text.\n'));
-  const loaded = await loadRunbooks(config.runbooksDir, undefined, {}, keep);
-  assert.equal(loaded.find((runbook) => runbook.vfile.path === first)?.body.trim(), 'The hashed text.');
+  assert.deepEqual([...listings.keys()].sort(), [config.rulesDir, config.runbooksDir].sort());
+  const loaded = await loadRunbooks(config.runbooksDir, undefined, {}, listings);
   assert.deepEqual(loaded.map((runbook) => runbook.file).sort(), [...runbooks].sort());
-  // The folders are not walked again either: the key's listing is what is loaded.
-  const listing = keep.listings.get(config.runbooksDir);
-  assert.ok(listing, 'the runbooks folder as the key listed it');
-  listing!.files = listing!.files.filter((file) => path.join(config.runbooksDir, file) !== first);
-  assert.equal((await loadRunbooks(config.runbooksDir, undefined, {}, keep)).length, runbooks.length - 1);
-  assert.equal((await loadRunbooks(config.runbooksDir, undefined, {})).length, runbooks.length, 'without it, the folder is walked');
+  // What is loaded is the key's listing: a file left out of it is not seen; without it, the folder is walked.
+  const listing = listings.get(config.runbooksDir)!;
+  listing.files = listing.files.filter((file) => file !== runbooks[0]);
+  assert.equal((await loadRunbooks(config.runbooksDir, undefined, {}, listings)).length, runbooks.length - 1);
+  assert.equal((await loadRunbooks(config.runbooksDir, undefined, {})).length, runbooks.length);
+  const rules = await loadRuleFiles(config.rulesDir, undefined, listings);
+  assert.deepEqual(rules.map((file) => file.path), listings.get(config.rulesDir)!.files);
 });

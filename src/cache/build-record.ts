@@ -10,12 +10,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/load.js';
 import type { Coverage } from '../link/alerts.js';
-import { everyFile, listFiles } from '../load/files.js';
+import { everyFile, listFiles, type Listings } from '../load/files.js';
 import type { Diagnostic } from '../report/format.js';
 import { readBlob, writeBlob } from './blob-cache.js';
 import { codeFingerprint } from './code-fingerprint.js';
 import { isRuleFileName } from '../rules/file-names.js';
-import type { InputBytes } from '../load/text.js';
 
 const RECORD_FORMAT = 2;
 
@@ -41,12 +40,12 @@ function gitHead(dir: string): Promise<string> {
   });
 }
 
-async function hashFolder(hash: ReturnType<typeof createHash>, label: string, dir: string | undefined, accept: (name: string) => boolean, keep?: { into: InputBytes; accept: (name: string) => boolean }): Promise<void> {
+async function hashFolder(hash: ReturnType<typeof createHash>, label: string, dir: string | undefined, accept: (name: string) => boolean, listings?: Listings): Promise<void> {
   if (!dir) return;
   let files: string[];
   try {
     files = await listFiles(dir, accept);
-    keep?.into.listings.set(path.resolve(dir), { files, accept });
+    listings?.set(path.resolve(dir), { files, accept });
   } catch {
     hash.update(`${label}\0missing\0`);
     return;
@@ -56,10 +55,7 @@ async function hashFolder(hash: ReturnType<typeof createHash>, label: string, di
   for (const file of files) {
     hash.update(`${label}\0${file}\0`);
     try {
-      const full = path.join(dir, file);
-      const bytes = readFileSync(full);
-      hash.update(bytes);
-      if (keep?.accept(file)) keep.into.set(full, bytes);
+      hash.update(readFileSync(path.join(dir, file)));
     } catch {
       // Unreadable (permissions, gone since the listing): the pipeline reports it if a page needs it.
       hash.update('\0unreadable');
@@ -76,17 +72,20 @@ export async function buildInputsKey(options: {
   strict?: boolean;
   version: string;
   templatesDir: string;
-  /** Where to keep the bytes of the rule files and runbooks read, for the load stage. */
-  keep?: InputBytes;
+  /**
+   * Where to keep the listings of the rules and runbooks folders, for the load stage. (Not the
+   * bytes read: holding every input until the load stage made a replayed build, which needs none
+   * of them, slower than reading the inputs twice made a one-change build.)
+   */
+  listings?: Listings;
 }): Promise<string> {
   const { config } = options;
   const hash = createHash('sha1');
   const [code, head] = await Promise.all([codeFingerprint(), options.mode === 'build' ? gitHead(config.runbooksDir) : Promise.resolve('')]);
   hash.update(JSON.stringify({ format: RECORD_FORMAT, mode: options.mode, failOnErrors: options.failOnErrors, strict: Boolean(options.strict), version: options.version, code, head, config }));
-  const keep = options.keep;
-  await hashFolder(hash, 'rules', config.rulesDir, isRuleFileName, keep && { into: keep, accept: () => true });
+  await hashFolder(hash, 'rules', config.rulesDir, isRuleFileName, options.listings);
   // Every file: images and attachments next to the runbooks are published and checked too.
-  await hashFolder(hash, 'runbooks', config.runbooksDir, everyFile, keep && { into: keep, accept: (name) => name.toLowerCase().endsWith('.md') });
+  await hashFolder(hash, 'runbooks', config.runbooksDir, everyFile, options.listings);
   await hashFolder(hash, 'static', config.staticDir, () => true);
   await hashFolder(hash, 'theme', options.templatesDir, () => true);
   await hashFolder(hash, 'templates', config.templatesDir, () => true);

@@ -1,5 +1,5 @@
 // Load stage: every runbook markdown file becomes a Runbook with its VFile, front matter and shortcodes.
-import { readTextFile, type InputBytes } from './text.js';
+import { readTextFile } from './text.js';
 import path from 'node:path';
 import { VFile } from 'vfile';
 import { readFrontMatter } from './front-matter.js';
@@ -9,7 +9,7 @@ import type { Point, Runbook } from '../model.js';
 import { tokenizeShortcodes } from '../shortcodes/tokenize.js';
 import { pageRoles, pageUrl, type PageRole } from '../link/page-urls.js';
 import { RUNBOOKS_URL_PREFIX } from '../link/urls.js';
-import { everyFile, listKnownFiles } from './files.js';
+import { everyFile, listKnownFiles, type Listings } from './files.js';
 import type { LoadCache } from '../cache/load-cache.js';
 import { openingHeading } from './opening-heading.js';
 
@@ -39,10 +39,10 @@ export interface RunbookPlacement {
   uglyURLs?: boolean;
 }
 
-export async function loadRunbook(runbooksDir: string, relativeFile: string, cache?: LoadCache, placement: RunbookPlacement = {}, known?: InputBytes): Promise<Runbook> {
+export async function loadRunbook(runbooksDir: string, relativeFile: string, cache?: LoadCache, placement: RunbookPlacement = {}): Promise<Runbook> {
   const absolute = path.join(runbooksDir, relativeFile);
   // Synchronous: a thousand small reads through the thread pool cost ~6x more here (measured).
-  const { text, problem } = readTextFile(absolute, known);
+  const { text, problem } = readTextFile(absolute);
   const vfile = new VFile({ path: absolute, value: text });
   const role = placement.role ?? (/^_index\.md$/i.test(path.posix.basename(relativeFile)) ? 'section' : 'page');
   // The role changes what is reported (an empty section page is fine), so it is part of the key.
@@ -154,9 +154,9 @@ function parseRunbook(fullText: string, vfile: VFile, relativeFile: string, role
 }
 
 /** Every `*.md` under the runbooks (or content) folder, sorted, loaded. */
-export async function loadRunbooks(runbooksDir: string, cache?: LoadCache, placement: Omit<RunbookPlacement, 'role'> = {}, known?: InputBytes): Promise<Runbook[]> {
+export async function loadRunbooks(runbooksDir: string, cache?: LoadCache, placement: Omit<RunbookPlacement, 'role'> = {}, listings?: Listings): Promise<Runbook[]> {
   // From the build record key's listing of every file, when there is one.
-  const files = await listKnownFiles(runbooksDir, (name) => name.toLowerCase().endsWith('.md'), known, (listed) => listed === everyFile);
+  const files = await listKnownFiles(runbooksDir, (name) => name.toLowerCase().endsWith('.md'), listings, (listed) => listed === everyFile);
   const roles = pageRoles(files);
-  return Promise.all(files.map((file) => loadRunbook(runbooksDir, file, cache, { ...placement, role: roles.get(file) }, known)));
+  return Promise.all(files.map((file) => loadRunbook(runbooksDir, file, cache, { ...placement, role: roles.get(file) })));
 }

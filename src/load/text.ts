@@ -39,27 +39,11 @@ export function firstNonTextByte(bytes: Uint8Array): number | undefined {
 }
 
 /**
- * Bytes of input files already read by this build, by absolute path: the build record's key
- * (cache/build-record.ts) reads every input to hash it, and the load stage takes the same bytes
- * instead of reading each file a second time (and so loads exactly what was hashed). `listings`:
- * the files the key's walk found under an input folder (by its resolved path), so that the load
- * stage does not walk the same folders again (see load/files.ts `listKnownFiles`).
- */
-export class InputBytes extends Map<string, Buffer> {
-  readonly listings = new Map<string, { files: string[]; accept: (name: string) => boolean }>();
-
-  override clear(): void {
-    super.clear();
-    this.listings.clear();
-  }
-}
-
-/**
  * The text of a file, without a leading byte order mark; or, for a file that is not UTF-8 text,
  * an empty text and the problem. Throws only what reading throws.
  */
-export function readTextFile(file: string, known?: InputBytes): { text: string; problem?: TextProblem; /** The file started with a byte order mark (for writers that keep it). */ bom?: boolean } {
-  const bytes = known?.get(file) ?? readFileSync(file);
+export function readTextFile(file: string): { text: string; problem?: TextProblem; /** The file started with a byte order mark (for writers that keep it). */ bom?: boolean } {
+  const bytes = readFileSync(file);
   if (isUtf8(bytes) && !bytes.includes(0)) {
     const text = bytes.toString('utf8');
     return text.charCodeAt(0) === 0xfeff ? { text: text.slice(1), bom: true } : { text };

@@ -20,7 +20,7 @@ import { RECOVERY_MAP_PATH, recoveryMap } from '../render/recovery-map.js';
 import { outputManifest, readRecordedOutput, writeBuildRecord, type BuildRecord, type OutputManifest } from '../cache/build-record.js';
 import { collectDiagnostics, countBySeverity, displayPath } from '../report/format.js';
 import { DEFAULT_TEMPLATES_DIR, type BuildOptions, type BuildResult } from '../build.js';
-import type { InputBytes } from '../load/text.js';
+import type { Listings } from '../load/files.js';
 
 /** Every file of the built site but the output marker, sorted by path (also what `serve` writes). */
 export async function siteOutputFiles(site: Site, rendered: Map<string, RenderedPage>, config: ResolvedConfig, files: { publishedResources: Map<string, string>; staticFiles: string[] } = { publishedResources: new Map(), staticFiles: [] }): Promise<OutputFile[]> {
@@ -47,7 +47,7 @@ export async function siteOutputFiles(site: Site, rendered: Map<string, Rendered
 }
 
 /** Runs every stage; `recordKey` (when the cache is on) files the result for replay next time. */
-export async function runPipeline(options: BuildOptions, recordKey: string | undefined, inputBytes?: InputBytes): Promise<BuildResult> {
+export async function runPipeline(options: BuildOptions, recordKey: string | undefined, listings?: Listings): Promise<BuildResult> {
   const { config } = options;
   const mode = options.write ? 'build' : 'check';
   // Render workers load the markdown pipeline and theme while the main thread loads the site.
@@ -58,11 +58,9 @@ export async function runPipeline(options: BuildOptions, recordKey: string | und
   // Files whose text did not change since the last build are not parsed again (cache/load-cache.ts).
   const loadCache = options.cache ? await openLoadCache(config.cacheDirAbs, options.version) : undefined;
   const [inputs, gitDates] = await Promise.all([
-    loadSiteInputs(config, { cache: loadCache, scaffold: options.write, known: inputBytes }),
+    loadSiteInputs(config, { cache: loadCache, scaffold: options.write, listings }),
     options.write ? gitLastModified(config.runbooksDir) : Promise.resolve(undefined),
   ]);
-  // Read once: the bytes are not needed any more.
-  inputBytes?.clear();
   await loadCache?.save();
   const { files } = inputs;
 

@@ -1,7 +1,7 @@
 // Find and parse Prometheus rule files (plain rule files and PrometheusRule objects).
 // Content problems become messages on each file's vfile; only I/O errors on the folder throw.
-import { readTextFile, type InputBytes } from '../load/text.js';
-import { listKnownFiles } from '../load/files.js';
+import { readTextFile } from '../load/text.js';
+import { listKnownFiles, type Listings } from '../load/files.js';
 import path from 'node:path';
 import { VFile } from 'vfile';
 import { LineCounter, type Document } from 'yaml';
@@ -126,16 +126,16 @@ export function parseRuleFile(text: string, absolutePath: string, relPath: strin
  * Load every rule file (RULE_FILE_NAME) under rulesDir (sorted by path, hidden folders skipped).
  * Each RuleFile comes back with its diagnostics attached.
  */
-export async function loadRuleFiles(rulesDir: string, cache?: LoadCache, known?: InputBytes): Promise<RuleFile[]> {
+export async function loadRuleFiles(rulesDir: string, cache?: LoadCache, listings?: Listings): Promise<RuleFile[]> {
   const root = path.resolve(rulesDir);
   // The listing the build record's key made, when it made one with the same test.
-  const files = await listKnownFiles(root, isRuleFileName, known);
+  const files = await listKnownFiles(root, isRuleFileName, listings);
   return Promise.all(
     files.map(async (rel) => {
       const abs = path.join(root, ...rel.split('/'));
       let text: string;
       try {
-        const read = readTextFile(abs, known);
+        const read = readTextFile(abs);
         if (read.problem) {
           const vfile = new VFile({ path: abs, value: '' });
           reportError(vfile, read.problem.message, read.problem.place, read.problem.ruleId);
