@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { PageCache } from '../src/cache/page-cache.js';
+import { PageCache, SHARDS, shardFile } from '../src/cache/page-cache.js';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 const SRERUN = path.resolve(process.env.SRERUN ?? path.join(projectRoot, '../shared/corpora/srerun'));
@@ -40,17 +40,23 @@ try {
     '--rules', path.join(SRERUN, 'rules'), '--runbooks', path.join(SRERUN, 'content/runbooks'),
     '--base-url', 'https://srerun.github.io/prometheus-alerts/', '--out', path.join(tmp, 'out'), '--cache-dir', cacheDir,
   ], { cwd: tmp, env: { ...process.env, CI: 'true' }, stdio: 'ignore' });
-  const packFile = path.join(cacheDir, 'pages-full.pack');
-  const bytes = await readFile(packFile);
-  const inflated = gunzipSync(bytes.subarray(bytes.indexOf(10) + 1));
+  // The page cache is 32 shard files (cache/page-cache.ts): read them all.
   const entries: [string, unknown][] = [];
-  for (let offset = 0; offset < inflated.length; ) {
-    const length = inflated.readUInt32LE(offset);
-    entries.push(deserialize(inflated.subarray(offset + 4, offset + 4 + length)) as [string, unknown]);
-    offset += 4 + length;
+  let packBytes = 0;
+  let version = '';
+  for (let shard = 0; shard < SHARDS; shard++) {
+    const bytes = await readFile(shardFile(cacheDir, 'full', shard)).catch(() => undefined);
+    if (!bytes) continue;
+    packBytes += bytes.length;
+    version = JSON.parse(bytes.subarray(0, bytes.indexOf(10)).toString()).version as string;
+    const inflated = gunzipSync(bytes.subarray(bytes.indexOf(10) + 1));
+    for (let offset = 0; offset < inflated.length; ) {
+      const length = inflated.readUInt32LE(offset);
+      entries.push(deserialize(inflated.subarray(offset + 4, offset + 4 + length)) as [string, unknown]);
+      offset += 4 + length;
+    }
   }
-  console.log(`${entries.length} entries; pack ${(bytes.length / 1e6).toFixed(1)} MB\n`);
-  const version = JSON.parse(bytes.subarray(0, bytes.indexOf(10)).toString()).version as string;
+  console.log(`${entries.length} entries; ${SHARDS} shards, ${(packBytes / 1e6).toFixed(1)} MB\n`);
 
   await time('pack: open (read, inflate, check, index)', () => PageCache.open(cacheDir, 'full', version));
   await time('pack: open + decode every entry', async () => {
@@ -74,7 +80,7 @@ try {
   await time('per-page files, gzip: write all', () => Promise.all(entries.map(([key, value]) => writeFile(path.join(gz, key), gzipSync(serialize(value), { level: 1 })))));
   await time('per-page files, gzip: read all', () => Promise.all(entries.map(([key]) => readFile(path.join(gz, key)).then((b) => deserialize(gunzipSync(b))))));
   await time('per-page files: list the folder (to prune)', () => readdir(raw));
-  console.log(`\nsizes: pack ${(bytes.length / 1e6).toFixed(1)} MB, per-page raw ${((await folderSize(raw)) / 1e6).toFixed(1)} MB in ${entries.length} files, per-page gzip ${((await folderSize(gz)) / 1e6).toFixed(1)} MB`);
+  console.log(`\nsizes: pack ${(packBytes / 1e6).toFixed(1)} MB, per-page raw ${((await folderSize(raw)) / 1e6).toFixed(1)} MB in ${entries.length} files, per-page gzip ${((await folderSize(gz)) / 1e6).toFixed(1)} MB`);
 } finally {
   await rm(tmp, { recursive: true, force: true });
 }

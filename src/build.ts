@@ -9,6 +9,7 @@ import { assertSafeOutput, cleanStaleOutputs } from './write/output.js';
 import { buildInputsKey, readBuildRecord } from './cache/build-record.js';
 import { countBySeverity, type Diagnostic } from './report/format.js';
 import type { Coverage } from './link/alerts.js';
+import type { Listings } from './load/files.js';
 
 export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
 
@@ -84,8 +85,9 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
 
   // Nothing changed since the last run and the output is as it left it: replay its result.
   const mode = options.write ? 'build' : 'check';
+  const listings: Listings = new Map();
   const recordKey = options.cache
-    ? await buildInputsKey({ config, mode, failOnErrors: options.failOnErrors, strict: Boolean(options.strict), version: options.version, templatesDir: DEFAULT_TEMPLATES_DIR })
+    ? await buildInputsKey({ config, mode, failOnErrors: options.failOnErrors, strict: Boolean(options.strict), version: options.version, templatesDir: DEFAULT_TEMPLATES_DIR, listings })
     : undefined;
   const record = recordKey ? await readBuildRecord(config, mode, recordKey) : undefined;
   if (record) {
@@ -105,5 +107,5 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     };
   }
   const { runPipeline } = await import('./pipeline/full-build.js');
-  return runPipeline(options, recordKey);
+  return runPipeline(options, recordKey, listings);
 }

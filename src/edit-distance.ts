@@ -5,9 +5,14 @@
  * soon as the distance must exceed it and returns `limit + 1`: a suggestion among thousands of
  * alert names only needs to know whether a candidate beats the best so far.
  */
+// One row reused by every call (grown when needed): suggestions compare a word with thousands of names.
+let row = new Uint32Array(64);
+
 export function editDistance(a: string, b: string, limit = Infinity): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  const previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  if (row.length < b.length + 1) row = new Uint32Array(2 * (b.length + 1));
+  const previous = row;
+  for (let j = 0; j <= b.length; j++) previous[j] = j;
   for (let i = 1; i <= a.length; i++) {
     let diagonal = previous[0];
     previous[0] = i;

@@ -2,15 +2,21 @@
 // diagnostics come from the load cache, exactly as a fresh parse would give them.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { VFile } from 'vfile';
-import { openLoadCache } from '../src/cache/load-cache.js';
+import { LOAD_SHARDS, loadShardFile, openLoadCache } from '../src/cache/load-cache.js';
 import { reportError, reportWarning } from '../src/diagnostics.js';
 import { runCli } from './helpers/cli.js';
 import { memoryLoadCache } from '../src/serve/session.js';
 import { sampleProject } from './helpers/project.js';
+import { loadConfig } from '../src/config/load.js';
+import { buildInputsKey } from '../src/cache/build-record.js';
+import { loadRunbooks } from '../src/load/runbooks.js';
+import type { Listings } from '../src/load/files.js';
+import { loadRuleFiles } from '../src/rules/load.js';
+import { DEFAULT_TEMPLATES_DIR } from '../src/build.js';
 
 test('load cache: a value and its diagnostics come back for the same text only, and only for the same version', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'runbook-site-load-'));
@@ -35,8 +41,34 @@ test('load cache: a value and its diagnostics come back for the same text only, 
   assert.equal(second.reuse('runbook', 'a.yml', 'text', new VFile()), undefined, 'kinds are apart');
   assert.equal((await openLoadCache(dir, '1.0.1')).reuse('rules', 'a.yml', 'text', new VFile()), undefined, 'another version misses');
 
-  await writeFile(path.join(dir, 'load.cache'), 'garbage');
+  for (let shard = 0; shard < LOAD_SHARDS; shard++) await writeFile(loadShardFile(dir, shard), 'garbage');
   assert.equal((await openLoadCache(dir, '1.0.0')).reuse('rules', 'a.yml', 'text', new VFile()), undefined, 'a corrupt file is a miss, not a crash');
+});
+
+test('load cache: shards; an edit rewrites the one its file is in; the format-1 file and dead saves\' temporary files go', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'runbook-site-load-'));
+  const names = Array.from({ length: 100 }, (_, i) => `r${i}.md`);
+  const first = await openLoadCache(dir, '1.0.0');
+  for (const name of names) first.keep('runbook', name, `text of ${name}`, new VFile(), { name });
+  await writeFile(path.join(dir, 'load.cache'), 'format 1');
+  const dead = `${loadShardFile(dir, 3)}.2147483646.abc.tmp`;
+  await writeFile(dead, 'half a shard');
+  await first.save();
+  const files = (await readdir(dir)).sort();
+  assert.deepEqual(files, Array.from({ length: LOAD_SHARDS }, (_, i) => path.basename(loadShardFile(dir, i))));
+  const before = await Promise.all(files.map(async (file) => (await stat(path.join(dir, file))).mtimeMs));
+  await new Promise((resolve) => setTimeout(resolve, 20));
+
+  const second = await openLoadCache(dir, '1.0.0');
+  for (const name of names.slice(1)) assert.deepEqual(second.reuse('runbook', name, `text of ${name}`, new VFile()), { name });
+  assert.equal(second.reuse('runbook', names[0], 'edited', new VFile()), undefined);
+  second.keep('runbook', names[0], 'edited', new VFile(), { edited: true });
+  await second.save();
+  const after = await Promise.all(files.map(async (file) => (await stat(path.join(dir, file))).mtimeMs));
+  assert.equal(after.filter((mtime, i) => mtime !== before[i]).length, 1, 'one shard rewritten');
+  const third = await openLoadCache(dir, '1.0.0');
+  assert.deepEqual(third.reuse('runbook', names[0], 'edited', new VFile()), { edited: true });
+  assert.deepEqual(third.reuse('runbook', names[1], `text of ${names[1]}`, new VFile()), { name: names[1] });
 });
 
 test('load cache: after an edit, a build reports exactly what a build without any cache reports', async () => {
@@ -47,7 +79,8 @@ test('load cache: after an edit, a build reports exactly what a build without an
   await writeFile(path.join(dir, 'runbooks/haproxy/Broken.md'), '---\ntitle: Broken\nweight: heavy\n---\n# Broken\n\n{{% rule "haproxy/haproxy.yml" %}}\n');
   const first = await runCli(['check', '--format', 'json'], dir);
   assert.equal(first.code, 1);
-  const stored = await readFile(path.join(dir, '.cache/runbook-site/load.cache'), 'utf8');
+  let stored = '';
+  for (let shard = 0; shard < LOAD_SHARDS; shard++) stored += await readFile(loadShardFile(path.join(dir, '.cache/runbook-site'), shard), 'utf8').catch(() => '');
   assert.match(stored, /"rules:haproxy\/haproxy\.yml"/);
   assert.match(stored, /"runbook:haproxy\/Broken\.md"/);
 
@@ -81,4 +114,23 @@ test('serve\'s in-memory load cache keeps what it took from the disk cache: the 
     memory.forgetUnused();
     await memory.save();
   }
+});
+
+test('the build record key keeps its listings of the rules and runbooks folders, and the load stage takes them instead of walking again', async () => {
+  const dir = await sampleProject('runbook-site-load-');
+  const config = await loadConfig({ cwd: dir, overrides: {} });
+  const listings: Listings = new Map();
+  await buildInputsKey({ config, mode: 'build', failOnErrors: true, version: 'test', templatesDir: DEFAULT_TEMPLATES_DIR, listings });
+  const runbooks = (await readdir(config.runbooksDir, { recursive: true })).filter((file) => file.endsWith('.md'));
+  assert.ok(runbooks.length > 3);
+  assert.deepEqual([...listings.keys()].sort(), [config.rulesDir, config.runbooksDir].sort());
+  const loaded = await loadRunbooks(config.runbooksDir, undefined, {}, listings);
+  assert.deepEqual(loaded.map((runbook) => runbook.file).sort(), [...runbooks].sort());
+  // What is loaded is the key's listing: a file left out of it is not seen; without it, the folder is walked.
+  const listing = listings.get(config.runbooksDir)!;
+  listing.files = listing.files.filter((file) => file !== runbooks[0]);
+  assert.equal((await loadRunbooks(config.runbooksDir, undefined, {}, listings)).length, runbooks.length - 1);
+  assert.equal((await loadRunbooks(config.runbooksDir, undefined, {})).length, runbooks.length);
+  const rules = await loadRuleFiles(config.rulesDir, undefined, listings);
+  assert.deepEqual(rules.map((file) => file.path), listings.get(config.rulesDir)!.files);
 });

@@ -339,6 +339,23 @@ test('serve as a process: Ctrl-C (SIGINT) stops it cleanly with exit status 0', 
   }
 });
 
+test('serve: stopped right after its first build, it returns once the page cache is saved; a build then renders nothing', async () => {
+  const dir = await sampleProject('runbook-site-serve-');
+  try {
+    const serve = await startServe(dir);
+    assert.equal(await serve.stop(), 0);
+    const cacheDir = path.join(dir, '.cache/runbook-site');
+    const names = await readdir(cacheDir);
+    assert.ok(names.some((name) => /^pages-full-\d\d\.pack$/.test(name)), names.join(', '));
+    assert.deepEqual(names.filter((name) => name.endsWith('.tmp')), [], 'no save under way');
+    const built = await runCli(['build'], dir);
+    assert.equal(built.code, 0, built.stderr);
+    assert.match(built.stderr, /\(0 rendered, \d+ from cache/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('serve: a site with its own shortcodes is served exactly as a clean build writes it', async () => {
   // serve and build share the load stage (pipeline/site-stages.ts): templates/shortcodes/*.hbs
   // must be found by both, or served pages say "unknown shortcode" where built ones do not.

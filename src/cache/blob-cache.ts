@@ -3,7 +3,7 @@
 // build records: reused when the key is the same and the checksum matches, rewritten atomically
 // otherwise. Anything odd about the file (an edit of the same length included) means a miss.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 const MAGIC = 'runbook-site cached value';
@@ -13,13 +13,14 @@ function checksum(value: string): string {
   return createHash('sha1').update(value).digest('base64url');
 }
 
-export async function readBlob(file: string, key: string): Promise<string | undefined> {
+/** The value if it was stored under `key` (any key when `key` is undefined) and its checksum matches. */
+export async function readBlob(file: string, key: string | undefined): Promise<string | undefined> {
   try {
     const text = await readFile(file, 'utf8');
     const newline = text.indexOf('\n');
     if (newline === -1) return undefined;
     const header = JSON.parse(text.slice(0, newline)) as { magic?: unknown; key?: unknown; length?: unknown; sum?: unknown };
-    if (header.magic !== MAGIC || header.key !== key) return undefined;
+    if (header.magic !== MAGIC || (key !== undefined && header.key !== key)) return undefined;
     const value = text.slice(newline + 1);
     return value.length === header.length && header.sum === checksum(value) ? value : undefined;
   } catch {
@@ -35,5 +36,28 @@ export async function writeBlob(file: string, key: string, value: string): Promi
     await rename(temporary, file);
   } catch {
     await rm(temporary, { force: true }).catch(() => undefined);
+  }
+}
+
+/** Whether a process is running (a save of another build may be under way). */
+export function alive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporary files in `dir` that `pattern` matches (its first group: the pid of the
+ * process that wrote it) whose process is gone: a killed save's leftovers, never read.
+ */
+export async function removeDeadTemporaries(dir: string, pattern: RegExp): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    const match = pattern.exec(name);
+    if (match && !alive(Number(match[1]))) await rm(path.join(dir, name), { force: true }).catch(() => undefined);
   }
 }

@@ -21,6 +21,27 @@ export async function listFiles(root: string, accept: (name: string) => boolean)
   return listFilesSync(root, accept);
 }
 
+/**
+ * The files the build record key's walk found under an input folder (by its resolved path), with
+ * the test it listed them with, so that the load stage does not walk the same folders again.
+ */
+export type Listings = Map<string, { files: string[]; accept: (name: string) => boolean }>;
+
+/** The test that takes every file (one function: listings are told apart by their test). */
+export const everyFile = (): boolean => true;
+
+/**
+ * listFiles, from the listing the build record's key made of the same folder when there is one
+ * (`known`): the same walk, so the same files in the same order, filtered by `accept`.
+ * Only a listing made with an `accept` that takes every file `accept` takes can serve: `wider`
+ * says so (the key lists runbook folders whole, and rule folders with the rule-file test).
+ */
+export async function listKnownFiles(root: string, accept: (name: string) => boolean, known?: Listings, wider?: (listed: (name: string) => boolean) => boolean): Promise<string[]> {
+  const listing = known?.get(path.resolve(root));
+  if (listing && (listing.accept === accept || wider?.(listing.accept))) return listing.files.filter((file) => accept(path.posix.basename(file)));
+  return listFiles(root, accept);
+}
+
 /** listFiles, for callers that must not yield to the event loop (starting render workers at once). */
 export function listFilesSync(root: string, accept: (name: string) => boolean): string[] {
   const realRoot = realpathSync(root);

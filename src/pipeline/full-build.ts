@@ -17,9 +17,10 @@ import { sitemap } from '../write/sitemap.js';
 import { redirectFiles } from '../write/redirects.js';
 import { ALERTS_JSON_PATH, alertsJson } from '../render/alerts-json.js';
 import { RECOVERY_MAP_PATH, recoveryMap } from '../render/recovery-map.js';
-import { outputManifest, writeBuildRecord, type BuildRecord, type OutputManifest } from '../cache/build-record.js';
+import { outputManifest, readRecordedOutput, writeBuildRecord, type BuildRecord, type OutputManifest } from '../cache/build-record.js';
 import { collectDiagnostics, countBySeverity, displayPath } from '../report/format.js';
 import { DEFAULT_TEMPLATES_DIR, type BuildOptions, type BuildResult } from '../build.js';
+import type { Listings } from '../load/files.js';
 
 /** Every file of the built site but the output marker, sorted by path (also what `serve` writes). */
 export async function siteOutputFiles(site: Site, rendered: Map<string, RenderedPage>, config: ResolvedConfig, files: { publishedResources: Map<string, string>; staticFiles: string[] } = { publishedResources: new Map(), staticFiles: [] }): Promise<OutputFile[]> {
@@ -46,7 +47,7 @@ export async function siteOutputFiles(site: Site, rendered: Map<string, Rendered
 }
 
 /** Runs every stage; `recordKey` (when the cache is on) files the result for replay next time. */
-export async function runPipeline(options: BuildOptions, recordKey: string | undefined): Promise<BuildResult> {
+export async function runPipeline(options: BuildOptions, recordKey: string | undefined, listings?: Listings): Promise<BuildResult> {
   const { config } = options;
   const mode = options.write ? 'build' : 'check';
   // Render workers load the markdown pipeline and theme while the main thread loads the site.
@@ -57,7 +58,7 @@ export async function runPipeline(options: BuildOptions, recordKey: string | und
   // Files whose text did not change since the last build are not parsed again (cache/load-cache.ts).
   const loadCache = options.cache ? await openLoadCache(config.cacheDirAbs, options.version) : undefined;
   const [inputs, gitDates] = await Promise.all([
-    loadSiteInputs(config, { cache: loadCache, scaffold: options.write }),
+    loadSiteInputs(config, { cache: loadCache, scaffold: options.write, listings }),
     options.write ? gitLastModified(config.runbooksDir) : Promise.resolve(undefined),
   ]);
   await loadCache?.save();
@@ -121,8 +122,8 @@ export async function runPipeline(options: BuildOptions, recordKey: string | und
 
   // Write
   options.onProgress?.('write', 0, 0);
-  const outputs = await siteOutputFiles(site, rendered, config, published);
-  const { written, unchanged, leftover, manifest } = await writeSite(config.outDir, outputs, options.version, config.cwd);
+  const [outputs, recorded] = await Promise.all([siteOutputFiles(site, rendered, config, published), recordKey ? readRecordedOutput(config) : undefined]);
+  const { written, unchanged, leftover, manifest } = await writeSite(config.outDir, outputs, options.version, config.cwd, recorded);
   result.leftover = leftover;
   result.pagesWritten = written;
   result.pagesUnchanged = unchanged;

@@ -8,7 +8,6 @@
 // The main thread keeps loading, linking and writing; the order of `rendered` is the site order.
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { listFilesSync } from '../load/files.js';
 import type { ResolvedConfig } from '../config/load.js';
@@ -17,7 +16,7 @@ import type { PageData, RenderedPage } from '../render/page-data.js';
 import type { Theme } from '../render/theme.js';
 import type { OutputFile } from '../write/output.js';
 import { readBlob, writeBlob } from '../cache/blob-cache.js';
-import { cacheSalt, pageKey, PageCache, type RenderMode } from '../cache/page-cache.js';
+import { cacheSalt, hasShards, pageKeyer, PageCache, type RenderMode } from '../cache/page-cache.js';
 import { RenderPool } from './worker-pool.js';
 import { createRenderer, fileByUrlOf, linkContext, resolveLinkIn, type LinkMap, type PageResult, type RendererInit } from './render-one.js';
 
@@ -112,6 +111,11 @@ function workerCount(pages: number, requested: number | undefined): number {
 /** The cache pack being written by the last renderPages call. */
 let pendingSave: Promise<void> | undefined;
 
+/** Settles when the page cache being saved in the background (if any) is on disk. */
+export async function cacheSaved(): Promise<void> {
+  await pendingSave;
+}
+
 /** Workers started by prestartRenderWorkers, waiting for renderPages with the same config. */
 let prestarted: { config: ResolvedConfig; pool: RenderPool | undefined } | undefined;
 
@@ -130,7 +134,7 @@ export function prestartRenderWorkers(options: Pick<RenderOptions, 'config' | 't
   let pool: RenderPool | undefined;
   try {
     const mode: RenderMode = options.markdownOnly ? 'markdown' : 'full';
-    const warm = options.cache && existsSync(path.join(config.cacheDirAbs, `pages-${mode}.pack`));
+    const warm = options.cache && hasShards(config.cacheDirAbs, mode);
     // The same walk as the loader's, so hidden folders count the same way.
     const files = warm ? 0 : listFilesSync(config.runbooksDir, (name) => name.toLowerCase().endsWith('.md')).length;
     const size = files < MIN_PAGES_FOR_WORKERS ? 0 : workerCount(files, options.workers);
@@ -193,8 +197,9 @@ export async function renderPages(site: Site, options: RenderOptions): Promise<R
     ]);
     const salt = cacheSalt({ mode, version: options.version, code, theme: theme ? themeFingerprint(theme) : '', settings: renderSettings(options.config) });
     if (options.cache) caches.set(site, { dir: options.config.cacheDirAbs, salt });
+    const keyOf = pageKeyer(salt);
     for (let i = 0; i < total; i++) {
-      keys[i] = pageKey(salt, site.pages[i]);
+      keys[i] = keyOf(site.pages[i]);
       // Yield now and then so that the pack's read and inflate callbacks get to run.
       if (i % 128 === 127) await new Promise((resolve) => setImmediate(resolve));
     }

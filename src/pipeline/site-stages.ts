@@ -7,7 +7,7 @@ import { RunbookSiteError } from '../errors.js';
 import { loadRuleFiles } from '../rules/load.js';
 import type { LoadCache } from '../cache/load-cache.js';
 import { loadRunbook, loadRunbooks } from '../load/runbooks.js';
-import { listFiles } from '../load/files.js';
+import { everyFile, listFiles, listKnownFiles, type Listings } from '../load/files.js';
 import { loadShortcodeSources } from '../load/shortcode-sources.js';
 import type { ShortcodeSources } from '../link/shortcode-references.js';
 import { loadScaffoldTemplate } from '../scaffold/runbook.js';
@@ -36,7 +36,7 @@ export interface SiteInputs {
 }
 
 /** Every input the link stage needs, read in parallel. `scaffold`: the alert pages' template is only needed when pages are written. */
-export async function loadSiteInputs(config: ResolvedConfig, options: { cache?: LoadCache; scaffold: boolean }): Promise<SiteInputs> {
+export async function loadSiteInputs(config: ResolvedConfig, options: { cache?: LoadCache; scaffold: boolean; listings?: Listings }): Promise<SiteInputs> {
   const introFile = config.introFile;
   const introPromise: Promise<Runbook | undefined> = introFile
     ? loadRunbook(path.dirname(introFile), path.basename(introFile)).then(
@@ -49,12 +49,12 @@ export async function loadSiteInputs(config: ResolvedConfig, options: { cache?: 
       )
     : Promise.resolve(undefined);
   const [ruleFiles, runbooks, intro, scaffoldTemplate, shortcodeSources, resourceFiles, staticFiles] = await Promise.all([
-    config.rulesMissing ? Promise.resolve([]) : loadRuleFiles(config.rulesDir, options.cache),
-    loadRunbooks(config.runbooksDir, options.cache, { prefix: config.urlPrefix, uglyURLs: config.uglyURLs }),
+    config.rulesMissing ? Promise.resolve([]) : loadRuleFiles(config.rulesDir, options.cache, options.listings),
+    loadRunbooks(config.runbooksDir, options.cache, { prefix: config.urlPrefix, uglyURLs: config.uglyURLs }, options.listings),
     introPromise,
     options.scaffold ? loadScaffoldTemplate(DEFAULT_TEMPLATES_DIR, config.templatesDir) : Promise.resolve(undefined),
     loadShortcodeSources(config),
-    listFiles(config.runbooksDir, (name) => !name.toLowerCase().endsWith('.md')),
+    listKnownFiles(config.runbooksDir, (name) => !name.toLowerCase().endsWith('.md'), options.listings, (listed) => listed === everyFile),
     config.staticDir ? listFiles(config.staticDir, () => true) : Promise.resolve([]),
   ]);
   const files: VFile[] = [...ruleFiles.map((f) => f.vfile), ...runbooks.map((r) => r.vfile), ...(intro ? [intro.vfile] : [])];

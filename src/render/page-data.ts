@@ -3,6 +3,7 @@
 // so pages can be rendered in worker threads and cached by a hash of this object.
 // Nothing here is site-wide: a runbook or section page carries only its own navigation (its
 // section's pages), never the whole site tree, so that a change elsewhere does not change it.
+import { posix } from 'node:path';
 import type { LoadedRule, ShortcodeToken } from '../model.js';
 import type { ResolvedShortcode } from '../shortcodes/registry.js';
 import type { SearchTerms } from './search-index.js';
@@ -181,6 +182,19 @@ export interface RenderedPage {
   searchTerms?: SearchTerms;
   /** Problems found in the markdown (unclosed comment…), reported by the pipeline. */
   problems?: RenderProblem[];
+  /**
+   * The theme's on-demand assets (mermaid) whose file the HTML names, found where the page is
+   * rendered and cached with it: else every page's HTML is searched for them on every build.
+   */
+  assetUses?: string[];
+}
+
+/** Theme assets written only when a page names their file (mermaid is ~3 MB). */
+export const ON_DEMAND_ASSETS = new Set(['mermaid.min.js', 'mermaid-init.js']);
+
+/** The on-demand assets whose file `html` names (RenderedPage.assetUses); `assetPaths` as the theme has them. */
+export function onDemandAssetsIn(assetPaths: Record<string, string>, html: string): string[] {
+  return [...ON_DEMAND_ASSETS].filter((name) => assetPaths[name] !== undefined && html.includes(posix.basename(assetPaths[name])));
 }
 
 /** A page just rendered (not from the cache): its HTML is text. */

@@ -7,7 +7,7 @@ import type { CollectedHeading } from '../markdown/rehype-collect.js';
 import { highlightPromQLLines } from '../rules/highlight.js';
 import { displayPromQL } from '../rules/promql-format.js';
 import { escapeText, slugId } from '../html.js';
-import { LAYOUT_IDS, type AlertRow, type PageData, type FreshPage, type RenderedPage, type RenderProblem } from './page-data.js';
+import { LAYOUT_IDS, onDemandAssetsIn, type AlertRow, type PageData, type FreshPage, type RenderedPage, type RenderProblem } from './page-data.js';
 import type { Theme } from './theme.js';
 import { SEARCH_INDEX_PATH, pageSearchTerms, searchSummary } from './search-index.js';
 import { RunbookSiteError } from '../errors.js';
@@ -265,5 +265,5 @@ export function renderPage(page: PageData, theme: Theme, options: RenderPageOpti
     throw new RunbookSiteError('TemplateFailed', { template: `${page.kind}.hbs`, page: page.url, reason: (error as Error).message });
   }
   const searchTerms = page.kind === 'runbook' ? pageSearchTerms(page.rules.map((rule) => rule.expr)) : undefined;
-  return { outputPath: page.outputPath, html, headingIds, links, searchText, ...(searchTerms ? { searchTerms } : {}), problems };
+  return { outputPath: page.outputPath, html, headingIds, links, searchText, ...(searchTerms ? { searchTerms } : {}), problems, assetUses: onDemandAssetsIn(theme.assetPaths, html) };
 }

@@ -1,12 +1,16 @@
 // The offline search index, built once at build time and lazy-loaded by the browser on first
-// focus of the search box. MiniSearch serialises its inverted index; the browser restores it with
-// MiniSearch.loadJSON using the options stored next to it, so both sides always agree.
+// focus of the search box. The browser restores it with MiniSearch.loadJSON using the options
+// stored next to it, so both sides always agree. The build writes MiniSearch's JSON itself, byte
+// for byte what `JSON.stringify(miniSearch)` gives (test/search-index.test.ts compares them):
+// MiniSearch indexes every occurrence of every term through its radix tree and then copies the
+// whole index into plain objects to serialise it, ~0.7 s for the 10x corpus on every build that
+// changes a page; here each term goes into the tree once and the JSON is written directly.
 //
 // Size matters (it is downloaded on a phone): only the title is stored per document (the URL is
 // the id, the section is derived from it), the body text is cut to its first words, stop words are
 // dropped, and alert names are split at camelCase boundaries (`HaproxyHighHttp4xxErrorRateBackend`
 // is also indexed as `haproxy high http 4xx error rate backend`) so partial words match.
-import MiniSearch from 'minisearch';
+import SearchableMap from 'minisearch/SearchableMap';
 import { promqlSyntaxTree, type PromQLNode } from '../rules/promql.js';
 
 export interface SearchDoc {
@@ -119,11 +123,22 @@ export function searchSummary(text: string): string {
   return kept.join(' ');
 }
 
-/** `doc.text` is already a `searchSummary`. */
-export function buildSearchIndex(docs: SearchDoc[]): { path: string; content: string } {
-  const search = new MiniSearch({ idField: SEARCH_OPTIONS.idField, fields: [...SEARCH_OPTIONS.fields], storeFields: [...SEARCH_OPTIONS.storeFields] });
+/** A document as MiniSearch is given it: the indexed fields, and what is stored for display. */
+export interface PreparedDoc {
+  id: string;
+  title: string;
+  alerts: string;
+  metrics: string;
+  labels: string;
+  headings: string;
+  text: string;
+  stored: { title: string; severity?: string; snippet?: string; metrics?: string };
+}
+
+/** The documents MiniSearch is given, each URL once. `doc.text` is already a `searchSummary`. */
+export function prepareSearchDocs(docs: SearchDoc[]): PreparedDoc[] {
   const seen = new Set<string>();
-  const prepared = [];
+  const prepared: PreparedDoc[] = [];
   for (const doc of docs) {
     if (seen.has(doc.url)) continue;
     seen.add(doc.url);
@@ -142,16 +157,87 @@ export function buildSearchIndex(docs: SearchDoc[]): { path: string; content: st
       stored: { title: doc.title, severity: doc.severity || undefined, snippet: doc.text.split(' ').slice(0, SNIPPET_WORDS).join(' ') || undefined, metrics: metrics.size ? [...metrics].join(' ') : undefined },
     });
   }
-  search.addAll(prepared);
-  // Stored fields are for display: the title as written (not expanded), severity, a snippet, the metric names.
-  const stored = new Map(prepared.map((doc) => [doc.id, doc.stored]));
-  const json = search.toJSON() as unknown as { storedFields: Record<string, Record<string, unknown>>; documentIds: Record<string, string> };
-  for (const [short, id] of Object.entries(json.documentIds)) {
-    const fields = stored.get(id) ?? { title: id };
-    json.storedFields[short] = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+  return prepared;
+}
+
+/** MiniSearch's default tokenizer (`SPACE_OR_PUNCTUATION` in its source). */
+const SPACE_OR_PUNCTUATION = /[\n\r\p{Z}\p{P}]+/u;
+
+/** Where a term occurs: per field, document ids and counts, in turn (documents come in id order). */
+type Postings = (number[] | undefined)[];
+
+/**
+ * `JSON.stringify({ v: 1, options: SEARCH_OPTIONS, index: miniSearch.toJSON() })` after
+ * `miniSearch.addAll(prepared)` with the stored fields replaced by `stored` (undefined left out),
+ * without building MiniSearch's index. What MiniSearch does, in the same order:
+ * - ids 0, 1, … in document order;
+ * - per field, the field's length is the number of distinct tokens (before lower-casing, the empty
+ *   token included), and the field's average is updated as MiniSearch does, with the same
+ *   floating-point operations, so that the same doubles come out;
+ * - every lower-cased non-empty token counts once for (term, field, document);
+ * - terms are listed in the order MiniSearch's radix tree iterates them, which depends on the
+ *   order terms were first inserted: the same SearchableMap, given each term once in order of first
+ *   occurrence, has the same shape, because later occurrences of a term do not change the tree.
+ * Object keys that are numbers (ids, field ids) come out in ascending order in JSON.stringify,
+ * which is also the order MiniSearch inserted them in.
+ */
+function serializeIndex(prepared: PreparedDoc[]): string {
+  const fields = SEARCH_OPTIONS.fields;
+  const postings = new Map<string, Postings>();
+  const documentIds: Record<number, string> = {};
+  const fieldLength: Record<number, number[]> = {};
+  const averageFieldLength: number[] = [];
+  const storedFields: Record<number, Record<string, string>> = {};
+  prepared.forEach((doc, id) => {
+    documentIds[id] = doc.id;
+    const lengths: number[] = [];
+    for (let fieldId = 0; fieldId < fields.length; fieldId++) {
+      const tokens = doc[fields[fieldId]].split(SPACE_OR_PUNCTUATION);
+      const length = new Set(tokens).size;
+      lengths[fieldId] = length;
+      averageFieldLength[fieldId] = ((averageFieldLength[fieldId] || 0) * id + length) / (id + 1);
+      for (const token of tokens) {
+        const term = token.toLowerCase();
+        if (!term) continue;
+        let byField = postings.get(term);
+        if (!byField) postings.set(term, (byField = []));
+        const list = (byField[fieldId] ??= []);
+        if (list.length > 0 && list[list.length - 2] === id) list[list.length - 1]++;
+        else list.push(id, 1);
+      }
+    }
+    fieldLength[id] = lengths;
+    const stored: Record<string, string> = {};
+    for (const [name, value] of Object.entries(doc.stored)) if (value !== undefined) stored[name] = value;
+    storedFields[id] = stored;
+  });
+  const tree = new SearchableMap<Postings>();
+  for (const [term, byField] of postings) tree.set(term, byField);
+  const parts: string[] = [];
+  for (const [term, byField] of tree) {
+    let part = `[${JSON.stringify(term)},{`;
+    let firstField = true;
+    byField.forEach((list, fieldId) => {
+      if (!list) return;
+      part += `${firstField ? '' : ','}"${fieldId}":{`;
+      firstField = false;
+      for (let i = 0; i < list.length; i += 2) part += `${i === 0 ? '' : ','}"${list[i]}":${list[i + 1]}`;
+      part += '}';
+    });
+    parts.push(`${part}}]`);
   }
-  const content = JSON.stringify({ v: 1, options: SEARCH_OPTIONS, index: json });
-  return { path: SEARCH_INDEX_PATH, content };
+  const fieldIds = Object.fromEntries(fields.map((field, i) => [field, i]));
+  return (
+    `{"v":1,"options":${JSON.stringify(SEARCH_OPTIONS)},"index":{"documentCount":${prepared.length},"nextId":${prepared.length},` +
+    `"documentIds":${JSON.stringify(documentIds)},"fieldIds":${JSON.stringify(fieldIds)},"fieldLength":${JSON.stringify(fieldLength)},` +
+    `"averageFieldLength":${JSON.stringify(averageFieldLength)},"storedFields":${JSON.stringify(storedFields)},"dirtCount":0,` +
+    `"index":[${parts.join(',')}],"serializationVersion":2}}`
+  );
+}
+
+/** `doc.text` is already a `searchSummary`. */
+export function buildSearchIndex(docs: SearchDoc[]): { path: string; content: string } {
+  return { path: SEARCH_INDEX_PATH, content: serializeIndex(prepareSearchDocs(docs)) };
 }
 
 /**

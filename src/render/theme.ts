@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { RunbookSiteError } from '../errors.js';
+import { ON_DEMAND_ASSETS } from './page-data.js';
 import { escapeText } from '../html.js';
 import { coveragePercent } from '../report/percent.js';
 
@@ -268,7 +269,6 @@ export function themeFingerprint(theme: Theme): string {
 }
 
 /** Assets that only some pages load (mermaid is 3.5 MB): published only when a page refers to them. */
-const ON_DEMAND_ASSETS = new Set(['mermaid.min.js', 'mermaid-init.js']);
 
 /** Per rendered page, whether its HTML names an asset file. */
 const assetUse = new WeakMap<object, Map<string, boolean>>();
@@ -277,9 +277,12 @@ const assetUse = new WeakMap<object, Map<string, boolean>>();
  * The theme's assets at their fingerprinted paths, for the writer; with `pages`, those only some
  * pages load are left out when no page does.
  */
-export function themeAssets(theme: Theme, pages?: Iterable<{ html: string | Buffer }>): { path: string; content: Buffer }[] {
+export function themeAssets(theme: Theme, pages?: Iterable<{ html: string | Buffer; assetUses?: string[] }>): { path: string; content: Buffer }[] {
   const list = pages ? [...pages] : undefined;
-  const uses = (page: { html: string | Buffer }, file: string) => {
+  const uses = (page: { html: string | Buffer; assetUses?: string[] }, name: string) => {
+    // Found when the page was rendered (and cached with it).
+    if (page.assetUses) return page.assetUses.includes(name);
+    const file = path.posix.basename(theme.assetPaths[name]);
     // Pages a serve session keeps from one rebuild to the next are searched once.
     let known = assetUse.get(page);
     if (!known) assetUse.set(page, (known = new Map()));
@@ -289,7 +292,7 @@ export function themeAssets(theme: Theme, pages?: Iterable<{ html: string | Buff
     if (found === undefined) known.set(file, (found = html.includes(file)));
     return found;
   };
-  const used = (name: string) => !list || !ON_DEMAND_ASSETS.has(name) || list.some((page) => uses(page, path.posix.basename(theme.assetPaths[name])));
+  const used = (name: string) => !list || !ON_DEMAND_ASSETS.has(name) || list.some((page) => uses(page, name));
   return Object.keys(theme.assetPaths)
     .filter(used)
     .sort()

@@ -12,3 +12,6 @@ export const RULE_FILE_NAME = /\.(?:ya?ml|rules)$/i;
 export function ruleFileStem(file: string): string {
   return path.posix.basename(file).replace(RULE_FILE_NAME, '');
 }
+
+/** RULE_FILE_NAME as a test, one function (load/files.ts `listKnownFiles` tells listings by their test). */
+export const isRuleFileName = (name: string): boolean => RULE_FILE_NAME.test(name);

@@ -1,7 +1,7 @@
 // Find and parse Prometheus rule files (plain rule files and PrometheusRule objects).
 // Content problems become messages on each file's vfile; only I/O errors on the folder throw.
 import { readTextFile } from '../load/text.js';
-import { listFiles } from '../load/files.js';
+import { listKnownFiles, type Listings } from '../load/files.js';
 import path from 'node:path';
 import { VFile } from 'vfile';
 import { LineCounter, type Document } from 'yaml';
@@ -10,7 +10,7 @@ import { pointAt, reportError, reportWarning } from '../diagnostics.js';
 import type { LoadedRuleGroup, RuleFile } from '../model.js';
 import { checkDuplicateGroupsAcrossDocuments, quoteTemplateHint, validateRuleDocument } from './validate.js';
 import type { LoadCache } from '../cache/load-cache.js';
-import { RULE_FILE_NAME } from './file-names.js';
+import { isRuleFileName } from './file-names.js';
 
 function firstLine(message: string): string {
   const line = message.split('\n')[0] ?? message;
@@ -126,9 +126,10 @@ export function parseRuleFile(text: string, absolutePath: string, relPath: strin
  * Load every rule file (RULE_FILE_NAME) under rulesDir (sorted by path, hidden folders skipped).
  * Each RuleFile comes back with its diagnostics attached.
  */
-export async function loadRuleFiles(rulesDir: string, cache?: LoadCache): Promise<RuleFile[]> {
+export async function loadRuleFiles(rulesDir: string, cache?: LoadCache, listings?: Listings): Promise<RuleFile[]> {
   const root = path.resolve(rulesDir);
-  const files = await listFiles(root, (name) => RULE_FILE_NAME.test(name));
+  // The listing the build record's key made, when it made one with the same test.
+  const files = await listKnownFiles(root, isRuleFileName, listings);
   return Promise.all(
     files.map(async (rel) => {
       const abs = path.join(root, ...rel.split('/'));

@@ -18,6 +18,7 @@ import { staticSiteHandler } from './static-server.js';
 import { LiveReload, injectLiveScript, type LiveStatus, type OverlayError } from './live-reload.js';
 import { SiteSession, type SessionBuild } from './session.js';
 import { watchInputs, type InputWatcher } from './watch.js';
+import { cacheSaved } from '../pipeline/render-pages.js';
 
 export const DEFAULT_PORT = 1313;
 /** How long the full build waits after a fast render for open tabs to fetch the page. */
@@ -308,6 +309,9 @@ export async function serveSite(options: ServeOptions, io: CliIO): Promise<numbe
   } finally {
     await watcher?.close();
     await running;
+    // The first build's page cache is saved in the background: stopped, serve returns once it is
+    // on disk, so that the next build or serve finds it (and a caller that exits does not cut it short).
+    await cacheSaved();
     live.close();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -14,7 +14,7 @@
 //   4. deleting `journal.json` commits, and the journal folder is removed.
 // A failure in 3 rolls back at once; a kill is rolled back by the next build (`rollBack`, called
 // by cleanStaleOutputs), which leaves the previous site exactly as it was, as the swap does.
-import { existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
+import { closeSync, existsSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { OutputFile, WriteResult } from './output.js';
 import type { OutputManifest } from '../cache/build-record.js';
@@ -33,28 +33,61 @@ interface Journal {
   dirsRemoved: string[];
 }
 
+/** What the update needs to know of an old file: whether it is a regular file, its size and mtime. */
+interface FileInfo {
+  file: boolean;
+  size: number;
+  mtimeMs: number;
+}
+
 interface PreviousSite {
-  files: Map<string, Stats>;
-  /** Every folder (`.` is the output folder itself) with its stats. */
-  dirs: Map<string, Stats>;
+  files: Map<string, FileInfo>;
+  /** Every folder (`.` is the output folder itself) with its mtime. */
+  dirs: Map<string, number>;
 }
 
 function listSite(out: string): PreviousSite {
-  const files = new Map<string, Stats>();
-  const dirs = new Map<string, Stats>([['.', lstatSync(out)]]);
+  const files = new Map<string, FileInfo>();
+  const dirs = new Map<string, number>([['.', lstatSync(out).mtimeMs]]);
   const walk = (dir: string, relative: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const name = relative ? `${relative}/${entry.name}` : entry.name;
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
-        dirs.set(name, lstatSync(full));
+        dirs.set(name, lstatSync(full).mtimeMs);
         walk(full, name);
       } else {
-        files.set(name, lstatSync(full));
+        const info = lstatSync(full);
+        files.set(name, { file: info.isFile(), size: info.size, mtimeMs: info.mtimeMs });
       }
     }
   };
   walk(out, '');
+  return { files, dirs };
+}
+
+/**
+ * The old site as the last build's record lists it, when every folder still has the mtime
+ * recorded: adding, removing or renaming an entry changes its folder's mtime, so the list of
+ * files is the same, at one stat per folder instead of a listing per folder and a stat per file
+ * (the 10x corpus: 16,600 folders and files). Sizes may be stale (a file edited in place): a
+ * stale size only makes the file be compared, or written, as a changed one. Undefined: walk.
+ */
+function siteFromRecord(out: string, manifest: OutputManifest): PreviousSite | undefined {
+  const dirs = new Map<string, number>();
+  for (const [dir, mtimeMs] of manifest.dirs) {
+    let info;
+    try {
+      info = lstatSync(path.join(out, dir));
+    } catch {
+      return undefined;
+    }
+    if (!info.isDirectory() || info.mtimeMs !== mtimeMs) return undefined;
+    dirs.set(dir, mtimeMs);
+  }
+  if (!dirs.has('.')) return undefined;
+  const files = new Map<string, FileInfo>();
+  for (const [file, size, mtimeMs] of manifest.files) files.set(file, { file: true, size, mtimeMs });
   return { files, dirs };
 }
 
@@ -66,7 +99,7 @@ const byName = <T extends [string, ...unknown[]]>(a: T, b: T) => (a[0] < b[0] ? 
  * are looked at again, instead of walking the whole site a second time.
  */
 function manifestAfter(out: string, previous: PreviousSite, entries: [string, EntryKind][], dirsCreated: string[], dirsRemoved: string[]): OutputManifest {
-  const files = new Map(previous.files);
+  const files = new Map<string, { size: number; mtimeMs: number }>(previous.files);
   const dirs = new Map(previous.dirs);
   const touched = new Set<string>();
   const parentOf = (file: string) => path.posix.dirname(file);
@@ -80,19 +113,31 @@ function manifestAfter(out: string, previous: PreviousSite, entries: [string, En
     touched.add(parentOf(dir));
   }
   for (const dir of dirsCreated) touched.add(parentOf(dir));
-  for (const dir of [...dirsCreated, ...touched]) if (!dirsRemoved.includes(dir)) dirs.set(dir, lstatSync(path.join(out, dir)));
+  for (const dir of [...dirsCreated, ...touched]) if (!dirsRemoved.includes(dir)) dirs.set(dir, lstatSync(path.join(out, dir)).mtimeMs);
   return {
     files: [...files].map(([file, info]): [string, number, number] => [file, info.size, info.mtimeMs]).sort(byName),
-    dirs: [...dirs].map(([dir, info]): [string, number] => [dir, info.mtimeMs]).sort(byName),
+    dirs: [...dirs].sort(byName),
   };
 }
 
-function sameBytes(file: string, info: Stats, content: Uint8Array): boolean {
-  if (!info.isFile() || info.size !== content.byteLength) return false;
+/** One buffer for reading every old file back (grown when needed): 16,000 reads allocated 16,000 buffers. */
+let readBuffer = Buffer.alloc(1 << 20);
+
+function sameBytes(file: string, info: FileInfo, content: Uint8Array): boolean {
+  if (!info.file || info.size !== content.byteLength) return false;
+  // One byte more than expected is asked for, so that a file longer than its recorded size differs.
+  const wanted = content.byteLength + 1;
+  if (readBuffer.length < wanted) readBuffer = Buffer.alloc(Math.max(wanted, 2 * readBuffer.length));
+  let fd: number | undefined;
   try {
-    return Buffer.compare(readFileSync(file), content) === 0;
+    fd = openSync(file, 'r');
+    let length = 0;
+    for (let read; length < wanted && (read = readSync(fd, readBuffer, length, wanted - length, null)) > 0; ) length += read;
+    return length === content.byteLength && Buffer.compare(readBuffer.subarray(0, length), content) === 0;
   } catch {
     return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
@@ -108,10 +153,10 @@ const byDepthThenName = (a: string, b: string) => a.split('/').length - b.split(
  * the other way round, a folder without write permission, links or renames refused): the caller
  * then writes the site whole and swaps it in.
  */
-export function updateInPlace(out: string, undo: string, files: OutputFile[]): WriteResult | undefined {
+export function updateInPlace(out: string, undo: string, files: OutputFile[], recorded?: OutputManifest): WriteResult | undefined {
   let previous: PreviousSite;
   try {
-    previous = listSite(out);
+    previous = (recorded && siteFromRecord(out, recorded)) || listSite(out);
   } catch {
     return undefined;
   }

@@ -260,7 +260,7 @@ export function cleanStaleOutputs(outDir: string): StaleCleanup {
  * (`cleanStaleOutputs`). Removing the retired copy comes last and cannot fail the build: what is
  * left of it is reported and removed by the next build.
  */
-export async function writeSite(outDir: string, files: OutputFile[], version: string, cwd: string = process.cwd()): Promise<WriteResult> {
+export async function writeSite(outDir: string, files: OutputFile[], version: string, cwd: string = process.cwd(), recorded?: OutputManifest): Promise<WriteResult> {
   const out = path.resolve(outDir);
   const parent = path.dirname(out);
   const all: OutputFile[] = [...files, { path: OUTPUT_MARKER, content: `runbook-site ${version}\n` }];
@@ -276,7 +276,7 @@ export async function writeSite(outDir: string, files: OutputFile[], version: st
     // A previous site is updated where it is, at the cost of what changed (in-place.ts); the
     // whole site is written and swapped in when there is none, or when that cannot be done.
     if (existsSync(path.join(out, OUTPUT_MARKER)) && !anotherBuildWriting(out)) {
-      const updated = updateInPlace(out, undo, all);
+      const updated = updateInPlace(out, undo, all, recorded);
       if (updated) return updated;
     }
     return swapIn(out, parent, staging, retired, all, cwd);
