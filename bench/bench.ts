@@ -34,9 +34,9 @@ function hasCommand(name: string): boolean {
 }
 
 /** Runs a command; peak RSS from /usr/bin/time, else (node only) from a preload hook writing resourceUsage().maxRSS. */
-async function timed(command: string, args: string[], options: { cwd: string; tmp: string; node: boolean }): Promise<Run> {
+async function timed(command: string, args: string[], options: { cwd: string; tmp: string; node: boolean; env?: NodeJS.ProcessEnv }): Promise<Run> {
   const rssFile = path.join(options.tmp, `rss-${process.pid}-${Math.random().toString(36).slice(2)}.txt`);
-  const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true' };
+  const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true', ...options.env };
   let file = command;
   let argv = args;
   if (TIME) {
@@ -88,7 +88,7 @@ interface Scenario {
   summary: string;
 }
 
-async function scenario(name: string, command: string, args: string[], options: { cwd: string; tmp: string; node: boolean; before?: () => Promise<void> }): Promise<Scenario> {
+async function scenario(name: string, command: string, args: string[], options: { cwd: string; tmp: string; node: boolean; env?: NodeJS.ProcessEnv; before?: () => Promise<void> }): Promise<Scenario> {
   process.stderr.write(`  ${name}: warm-up`);
   await options.before?.();
   const warm = await timed(command, args, options);
@@ -181,6 +181,8 @@ async function main(): Promise<void> {
     const cold = await scenario('srerun cold (--no-cache)', node, srerunArgs(path.join(tmp, 'out-cold'), cache, ['--no-cache']), opts);
     results.push(cold);
     const sizes = siteSizes(path.join(tmp, 'out-cold'));
+    // The same build with V8's own settings (src/pipeline/v8-tuning.ts), so the choice stays measured.
+    results.push(await scenario('srerun cold, V8 defaults', node, srerunArgs(path.join(tmp, 'out-cold'), cache, ['--no-cache']), { ...opts, env: { RUNBOOK_SITE_V8_DEFAULTS: '1' } }));
     const warm = await scenario('srerun warm (cache filled, no change)', node, srerunArgs(path.join(tmp, 'out-warm'), cache), opts);
     results.push(warm);
 

@@ -10,6 +10,7 @@ import { linkSite, type Site } from '../link/site.js';
 import type { ResolvedConfig } from '../config/load.js';
 import type { RenderedPage } from '../render/page-data.js';
 import { prestartRenderWorkers, renderPages, assetFiles } from './render-pages.js';
+import { tuneV8ForBuild } from './v8-tuning.js';
 import { checkRenderedPages, loadSiteInputs } from './site-stages.js';
 import { byCodePoint } from '../order.js';
 import { writeSite, type OutputFile } from '../write/output.js';
@@ -50,6 +51,7 @@ export async function siteOutputFiles(site: Site, rendered: Map<string, Rendered
 export async function runPipeline(options: BuildOptions, recordKey: string | undefined, listings?: Listings): Promise<BuildResult> {
   const { config } = options;
   const mode = options.write ? 'build' : 'check';
+  tuneV8ForBuild();
   // Render workers load the markdown pipeline and theme while the main thread loads the site.
   prestartRenderWorkers({ config, templatesDir: DEFAULT_TEMPLATES_DIR, markdownOnly: !options.write, cache: options.cache });
 
