@@ -2,7 +2,7 @@
 // `<a class="anchor" href="#id">` after the heading text, shown on hover and on keyboard focus.
 // Runs after the collector, so headings' text (table of contents, search) stays without it.
 import type { Element, Root } from 'hast';
-import { visit } from 'unist-util-visit';
+import { eachElement, SKIP } from './each-element.js';
 
 function textOf(node: Element): string {
   let text = '';
@@ -12,7 +12,7 @@ function textOf(node: Element): string {
 
 export default function rehypeHeadingAnchors() {
   return (tree: Root) => {
-    visit(tree, 'element', (node: Element) => {
+    eachElement(tree, (node) => {
       if (!/^h[2-6]$/.test(node.tagName)) return;
       const id = node.properties?.id;
       if (typeof id !== 'string' || !id) return;
@@ -24,7 +24,7 @@ export default function rehypeHeadingAnchors() {
         properties: { className: ['anchor'], href: `#${id}`, ariaLabel: label ? `Link to this section: ${label}` : 'Link to this section' },
         children: [{ type: 'text', value: '#' }],
       });
-      return 'skip';
+      return SKIP;
     });
   };
 }

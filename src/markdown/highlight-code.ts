@@ -10,7 +10,7 @@ import type { HLJSApi, LanguageFn } from 'highlight.js';
 // bundle's module initialisation deadlocked.
 import { createLowlight } from 'lowlight';
 import { toHtml } from 'hast-util-to-html';
-import { visit } from 'unist-util-visit';
+import { eachElement, SKIP } from './each-element.js';
 import { highlightPromQL } from '../rules/highlight.js';
 import { escapeText } from '../html.js';
 
@@ -95,8 +95,8 @@ export function textOf(node: Element): string {
  */
 export default function rehypeHighlightCode() {
   return (tree: Root) => {
-    visit(tree, 'element', (node: Element, _index, parent) => {
-      if (node.tagName !== 'code' || !parent || parent.type !== 'element' || parent.tagName !== 'pre') return;
+    eachElement(tree, (node, parent) => {
+      if (node.tagName !== 'code' || parent.type !== 'element' || parent.tagName !== 'pre') return;
       const language = codeLanguage(languageOfCode(node));
       if (!language) return;
       const code = textOf(node);
@@ -105,7 +105,7 @@ export default function rehypeHighlightCode() {
       } else {
         node.children = lowlight.highlight(language, code).children as ElementContent[];
       }
-      return 'skip';
+      return SKIP;
     });
   };
 }
