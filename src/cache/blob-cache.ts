@@ -36,7 +36,11 @@ export async function writeBlob(file: string, key: string, value: string): Promi
     await rename(temporary, file);
   } catch {
     await rm(temporary, { force: true }).catch(() => undefined);
+    return;
   }
+  // What a killed save of this file left (the search index's is the size of the index): never read.
+  const name = path.basename(file).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  await removeDeadTemporaries(path.dirname(file), new RegExp(`^${name}\\.(\\d+)\\.[0-9a-z]+\\.tmp$`));
 }
 
 /** Whether a process is running (a save of another build may be under way). */
