@@ -42,6 +42,16 @@ test('pages rendered on worker threads are the same as on the main thread, in si
   assert.deepEqual([...threaded.rendered.entries()], [...main.rendered.entries()]);
   assert.deepEqual(threaded.problems, main.problems);
 
+  // One worker: the main thread renders the pages without markdown meanwhile; the same pages come out.
+  assert.ok(site.pages.some((page) => !page.markdown) && site.pages.some((page) => page.markdown), 'pages of both kinds');
+  let lastOne = 0;
+  const shared = await renderPages(site, { ...base, workers: 1, onProgress: (done) => { assert.ok(done > lastOne); lastOne = done; } });
+  assert.equal(shared.workers, 1);
+  assert.equal(lastOne, site.pages.length, 'progress reaches the total');
+  assert.deepEqual([...shared.rendered.keys()], site.pages.map((page) => page.url));
+  assert.deepEqual([...shared.rendered.entries()], [...main.rendered.entries()]);
+  assert.deepEqual(shared.problems, main.problems);
+
   const checkMain = await renderPages(site, { ...base, markdownOnly: true, workers: 0 });
   const checkThreaded = await renderPages(site, { ...base, markdownOnly: true, workers: 2 });
   assert.deepEqual([...checkThreaded.rendered.entries()], [...checkMain.rendered.entries()]);

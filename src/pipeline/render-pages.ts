@@ -229,16 +229,37 @@ export async function renderPages(site: Site, options: RenderOptions): Promise<R
   const early = await takePrestarted(options.config);
   if (workers > 0) {
     const pool = early ?? new RenderPool({ mode: init.mode, theme: init.theme }, workers, { timeoutMs: options.config.timeout });
+    // With one worker (2 cores) the main thread would wait for it: it renders the pages without
+    // markdown meanwhile (alert, tag and section pages, made of rules and the site graph). Pages
+    // with markdown stay on the worker, where the render timeout watches them.
+    const onMain = workers === 1 ? missing.filter((i) => !site.pages[i].markdown) : [];
+    const onWorkers = onMain.length > 0 ? missing.filter((i) => site.pages[i].markdown) : missing;
+    let stopped = false;
+    const renderOnMain = async () => {
+      if (onMain.length === 0) return;
+      const renderer = await createRenderer(init, await themePromise);
+      const links = linkContext(init.links);
+      for (let k = 0; k < onMain.length && !stopped; k++) {
+        results[onMain[k]] = renderer.render(site.pages[onMain[k]], links);
+        progress(1);
+        // Now and then, let the worker's results in, so that it is handed its next batch at once.
+        if (k % 8 === 7) await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
     try {
-      const fresh = await pool.render(
-        missing.map((i) => site.pages[i]),
-        init.links,
-        { workers, onBatch: progress },
-      );
-      missing.forEach((i, j) => {
+      const [fresh] = await Promise.all([
+        pool.render(
+          onWorkers.map((i) => site.pages[i]),
+          init.links,
+          { workers, onBatch: progress },
+        ),
+        renderOnMain(),
+      ]);
+      onWorkers.forEach((i, j) => {
         results[i] = fresh[j];
       });
     } finally {
+      stopped = true;
       pool.close();
     }
   } else {
