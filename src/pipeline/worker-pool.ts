@@ -12,7 +12,7 @@ import { RunbookSiteError } from '../errors.js';
 import { formatDuration } from '../config/duration.js';
 
 /** Young-generation size of each render worker's heap (see the constructor for the figures). */
-const WORKER_YOUNG_GENERATION_MB = 16;
+const WORKER_YOUNG_GENERATION_MB = 8;
 
 /**
  * The worker's entry as one file (`npm run compile` bundles it with esbuild): a worker otherwise
@@ -64,11 +64,11 @@ export class RenderPool {
     for (let i = 0; i < size; i++) {
       const progress = new Int32Array(new SharedArrayBuffer(PROGRESS_SLOTS * Int32Array.BYTES_PER_ELEMENT));
       this.progress.push(progress);
-      // A young generation of 16 MB minimises peak RSS × wall on 2 cores (srerun cold, runs of
-      // 8, 16 and 24 MB alternated, six each: median wall 6.36 / 5.67 / 5.78 s, CPU 11.7 / 10.5 /
-      // 10.7 s, peak RSS 352–369 / 364–391 / 362–391 MB). Below it, scavenges copy each page's
-      // trees while they are still alive (8 MB: 840 scavenges, 3 s of pauses); 32–96 MB cost
-      // 40–80 MB more for no less wall. See BENCHMARKS.md.
+      // A young generation of 8 MB: srerun cold, 4 / 8 / 16 MB alternated five times each
+      // (2026-12-04, lezer parsing most pages): median wall 2.54 / 2.54 / 2.50 s, peak RSS 204 /
+      // 210 / 232 MB. 4 MB was as good but leaves less room for pages remark-parse reads, whose
+      // trees are larger: with remark-parse on every page, 8 MB had cost 840 scavenges and 3 s
+      // of pauses against 16 MB (2026-12-02). 32 MB: 248 MB for no less wall. See BENCHMARKS.md.
       const worker = new Worker(WORKER_URL, { workerData: { ...init, progress: progress.buffer as SharedArrayBuffer } satisfies WorkerInit, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
       // Until render() is called, a pool started early must not keep the process alive (a build can fail before rendering).
       worker.unref();
