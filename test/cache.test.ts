@@ -36,7 +36,7 @@ async function listFiles(dir: string): Promise<string[]> {
 }
 
 const entry = (html: string, links: CacheEntry['links'] = []): CacheEntry => ({
-  page: { outputPath: 'a/index.html', html, headingIds: ['x'], links: [], searchText: 'text' },
+  page: { outputPath: 'a/index.html', html, headingIds: ['x'], links: [], searchText: 'text', assetUses: [] },
   links,
 });
 

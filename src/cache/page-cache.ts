@@ -102,7 +102,8 @@ function isStoredEntry(value: unknown): value is StoredEntry {
     page.searchText instanceof Uint8Array &&
     typeof page.outputPath === 'string' &&
     Array.isArray(page.headingIds) &&
-    Array.isArray(page.links)
+    Array.isArray(page.links) &&
+    Array.isArray(page.assetUses)
   );
 }
 

@@ -143,7 +143,7 @@ export async function createRenderer(init: ThreadInit, loadedTheme?: Theme): Pro
           resolveLink: resolver.resolve,
           startLine: page.markdown.startLine,
         });
-        const rendered: RenderedPage = { outputPath: page.outputPath, html: '', headingIds: out.headingIds, links: out.links, searchText: '', problems: out.problems };
+        const rendered: RenderedPage = { outputPath: page.outputPath, html: '', headingIds: out.headingIds, links: out.links, searchText: '', problems: out.problems, assetUses: [] };
         return { page: rendered, links: resolver.links };
       },
     };

@@ -186,7 +186,7 @@ export interface RenderedPage {
    * The theme's on-demand assets (mermaid) whose file the HTML names, found where the page is
    * rendered and cached with it: else every page's HTML is searched for them on every build.
    */
-  assetUses?: string[];
+  assetUses: string[];
 }
 
 /** Theme assets written only when a page names their file (mermaid is ~3 MB). */

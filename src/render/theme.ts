@@ -268,31 +268,14 @@ export function themeFingerprint(theme: Theme): string {
   return theme.fingerprint;
 }
 
-/** Assets that only some pages load (mermaid is 3.5 MB): published only when a page refers to them. */
-
-/** Per rendered page, whether its HTML names an asset file. */
-const assetUse = new WeakMap<object, Map<string, boolean>>();
-
 /**
  * The theme's assets at their fingerprinted paths, for the writer; with `pages`, those only some
- * pages load are left out when no page does.
+ * pages load (ON_DEMAND_ASSETS) are left out when no page names them (found when each page was
+ * rendered, and cached with it).
  */
-export function themeAssets(theme: Theme, pages?: Iterable<{ html: string | Buffer; assetUses?: string[] }>): { path: string; content: Buffer }[] {
+export function themeAssets(theme: Theme, pages?: Iterable<{ assetUses: string[] }>): { path: string; content: Buffer }[] {
   const list = pages ? [...pages] : undefined;
-  const uses = (page: { html: string | Buffer; assetUses?: string[] }, name: string) => {
-    // Found when the page was rendered (and cached with it).
-    if (page.assetUses) return page.assetUses.includes(name);
-    const file = path.posix.basename(theme.assetPaths[name]);
-    // Pages a serve session keeps from one rebuild to the next are searched once.
-    let known = assetUse.get(page);
-    if (!known) assetUse.set(page, (known = new Map()));
-    let found = known.get(file);
-    // A page's text, or a cached page's UTF-8 bytes: the same search for an asset's (ASCII) name.
-    const html: { includes(text: string): boolean } = page.html;
-    if (found === undefined) known.set(file, (found = html.includes(file)));
-    return found;
-  };
-  const used = (name: string) => !list || !ON_DEMAND_ASSETS.has(name) || list.some((page) => uses(page, name));
+  const used = (name: string) => !list || !ON_DEMAND_ASSETS.has(name) || list.some((page) => page.assetUses.includes(name));
   return Object.keys(theme.assetPaths)
     .filter(used)
     .sort()
