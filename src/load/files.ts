@@ -32,13 +32,13 @@ export const everyFile = (): boolean => true;
 
 /**
  * listFiles, from the listing the build record's key made of the same folder when there is one
- * (`known`): the same walk, so the same files in the same order, filtered by `accept`.
- * Only a listing made with an `accept` that takes every file `accept` takes can serve: `wider`
- * says so (the key lists runbook folders whole, and rule folders with the rule-file test).
+ * (`known`): the same walk, so the same files in the same order, filtered by `accept`. Only a
+ * listing made with the same test, or with `everyFile`, holds every file `accept` takes (the key
+ * lists runbook folders whole, and rule folders with the rule-file test).
  */
-export async function listKnownFiles(root: string, accept: (name: string) => boolean, known?: Listings, wider?: (listed: (name: string) => boolean) => boolean): Promise<string[]> {
+export async function listKnownFiles(root: string, accept: (name: string) => boolean, known?: Listings): Promise<string[]> {
   const listing = known?.get(path.resolve(root));
-  if (listing && (listing.accept === accept || wider?.(listing.accept))) return listing.files.filter((file) => accept(path.posix.basename(file)));
+  if (listing && (listing.accept === accept || listing.accept === everyFile)) return listing.files.filter((file) => accept(path.posix.basename(file)));
   return listFiles(root, accept);
 }
 

@@ -9,7 +9,7 @@ import type { Point, Runbook } from '../model.js';
 import { tokenizeShortcodes } from '../shortcodes/tokenize.js';
 import { pageRoles, pageUrl, type PageRole } from '../link/page-urls.js';
 import { RUNBOOKS_URL_PREFIX } from '../link/urls.js';
-import { everyFile, listKnownFiles, type Listings } from './files.js';
+import { listKnownFiles, type Listings } from './files.js';
 import type { LoadCache } from '../cache/load-cache.js';
 import { openingHeading } from './opening-heading.js';
 
@@ -156,7 +156,7 @@ function parseRunbook(fullText: string, vfile: VFile, relativeFile: string, role
 /** Every `*.md` under the runbooks (or content) folder, sorted, loaded. */
 export async function loadRunbooks(runbooksDir: string, cache?: LoadCache, placement: Omit<RunbookPlacement, 'role'> = {}, listings?: Listings): Promise<Runbook[]> {
   // From the build record key's listing of every file, when there is one.
-  const files = await listKnownFiles(runbooksDir, (name) => name.toLowerCase().endsWith('.md'), listings, (listed) => listed === everyFile);
+  const files = await listKnownFiles(runbooksDir, (name) => name.toLowerCase().endsWith('.md'), listings);
   const roles = pageRoles(files);
   return Promise.all(files.map((file) => loadRunbook(runbooksDir, file, cache, { ...placement, role: roles.get(file) })));
 }

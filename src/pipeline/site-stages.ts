@@ -7,7 +7,7 @@ import { RunbookSiteError } from '../errors.js';
 import { loadRuleFiles } from '../rules/load.js';
 import type { LoadCache } from '../cache/load-cache.js';
 import { loadRunbook, loadRunbooks } from '../load/runbooks.js';
-import { everyFile, listFiles, listKnownFiles, type Listings } from '../load/files.js';
+import { listFiles, listKnownFiles, type Listings } from '../load/files.js';
 import { loadShortcodeSources } from '../load/shortcode-sources.js';
 import type { ShortcodeSources } from '../link/shortcode-references.js';
 import { loadScaffoldTemplate } from '../scaffold/runbook.js';
@@ -54,7 +54,7 @@ export async function loadSiteInputs(config: ResolvedConfig, options: { cache?: 
     introPromise,
     options.scaffold ? loadScaffoldTemplate(DEFAULT_TEMPLATES_DIR, config.templatesDir) : Promise.resolve(undefined),
     loadShortcodeSources(config),
-    listKnownFiles(config.runbooksDir, (name) => !name.toLowerCase().endsWith('.md'), options.listings, (listed) => listed === everyFile),
+    listKnownFiles(config.runbooksDir, (name) => !name.toLowerCase().endsWith('.md'), options.listings),
     config.staticDir ? listFiles(config.staticDir, () => true) : Promise.resolve([]),
   ]);
   const files: VFile[] = [...ruleFiles.map((f) => f.vfile), ...runbooks.map((r) => r.vfile), ...(intro ? [intro.vfile] : [])];
