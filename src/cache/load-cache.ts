@@ -15,7 +15,7 @@ import path from 'node:path';
 import type { VFile } from 'vfile';
 import { reportError, reportNote, reportWarning, severityOf, type Place, type Severity } from '../diagnostics.js';
 import type { Point } from '../model.js';
-import { readBlob, removeDeadTemporaries, writeBlob } from './blob-cache.js';
+import { readBlob, writeBlob } from './blob-cache.js';
 import { codeFingerprint } from './code-fingerprint.js';
 
 /** 2: 16 shards instead of one `load.cache`. */
@@ -123,11 +123,8 @@ export async function openLoadCache(cacheDir: string, version: string): Promise<
         await writeBlob(loadShardFile(cacheDir, shard), key, JSON.stringify(current[shard]));
         wrote = true;
       }
-      if (wrote) {
-        // The one file of format 1, and what killed saves left: never read again.
-        await rm(path.join(cacheDir, 'load.cache'), { force: true }).catch(() => undefined);
-        await removeDeadTemporaries(cacheDir, /^load-\d\d\.cache\.(\d+)\.[0-9a-z]+\.tmp$/);
-      }
+      // The one file of format 1: never read again. (What a killed save of a shard left, writeBlob removes.)
+      if (wrote) await rm(path.join(cacheDir, 'load.cache'), { force: true }).catch(() => undefined);
     },
   };
 }

@@ -174,7 +174,7 @@ type Postings = (number[] | undefined)[];
  * - per field, the field's length is the number of distinct tokens (before lower-casing, the empty
  *   token included), and the field's average is updated as MiniSearch does, with the same
  *   floating-point operations, so that the same doubles come out;
- * - every lower-cased non-empty token counts once for (term, field, document);
+ * - every occurrence of a lower-cased non-empty token adds one to its (term, field, document) count;
  * - terms are listed in the order MiniSearch's radix tree iterates them, which depends on the
  *   order terms were first inserted: the same SearchableMap, given each term once in order of first
  *   occurrence, has the same shape, because later occurrences of a term do not change the tree.
